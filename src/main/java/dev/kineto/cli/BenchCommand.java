@@ -1,0 +1,11 @@
+package dev.kineto.cli;
+
+import picocli.CommandLine.Command;
+
+/** `kineto bench ...`: benchmarks that print figures (medians of repeated runs, side by side). */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure speed and memory; prints figures.",
+        subcommands = {
+        })
+public final class BenchCommand {
+}
