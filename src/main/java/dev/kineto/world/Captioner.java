@@ -59,7 +59,7 @@ final class Captioner {
         List<String> parts = os.stream().map(o -> phrase(o, 1)).toList();
         return switch (parts.size()) {
             case 1 -> parts.getFirst();
-            case 2 -> join(parts.get(0), pick("and", "and", "while", "with"), parts.get(1));
+            case 2 -> join(parts.get(0), pick("and", "and", "with"), parts.get(1));
             default -> parts.get(0) + ", " + parts.get(1) + pick(" and ", ", and ") + parts.get(2);
         };
     }
@@ -82,12 +82,16 @@ final class Captioner {
         if (!m.adjectives().isEmpty() && rng.nextInt(3) == 0) {
             return adjectiveSpeed ? nounWith(o, count, pick(m.adjectives()), true) : nounWith(o, count, join(adverb, pick(m.adjectives())));
         }
-        String verb = switch (plural ? 0 : rng.nextInt(4)) {
-            case 0, 1 -> verb(m, m.participles(), Motion.MOVE_PARTICIPLES);
-            case 2 -> verb(m, m.finite(), Motion.MOVE_FINITE);
-            default -> pick("that ", "which ") + verb(m, m.finite(), Motion.MOVE_FINITE);
+        return switch (plural ? 0 : rng.nextInt(4)) {
+            case 0, 1 -> join(noun, around(verb(m, m.participles(), Motion.MOVE_PARTICIPLES), adverb));
+            case 2 -> join(noun, around(verb(m, m.finite(), Motion.MOVE_FINITE), adverb));
+            default -> join(noun, pick("that", "which"), around(verb(m, m.finite(), Motion.MOVE_FINITE), adverb));
         };
-        return rng.nextBoolean() ? join(noun, adverb, verb) : join(noun, verb, adverb);
+    }
+
+    /** The adverb before or after the verb phrase. */
+    private String around(String verb, String adverb) {
+        return rng.nextBoolean() ? join(adverb, verb) : join(verb, adverb);
     }
 
     /** The motion's own verb, or a movement verb and a direction. */
@@ -123,7 +127,7 @@ final class Captioner {
         if (count == 2) return pick("two", "two", "a pair of", "a couple of");
         if (count == 3) return pick("three", "three", "a trio of");
         return switch (rng.nextInt(6)) {
-            case 0, 1, 2 -> "aeiou".indexOf(next.charAt(0)) >= 0 ? "an" : "a";
+            case 0, 1, 2 -> article(next);
             case 3 -> "the";
             case 4 -> "one";
             default -> "";
@@ -136,26 +140,26 @@ final class Captioner {
         String p = pick(b.primary().words()), s = pick(b.secondary().words());
         return switch (b.kind()) {
             case SOLID -> b.primary() == Colour.BLACK && rng.nextInt(3) == 0 ? "" : switch (rng.nextInt(5)) {
-                case 0 -> "on a " + p + " background";
-                case 1 -> "against a " + p + " backdrop";
+                case 0 -> "on " + article(p) + " " + p + " background";
+                case 1 -> "against " + article(p) + " " + p + " backdrop";
                 case 2 -> "on a plain " + p + " background";
                 case 3 -> "over a solid " + p + " backdrop";
-                default -> "in front of a " + p + " background";
+                default -> "in front of " + article(p) + " " + p + " background";
             };
             case GRADIENT -> switch (rng.nextInt(4)) {
                 case 0 -> "on a gradient from " + p + " to " + s;
-                case 1 -> "against a " + p + " to " + s + " gradient";
-                case 2 -> "over a " + p + "-to-" + s + " gradient background";
+                case 1 -> "against " + article(p) + " " + p + " to " + s + " gradient";
+                case 2 -> "over " + article(p) + " " + p + "-to-" + s + " gradient background";
                 default -> "on a background fading from " + p + " to " + s;
             };
             case STRIPES -> switch (rng.nextInt(3)) {
-                case 0 -> "on a " + p + " and " + s + " striped background";
+                case 0 -> "on " + article(p) + " " + p + " and " + s + " striped background";
                 case 1 -> "against " + p + " and " + s + " stripes";
                 default -> "over a background of " + p + " and " + s + " stripes";
             };
             case CHECKER -> switch (rng.nextInt(3)) {
                 case 0 -> "over a checkered " + p + " and " + s + " backdrop";
-                case 1 -> "on a " + p + " and " + s + " checkerboard";
+                case 1 -> "on " + article(p) + " " + p + " and " + s + " checkerboard";
                 default -> "against a checkerboard of " + p + " and " + s;
             };
             case NOISE -> switch (rng.nextInt(3)) {
@@ -194,6 +198,10 @@ final class Captioner {
     }
 
     // ---- helpers ----
+
+    private static String article(String next) {
+        return "aeiou".indexOf(next.charAt(0)) >= 0 ? "an" : "a";
+    }
 
     @SafeVarargs
     private <T> T pick(T... options) {
