@@ -75,6 +75,11 @@ public final class VideoFiles {
         return decode(in, 0, 0, 0);
     }
 
+    /** The first maxFrames frames (0 for all) at native size. */
+    static Clip read(Path in, int maxFrames) throws IOException {
+        return decode(in, 0, 0, maxFrames);
+    }
+
     /** At most maxFrames frames (0 for all), scaled to cover width×height and cropped about the centre. */
     public static Clip read(Path in, int width, int height, int maxFrames) throws IOException {
         if (width <= 0 || height <= 0) throw new IllegalArgumentException("size must be positive, got " + width + "x" + height);
@@ -238,7 +243,7 @@ public final class VideoFiles {
         }
         if (grabber.getVideoStream() < 0 || grabber.getImageWidth() <= 0 || grabber.getImageHeight() <= 0) {
             closeQuietly(grabber);
-            throw new VideoFileException(in, "has no video stream");
+            throw new VideoFileException(in, "has no video stream FFmpeg can decode (corrupt, or audio only, or in another format)");
         }
         return grabber;
     }
