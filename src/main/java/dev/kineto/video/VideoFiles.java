@@ -76,14 +76,13 @@ public final class VideoFiles {
     }
 
     /** The first maxFrames frames (0 for all) at native size. */
-    static Clip read(Path in, int maxFrames) throws IOException {
+    public static Clip read(Path in, int maxFrames) throws IOException {
         return decode(in, 0, 0, maxFrames);
     }
 
     /** At most maxFrames frames (0 for all), scaled to cover width×height and cropped about the centre. */
     public static Clip read(Path in, int width, int height, int maxFrames) throws IOException {
         if (width <= 0 || height <= 0) throw new IllegalArgumentException("size must be positive, got " + width + "x" + height);
-        if (maxFrames < 0) throw new IllegalArgumentException("maxFrames must be 0 (all) or more, got " + maxFrames);
         return decode(in, width, height, maxFrames);
     }
 
@@ -182,6 +181,7 @@ public final class VideoFiles {
     }
 
     private static Clip decode(Path in, int width, int height, int maxFrames) throws IOException {
+        if (maxFrames < 0) throw new IllegalArgumentException("maxFrames must be 0 (all) or more, got " + maxFrames);
         try (FFmpegFrameGrabber grabber = open(in)) {
             int nativeWidth = grabber.getImageWidth(), nativeHeight = grabber.getImageHeight();
             int outWidth = width > 0 ? width : nativeWidth, outHeight = height > 0 ? height : nativeHeight;
