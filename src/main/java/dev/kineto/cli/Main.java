@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 BenchCommand.class,
                 VideoCommand.class,
+                WorldCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -157,7 +157,7 @@ final class CaptionParser {
     private Description finish() {
         takeLeftovers();
         if (objects.isEmpty()) {
-            throw error("it names no shape to draw; say what to draw, e.g. \"a red circle\". " + Lexicon.get().describe());
+            throw error("it names no shape to draw; say what to draw, e.g. \"a red circle\". " + Lexicon.summary());
         }
         if (relation != null && (objects.size() != 2 || objectsBeforeRelation != 1)) {
             throw error("a relation such as 'left of' goes between exactly two objects, e.g. \"a red circle left of a blue square\"");

@@ -122,7 +122,7 @@ final class Lexicon {
             }
         }
         if (!unknown.isEmpty()) {
-            throw new CaptionException("could not understand " + quoteAll(unknown) + " in \"" + caption.strip() + "\". " + describe());
+            throw new CaptionException("could not understand " + quoteAll(unknown) + " in \"" + caption.strip() + "\". " + summary());
         }
         return words;
     }
@@ -154,7 +154,24 @@ final class Lexicon {
         return out;
     }
 
-    /** What the world understands, by category, for error messages. */
+    /** What the world understands, in brief: the canonical word of each kind, for error messages. */
+    static String summary() {
+        return "The world understands shapes (" + words(Shape.values(), Shape::word)
+                + "), colours (" + words(Colour.values(), Colour::word)
+                + "), sizes (" + words(Size.values(), Size::word)
+                + "), counts (one, two, three), motions (still, moving " + words(Motion.values(), m -> m.directions().isEmpty() ? null : m.directions().getFirst())
+                + ", " + words(Motion.values(), m -> m.participles().isEmpty() || !m.directions().isEmpty() || m == Motion.STILL ? null : m.participles().getFirst())
+                + "), speeds (slowly, quickly), relations (" + words(Relation.values(), Relation::word)
+                + "), collisions (collide), backgrounds (on a blue background; " + words(BackgroundKind.values(), BackgroundKind::word)
+                + "), styles (" + words(Style.values(), Style::word)
+                + ") and camera moves (pans left, pans right, zooms in, zooms out); 'kineto world words' lists every synonym.";
+    }
+
+    private static <T> String words(T[] values, java.util.function.Function<T, String> word) {
+        return String.join(", ", Arrays.stream(values).map(word).filter(Objects::nonNull).toList());
+    }
+
+    /** Every phrase the world understands, by category. */
     String describe() {
         StringBuilder sb = new StringBuilder("The world understands:");
         categories.forEach((category, list) -> sb.append("\n  ").append(category).append(": ").append(String.join(", ", list)).append(';'));

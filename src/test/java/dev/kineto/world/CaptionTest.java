@@ -116,8 +116,9 @@ class CaptionTest {
     void unknownWordsAreNamedWithTheVocabulary() {
         CaptionException e = assertThrows(CaptionException.class, () -> World.parse("a red dragon flying over lava"));
         assertTrue(e.getMessage().contains("'dragon'") && e.getMessage().contains("'flying'") && e.getMessage().contains("'lava'"), e.getMessage());
-        assertTrue(e.getMessage().contains("shapes: circle, ball"), e.getMessage());
-        assertTrue(e.getMessage().contains("colours: red, crimson"), e.getMessage());
+        assertTrue(e.getMessage().contains("shapes (circle, square, triangle"), e.getMessage());
+        assertTrue(e.getMessage().contains("colours (red, orange, yellow"), e.getMessage());
+        assertTrue(World.describeVocabulary().contains("colours: red, crimson, scarlet"), World.describeVocabulary());
     }
 
     @Test
