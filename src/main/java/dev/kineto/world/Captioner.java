@@ -25,12 +25,12 @@ final class Captioner {
         String background = background(d.background());
         String style = style(d.style());
         String camera = camera(d.camera());
+        String afterStyle = style.isEmpty() ? "" : ", " + style, afterCamera = camera.isEmpty() ? "" : ", " + camera;
         String text = switch (rng.nextInt(4)) {
-            case 0 -> join(objects, background, style.isEmpty() ? "" : ", " + style, camera.isEmpty() ? "" : ", " + camera);
-            case 1 -> background.isEmpty() ? join(objects, style, camera)
-                    : join(background + ",", objects, style.isEmpty() ? "" : ", " + style, camera);
-            case 2 -> style.isEmpty() ? join(objects, background, camera) : join(stylePrefix(d.style()), objects, background, camera);
-            default -> camera.isEmpty() ? join(objects, style, background) : join(camera + ",", objects, background, style);
+            case 0 -> join(objects, background, afterStyle, afterCamera);
+            case 1 -> background.isEmpty() ? join(objects, afterStyle, afterCamera) : join(background + ",", objects, afterStyle, afterCamera);
+            case 2 -> style.isEmpty() ? join(objects, background, afterCamera) : join(stylePrefix(d.style()), objects, background, afterCamera);
+            default -> camera.isEmpty() ? join(objects, background, afterStyle) : join(camera + ",", objects, background, afterStyle);
         };
         text = text.replace(" ,", ",").replace(",,", ",");
         if (rng.nextBoolean()) text = Character.toUpperCase(text.charAt(0)) + text.substring(1);
@@ -91,7 +91,7 @@ final class Captioner {
 
     /** The adverb before or after the verb phrase. */
     private String around(String verb, String adverb) {
-        return rng.nextBoolean() ? join(adverb, verb) : join(verb, adverb);
+        return rng.nextBoolean() && !adverb.equals("fast") ? join(adverb, verb) : join(verb, adverb);
     }
 
     /** The motion's own verb, or a movement verb and a direction. */

@@ -65,6 +65,8 @@ class CaptionTest {
         assertEquals(Motion.ORBIT, World.parse("a ball moving in a circle").objects().getFirst().motion());
         assertEquals(Motion.FALL, World.parse("a ball falling down").objects().getFirst().motion());
         assertEquals(Motion.DOWN_RIGHT, World.parse("a ball moving down-right").objects().getFirst().motion());
+        assertEquals(Motion.RIGHT, World.parse("a ball moving from left to right").objects().getFirst().motion());
+        assertEquals(Motion.FALL, World.parse("a big box that falls and bounces").objects().getFirst().motion());
     }
 
     @Test
