@@ -101,7 +101,7 @@ final class CaptionParser {
         for (Word w : pending) {
             if (w.kind() == Kind.COUNT) count = (Integer) w.value();
             else if (w.kind() == Kind.COLOUR && template.colour != null) {
-                throw error("the " + noun.text() + " is given two colours ('" + colourWord(template.colour, w) + "'); give each shape one colour");
+                throw error("the " + noun.text() + " is given two colours ('" + template.colour.word() + "' and '" + w.text() + "'); give each shape one colour");
             } else attach(template, w);
         }
         pending.clear();
@@ -121,10 +121,6 @@ final class CaptionParser {
         objects.addAll(group);
         lastGroup = group;
         open = Open.OBJECT;
-    }
-
-    private static String colourWord(Colour first, Word second) {
-        return first.word() + "' and '" + second.text();
     }
 
     private void attach(Part p, Word w) {
