@@ -89,6 +89,8 @@ final class CaptionParser {
             }
             case STYLE -> style = agree(style, (Style) w.value(), w, "styles");
             case CAMERA -> camera = agree(camera, (Camera) w.value(), w, "camera moves");
+            case POSITION -> throw error("positions such as '" + w.text() + "' are not modelled; place objects with a relation, "
+                    + "e.g. \"a blue square left of a red circle\"");
             case FILLER -> { }
         }
     }

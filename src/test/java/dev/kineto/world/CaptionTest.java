@@ -131,6 +131,7 @@ class CaptionTest {
         assertMessage("relation", "a red circle left of a blue square and a green star");
         assertMessage("two different motions", "a spinning red circle bouncing");
         assertMessage("empty", "   ");
+        assertMessage("place objects with a relation", "a blue square on the left and a red circle on the right");
     }
 
     private static void assertMessage(String expected, String caption) {
