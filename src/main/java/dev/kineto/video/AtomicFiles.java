@@ -5,12 +5,23 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** Writes outputs through a temporary sibling and a rename, so a failure never leaves a partial file behind. */
 public final class AtomicFiles {
     private AtomicFiles() {}
+
+    /** Temporary files are private (0600) by default; outputs are for sharing, so they get the usual rw-r--r--. */
+    private static final boolean POSIX = java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    private static final FileAttribute<?>[] FILE_PERMISSIONS = POSIX
+            ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--"))}
+            : new FileAttribute<?>[0];
+    private static final FileAttribute<?>[] FOLDER_PERMISSIONS = POSIX
+            ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x"))}
+            : new FileAttribute<?>[0];
 
     /** The body that fills the temporary path; it may throw anything, and then the target is untouched. */
     @FunctionalInterface
@@ -26,7 +37,7 @@ public final class AtomicFiles {
         String name = absolute.getFileName().toString();
         int dot = name.lastIndexOf('.');
         String suffix = dot > 0 ? name.substring(dot) : ".tmp";
-        Path temporary = Files.createTempFile(dir, "." + (dot > 0 ? name.substring(0, dot) : name) + ".partial-", suffix);
+        Path temporary = Files.createTempFile(dir, "." + (dot > 0 ? name.substring(0, dot) : name) + ".partial-", suffix, FILE_PERMISSIONS);
         try {
             writer.writeTo(temporary);
             try {
@@ -54,7 +65,7 @@ public final class AtomicFiles {
         Path dir = absolute.getParent();
         Files.createDirectories(dir);
         String name = absolute.getFileName().toString();
-        Path temporary = Files.createTempDirectory(dir, "." + name + ".partial-");
+        Path temporary = Files.createTempDirectory(dir, "." + name + ".partial-", FOLDER_PERMISSIONS);
         Path previous = dir.resolve(temporary.getFileName() + ".old");
         try {
             writer.writeTo(temporary);
