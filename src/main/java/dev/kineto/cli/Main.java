@@ -9,6 +9,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 BenchCommand.class,
+                GenerateCommand.class,
+                TrainCommand.class,
                 VideoCommand.class,
                 WorldCommand.class,
         })
