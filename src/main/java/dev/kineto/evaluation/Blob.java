@@ -1,17 +1,16 @@
 package dev.kineto.evaluation;
 
+import dev.kineto.world.Colour;
+
 /**
- * One connected region of one palette colour in one frame: where it is, how big, and the contour measures that
- * tell shapes apart.
+ * One object as seen in one frame: a connected region of one colour family, holes filled (an outlined shape
+ * becomes its whole area).
  *
- * @param colour      index into the palette
- * @param pixels      indices (y·width + x) of the region's pixels, holes filled
- * @param circularity 4π·area / perimeter² of the outer contour (1 for a disc)
- * @param vertices    corners of the outer contour simplified by Douglas–Peucker
- * @param fill        area / area of the minimum enclosing rotated rectangle
- * @param elongation  long side / short side of that rectangle
+ * @param pixels  indices (y·width + x) of the filled region
+ * @param inked   how many of them carry the object's colour (fewer than all for an outline)
+ * @param outline whether the object is drawn as an outline: its colour covers little of its area
  */
-record Blob(int colour, double x, double y, int[] pixels, double circularity, int vertices, double fill, double elongation) {
+record Blob(Colour colour, double x, double y, int[] pixels, int inked, boolean outline) {
 
     double area() {
         return pixels.length;
@@ -24,6 +23,18 @@ record Blob(int colour, double x, double y, int[] pixels, double circularity, in
 
     double distanceTo(double px, double py) {
         return Math.hypot(x - px, y - py);
+    }
+
+    /** Axis-aligned bounds {left, top, right, bottom} (inclusive pixel coordinates). */
+    int[] bounds(int width) {
+        int left = Integer.MAX_VALUE, top = Integer.MAX_VALUE, right = -1, bottom = -1;
+        for (int p : pixels) {
+            left = Math.min(left, p % width);
+            right = Math.max(right, p % width);
+            top = Math.min(top, p / width);
+            bottom = Math.max(bottom, p / width);
+        }
+        return new int[] {left, top, right, bottom};
     }
 
     /** The region as a mask over a frame of the given pixel count. */

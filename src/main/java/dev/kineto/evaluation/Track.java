@@ -1,14 +1,29 @@
 package dev.kineto.evaluation;
 
+import dev.kineto.world.Colour;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /** One object followed across frames: the blob it was seen as in each frame, null while unseen. */
-record Track(int colour, List<Blob> blobs) {
+record Track(List<Blob> blobs) {
 
     Track {
         blobs = Collections.unmodifiableList(new ArrayList<>(blobs));
+    }
+
+    /** The colour most of its blobs have (white, gray and black may alternate under soft shading). */
+    Colour colour() {
+        Map<Colour, Integer> votes = new EnumMap<>(Colour.class);
+        for (Blob b : blobs) if (b != null) votes.merge(b.colour(), 1, Integer::sum);
+        return Collections.max(votes.entrySet(), Map.Entry.comparingByValue()).getKey();
+    }
+
+    /** The blobs that were seen, in frame order. */
+    List<Blob> seen() {
+        return blobs.stream().filter(java.util.Objects::nonNull).toList();
     }
 
     int seenFrames() {
@@ -59,42 +74,83 @@ record Track(int colour, List<Blob> blobs) {
     }
 
     /**
-     * Links per-frame blobs into tracks: each track takes the nearest blob of its colour to where it would be at
-     * constant velocity, within maxStep pixels per frame since it was last seen; blobs left over start new tracks.
+     * Links per-frame blobs into tracks. In each frame the open tracks take blobs of their colour family within
+     * maxStep pixels per frame since last seen, by the matching that continues the most tracks at the least total
+     * distance (to where the track would be at constant velocity, or to where it was, whichever is nearer: objects
+     * that bounce turn sharply); blobs left over start new tracks.
      */
     static List<Track> link(List<List<Blob>> frames, double maxStep) {
         List<List<Blob>> open = new ArrayList<>();
         for (int t = 0; t < frames.size(); t++) {
-            List<Blob> unclaimed = new ArrayList<>(frames.get(t));
-            record Candidate(List<Blob> track, Blob blob, double distance) {}
-            List<Candidate> candidates = new ArrayList<>();
-            for (List<Blob> track : open) {
+            List<Blob> blobs = frames.get(t);
+            double[][] cost = new double[open.size()][blobs.size()];
+            for (int k = 0; k < open.size(); k++) {
+                List<Blob> track = open.get(k);
                 int lastSeen = lastSeen(track);
-                double[] predicted = predict(track, lastSeen, t);
                 Blob last = track.get(lastSeen);
-                for (Blob blob : unclaimed) {
-                    double distance = blob.distanceTo(predicted[0], predicted[1]);
-                    if (blob.colour() == last.colour() && distance <= maxStep * (t - lastSeen)) candidates.add(new Candidate(track, blob, distance));
+                double[] predicted = predict(track, lastSeen, t);
+                for (int j = 0; j < blobs.size(); j++) {
+                    Blob blob = blobs.get(j);
+                    double distance = Math.min(blob.distanceTo(predicted[0], predicted[1]), blob.distanceTo(last.x(), last.y()));
+                    boolean allowed = Palette.family(blob.colour()) == Palette.family(last.colour()) && distance <= maxStep * (t - lastSeen);
+                    cost[k][j] = allowed ? distance : Double.NaN;
                 }
             }
-            candidates.sort((a, b) -> Double.compare(a.distance(), b.distance()));
-            List<List<Blob>> extended = new ArrayList<>();
-            for (Candidate c : candidates) {
-                if (extended.contains(c.track()) || !unclaimed.contains(c.blob())) continue;
-                c.track().add(c.blob());
-                extended.add(c.track());
-                unclaimed.remove(c.blob());
+            int[] match = new Matching(cost).best();
+            boolean[] claimed = new boolean[blobs.size()];
+            for (int k = 0; k < open.size(); k++) {
+                open.get(k).add(match[k] >= 0 ? blobs.get(match[k]) : null);
+                if (match[k] >= 0) claimed[match[k]] = true;
             }
-            for (List<Blob> track : open) if (track.size() < t + 1) track.add(null);
-            for (Blob blob : unclaimed) {
+            for (int j = 0; j < blobs.size(); j++) {
+                if (claimed[j]) continue;
                 List<Blob> track = new ArrayList<>(Collections.nCopies(t, (Blob) null));
-                track.add(blob);
+                track.add(blobs.get(j));
                 open.add(track);
             }
         }
-        List<Track> tracks = new ArrayList<>();
-        for (List<Blob> track : open) tracks.add(new Track(track.get(lastSeen(track)).colour(), track));
-        return tracks;
+        return open.stream().map(Track::new).toList();
+    }
+
+    /** Exhaustive search for the assignment of blobs to tracks (NaN cost: not allowed) with most matches, then least cost. */
+    private static final class Matching {
+        private final double[][] cost;
+        private final int[] current, best;
+        private int bestMatches = -1;
+        private double bestCost;
+
+        Matching(double[][] cost) {
+            this.cost = cost;
+            current = new int[cost.length];
+            best = new int[cost.length];
+            java.util.Arrays.fill(best, -1);
+        }
+
+        int[] best() {
+            search(0, new boolean[cost.length == 0 ? 0 : cost[0].length], 0, 0);
+            return best;
+        }
+
+        private void search(int k, boolean[] used, int matches, double total) {
+            if (k == cost.length) {
+                if (matches > bestMatches || matches == bestMatches && total < bestCost) {
+                    bestMatches = matches;
+                    bestCost = total;
+                    System.arraycopy(current, 0, best, 0, current.length);
+                }
+                return;
+            }
+            if (matches + (cost.length - k) < bestMatches) return;
+            for (int j = 0; j < used.length; j++) {
+                if (used[j] || Double.isNaN(cost[k][j])) continue;
+                used[j] = true;
+                current[k] = j;
+                search(k + 1, used, matches + 1, total + cost[k][j]);
+                used[j] = false;
+            }
+            current[k] = -1;
+            search(k + 1, used, matches, total);
+        }
     }
 
     private static int lastSeen(List<Blob> track) {
