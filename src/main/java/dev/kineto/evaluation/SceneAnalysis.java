@@ -53,8 +53,9 @@ final class SceneAnalysis {
             Colour[] colours = Backdrop.colours(clip);
             Palette.Classifier classifier = new Palette.Classifier(colours[0], colours[1]);
             int minArea = Math.max(3, (int) (0.001 * unit(clip) * unit(clip)));
+            double[][] backgroundRgb = {Palette.rgb(colours[0]), Palette.rgb(colours[1])};
             List<List<Blob>> blobs = new ArrayList<>();
-            for (byte[] frame : clip.frames()) blobs.add(blobs(frame, classifier.labels(frame), w, h, minArea));
+            for (byte[] frame : clip.frames()) blobs.add(blobs(frame, classifier.labels(frame), w, h, minArea, backgroundRgb));
             List<Track> tracks = Track.link(blobs, 0.75 * unit(clip)).stream().filter(t -> t.presence() >= MIN_PRESENCE).toList();
             List<boolean[]> background = new ArrayList<>();
             for (int i = 0; i < clip.frameCount(); i++) background.add(backgroundMask(tracks, i, w, h));
@@ -146,7 +147,7 @@ final class SceneAnalysis {
      * thin, broken outline stays one piece) and split into outer contours. A solid object keeps its own pixels
      * (holes filled, concave corners kept); an outline becomes the whole closed area it encloses.
      */
-    static List<Blob> blobs(byte[] frame, byte[] labels, int w, int h, int minArea) {
+    static List<Blob> blobs(byte[] frame, byte[] labels, int w, int h, int minArea, double[][] background) {
         int[] counts = new int[Palette.COLOURS.size()];
         for (byte l : labels) if (l >= 0) counts[l]++;
         List<Blob> blobs = new ArrayList<>();
@@ -175,7 +176,7 @@ final class SceneAnalysis {
                 if (inked < minArea) continue;
                 boolean outline = inked < OUTLINE_FILL * area;
                 byte[] region = outline ? enclosed : holesFilled(own, w, h);
-                blobs.add(blob(frame, labels, region, family, outline, w));
+                blobs.add(blob(frame, labels, region, family, outline, w, background));
             }
         }
         return withoutFringes(blobs, w, h);
@@ -202,22 +203,19 @@ final class SceneAnalysis {
     /**
      * A blob over a region. Its colour is its family's member nearest to the median of its coloured pixels; for an
      * outline, of the purest tenth of them (furthest from the background colour), since a thin line's pixels are
-     * mostly blends: a black outline on white would otherwise read as gray.
+     * mostly blends: a black outline on white would otherwise read as gray. Its coverage is soft along a solid
+     * object's edge (how much of each pixel the object covers, from the blend with the background), which places
+     * small objects to a fraction of a pixel.
      */
-    private static Blob blob(byte[] frame, byte[] labels, byte[] region, int family, boolean outline, int w) {
-        int area = 0;
-        for (byte r : region) if (r != 0) area++;
-        int[] pixels = new int[area];
-        int k = 0;
-        double sx = 0, sy = 0;
+    private static Blob blob(byte[] frame, byte[] labels, byte[] region, int family, boolean outline, int w, double[][] background) {
+        List<Integer> pixels = new ArrayList<>();
         List<double[]> ink = new ArrayList<>();
         for (int p = 0; p < region.length; p++) {
             if (region[p] == 0) continue;
-            pixels[k++] = p;
-            sx += p % w;
-            sy += p / w;
-            if (labels[p] == family) ink.add(new double[] {frame[3 * p] & 0xff, frame[3 * p + 1] & 0xff, frame[3 * p + 2] & 0xff});
+            pixels.add(p);
+            if (labels[p] == family) ink.add(rgb(frame, p));
         }
+        int inked = ink.size();
         if (outline) {
             double[] outside = meanOutside(frame, region);
             ink.sort(java.util.Comparator.comparingDouble(rgb -> -Palette.distance(rgb, outside)));
@@ -226,9 +224,59 @@ final class SceneAnalysis {
         double[] median = new double[3];
         for (int c = 0; c < 3; c++) {
             int channel = c;
-            median[c] = ink.stream().mapToDouble(rgb -> rgb[channel]).sorted().skip(ink.size() / 2).findFirst().orElse(0);
+            List<double[]> samples = ink;
+            median[c] = samples.stream().mapToDouble(rgb -> rgb[channel]).sorted().skip(samples.size() / 2).findFirst().orElse(0);
         }
-        return new Blob(Palette.nearestInFamily(median, family), sx / area, sy / area, pixels, ink.size(), outline);
+        Colour colour = Palette.nearestInFamily(median, family);
+        int[] indices = pixels.stream().mapToInt(Integer::intValue).toArray();
+        Blob.Coverage coverage = coverage(frame, labels, region, indices, w, outline ? null : Palette.rgb(colour), background);
+        return Blob.of(colour, indices, inked, outline, coverage, w);
+    }
+
+    /**
+     * Coverage over the region's bounds grown by two pixels: 1 inside, and on a solid object's edge the blend weight
+     * of its colour against the background (0 for pixels the background explains alone, or of another object); an
+     * outline's enclosed area is binary.
+     */
+    private static Blob.Coverage coverage(byte[] frame, byte[] labels, byte[] region, int[] pixels, int w, double[] colour, double[][] background) {
+        int h = region.length / w;
+        int left = w, top = h, right = 0, bottom = 0;
+        for (int p : pixels) {
+            left = Math.min(left, p % w);
+            right = Math.max(right, p % w);
+            top = Math.min(top, p / w);
+            bottom = Math.max(bottom, p / w);
+        }
+        left = Math.max(0, left - 2);
+        top = Math.max(0, top - 2);
+        right = Math.min(w - 1, right + 2);
+        bottom = Math.min(h - 1, bottom + 2);
+        int cw = right - left + 1;
+        float[] alpha = new float[cw * (bottom - top + 1)];
+        for (int y = top; y <= bottom; y++) {
+            for (int x = left; x <= right; x++) {
+                int p = y * w + x;
+                boolean inside = region[p] != 0;
+                float a = inside ? 1 : 0;
+                if (colour != null && (inside ? !interior(region, x, y, w, h) : labels[p] < 0)) {
+                    double[] pixel = rgb(frame, p);
+                    boolean plainBackground = Palette.toSegment(pixel, background[0], background[1]) < Palette.Classifier.MARGIN;
+                    double blend = plainBackground ? 0 : Palette.blend(pixel, colour, background[0], background[1])[1];
+                    a = (float) (inside ? Math.max(0.5, blend) : Math.min(0.5, blend));
+                }
+                alpha[(y - top) * cw + (x - left)] = a;
+            }
+        }
+        return new Blob.Coverage(left, top, cw, alpha);
+    }
+
+    private static boolean interior(byte[] region, int x, int y, int w, int h) {
+        return x > 0 && y > 0 && x < w - 1 && y < h - 1
+                && region[y * w + x - 1] != 0 && region[y * w + x + 1] != 0 && region[(y - 1) * w + x] != 0 && region[(y + 1) * w + x] != 0;
+    }
+
+    private static double[] rgb(byte[] frame, int p) {
+        return new double[] {frame[3 * p] & 0xff, frame[3 * p + 1] & 0xff, frame[3 * p + 2] & 0xff};
     }
 
     /** Mean colour of the frame outside the region: the background an outline blends with. */
