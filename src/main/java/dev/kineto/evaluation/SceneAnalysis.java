@@ -230,7 +230,22 @@ final class SceneAnalysis {
         Colour colour = Palette.nearestInFamily(median, family);
         int[] indices = pixels.stream().mapToInt(Integer::intValue).toArray();
         Blob.Coverage coverage = coverage(frame, labels, region, indices, w, outline ? null : Palette.rgb(colour), background);
-        return Blob.of(colour, indices, inked, outline, coverage, w);
+        return Blob.of(colour, indices, inked, outline, shading(frame, labels, region, family, w), coverage);
+    }
+
+    /** Standard deviation of the brightness of the object's interior pixels (its edge left out): 0 for flat colour. */
+    private static double shading(byte[] frame, byte[] labels, byte[] region, int family, int w) {
+        int h = region.length / w;
+        double sum = 0, squares = 0;
+        int n = 0;
+        for (int p = 0; p < region.length; p++) {
+            if (labels[p] != family || !interior(region, p % w, p / w, w, h)) continue;
+            double luma = 0.299 * (frame[3 * p] & 0xff) + 0.587 * (frame[3 * p + 1] & 0xff) + 0.114 * (frame[3 * p + 2] & 0xff);
+            sum += luma;
+            squares += luma * luma;
+            n++;
+        }
+        return n < 2 ? 0 : Math.sqrt(Math.max(0, squares / n - (sum / n) * (sum / n)));
     }
 
     /**
