@@ -103,6 +103,17 @@ final class Features {
         return sum / (features.size() - 1);
     }
 
+    /** The unit-length mean of the features that are present; null when none is. */
+    static float[] mean(java.util.List<float[]> features) {
+        float[] sum = null;
+        for (float[] f : features) {
+            if (f == null) continue;
+            if (sum == null) sum = new float[f.length];
+            for (int k = 0; k < f.length; k++) sum[k] += f[k];
+        }
+        return sum == null ? null : unit(sum);
+    }
+
     private static float[] unit(float[] v) {
         double norm = 0;
         for (float x : v) norm += x * x;

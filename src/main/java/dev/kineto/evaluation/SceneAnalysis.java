@@ -35,15 +35,18 @@ final class SceneAnalysis {
 
     final Clip clip;
     final Backdrop backdrop;
-    /** Objects: the tracks seen in at least half the frames. */
+    /** Objects: the tracks of one colour seen in at least half the frames. */
     final List<Track> tracks;
+    /** Subjects for consistency: tracks linked by position alone, so an object that changes colour stays one subject. */
+    final List<Track> subjects;
     /** Per frame, true where no object is (objects grown by a pixel, so their anti-aliased edges are left out). */
     final List<boolean[]> background;
 
-    private SceneAnalysis(Clip clip, Backdrop backdrop, List<Track> tracks, List<boolean[]> background) {
+    private SceneAnalysis(Clip clip, Backdrop backdrop, List<Track> tracks, List<Track> subjects, List<boolean[]> background) {
         this.clip = clip;
         this.backdrop = backdrop;
         this.tracks = tracks;
+        this.subjects = subjects;
         this.background = background;
     }
 
@@ -56,11 +59,12 @@ final class SceneAnalysis {
             double[][] backgroundRgb = {Palette.rgb(colours[0]), Palette.rgb(colours[1])};
             List<List<Blob>> blobs = new ArrayList<>();
             for (byte[] frame : clip.frames()) blobs.add(blobs(frame, classifier.labels(frame), w, h, minArea, backgroundRgb));
-            List<Track> tracks = Track.link(blobs, 0.75 * unit(clip)).stream().filter(t -> t.presence() >= MIN_PRESENCE).toList();
+            List<Track> tracks = Track.link(blobs, 0.75 * unit(clip), true).stream().filter(t -> t.presence() >= MIN_PRESENCE).toList();
+            List<Track> subjects = Track.link(blobs, 0.75 * unit(clip), false).stream().filter(t -> t.presence() >= MIN_PRESENCE).toList();
             List<boolean[]> background = new ArrayList<>();
             for (int i = 0; i < clip.frameCount(); i++) background.add(backgroundMask(tracks, i, w, h));
             Backdrop backdrop = Backdrop.read(clip.frames().getFirst(), background.getFirst(), w, colours);
-            return new SceneAnalysis(clip, backdrop, tracks, background);
+            return new SceneAnalysis(clip, backdrop, tracks, subjects, background);
         }
     }
 
@@ -76,11 +80,11 @@ final class SceneAnalysis {
         return n;
     }
 
-    /** Per frame, features of each object's look (colour histogram and radial profile), one list per track. */
+    /** Per frame, features of each subject's look (colour histogram and radial profile), one list per subject. */
     List<List<float[]>> subjectFeatures() {
         List<List<float[]>> perTrack = new ArrayList<>();
         int pixels = clip.width() * clip.height();
-        for (Track t : tracks) {
+        for (Track t : subjects) {
             List<float[]> features = new ArrayList<>();
             for (int i = 0; i < clip.frameCount(); i++) {
                 Blob b = t.blobs().get(i);
@@ -92,12 +96,20 @@ final class SceneAnalysis {
         return perTrack;
     }
 
+    /** Per frame, features of the subject seen in most frames; whole-frame colour histograms when there is none. */
+    List<float[]> mainSubjectFeatures() {
+        if (subjects.isEmpty()) return histograms(null);
+        int main = 0;
+        for (int k = 1; k < subjects.size(); k++) if (subjects.get(k).seenFrames() > subjects.get(main).seenFrames()) main = k;
+        return subjectFeatures().get(main);
+    }
+
     /**
-     * VBench's subject consistency with hand-made features, averaged over the objects; a clip without objects is
+     * VBench's subject consistency with hand-made features, averaged over the subjects; a clip without objects is
      * its own subject (whole-frame colour histograms).
      */
     double subjectConsistency() {
-        if (tracks.isEmpty()) return Features.consistency(histograms(null));
+        if (subjects.isEmpty()) return Features.consistency(histograms(null));
         return subjectFeatures().stream().mapToDouble(Features::consistency).average().orElseThrow();
     }
 

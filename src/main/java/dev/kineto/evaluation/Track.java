@@ -74,13 +74,13 @@ record Track(List<Blob> blobs) {
     }
 
     /**
-     * Links per-frame blobs into tracks. In each frame the open tracks take blobs of their colour family within
-     * maxStep pixels per frame since last seen, by the matching that continues the most tracks at the least total
+     * Links per-frame blobs into tracks. In each frame the open tracks take blobs (of their colour family, when
+     * byColour) within maxStep pixels per frame since last seen, by the matching that continues the most tracks at the least total
      * distance (to where the track would be at constant velocity, or to where it was, whichever is nearer: objects
      * that bounce turn sharply), stretched by the change in area (two fast objects of one colour keep their own
      * tracks when they differ in size); blobs left over start new tracks.
      */
-    static List<Track> link(List<List<Blob>> frames, double maxStep) {
+    static List<Track> link(List<List<Blob>> frames, double maxStep, boolean byColour) {
         List<List<Blob>> open = new ArrayList<>();
         for (int t = 0; t < frames.size(); t++) {
             List<Blob> blobs = frames.get(t);
@@ -93,7 +93,8 @@ record Track(List<Blob> blobs) {
                 for (int j = 0; j < blobs.size(); j++) {
                     Blob blob = blobs.get(j);
                     double distance = Math.min(blob.distanceTo(predicted[0], predicted[1]), blob.distanceTo(last.x(), last.y()));
-                    boolean allowed = Palette.family(blob.colour()) == Palette.family(last.colour()) && distance <= maxStep * (t - lastSeen);
+                    boolean sameColour = !byColour || Palette.family(blob.colour()) == Palette.family(last.colour());
+                    boolean allowed = sameColour && distance <= maxStep * (t - lastSeen);
                     cost[k][j] = allowed ? distance * (1 + Math.abs(Math.log(blob.area() / last.area()))) : Double.NaN;
                 }
             }
