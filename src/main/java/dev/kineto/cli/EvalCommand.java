@@ -78,17 +78,21 @@ public final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if ((video == null) == (suite == null)) throw new IllegalArgumentException("give either a VIDEO to score or --suite NAME to score a model");
+        if (suite != null && (prompt != null || image != null || lastImage != null || path != null || joins != null || drift)) {
+            throw new IllegalArgumentException("--prompt, --image, --last-image, --path, --joins and --drift score a single VIDEO, not a suite");
+        }
         if (video != null) scoreVideo();
         else scoreSuite();
         return 0;
     }
 
     private void scoreVideo() throws Exception {
+        List<double[]> wanted = path == null ? null : points(path);
         Clip clip = VideoFiles.read(video);
         Map<String, Object> modes = new LinkedHashMap<>();
         if (image != null) modes.put("first_frame", ModeScores.firstFrame(clip, frameOf(image, clip)));
         if (lastImage != null) modes.put("last_frame", ModeScores.fidelity(clip, clip.frameCount() - 1, frameOf(lastImage, clip)));
-        if (path != null) modes.put("trajectory_error_px", ModeScores.trajectoryError(clip, points(path)));
+        if (wanted != null) modes.put("trajectory_error_px", ModeScores.trajectoryError(clip, wanted));
         if (joins != null) modes.put("seam_flicker", ModeScores.seamFlicker(clip, joins));
         if (drift) modes.put("drift_per_second", ModeScores.drift(clip));
         EvalResult result = Evaluator.evaluate(clip, prompt).withModes(modes);

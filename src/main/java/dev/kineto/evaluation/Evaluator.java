@@ -34,7 +34,8 @@ public final class Evaluator {
             try {
                 description = World.parse(prompt);
             } catch (CaptionException e) {
-                return EvalResult.of(prompt, dimensions, List.of(), "adherence not checked, the world cannot parse the prompt: " + e.getMessage());
+                String problem = e.getMessage().lines().findFirst().orElse("").replaceAll("\\s*The world understands:$", "");
+                return EvalResult.of(prompt, dimensions, List.of(), "adherence not checked, the world cannot parse the prompt: " + problem);
             }
             return EvalResult.of(prompt, dimensions, Adherence.check(description, scene, seed), null);
         }
