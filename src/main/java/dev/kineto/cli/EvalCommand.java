@@ -32,6 +32,9 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--prompt", description = "The prompt the video was made from; adherence is checked when the world can parse it.")
     String prompt;
 
+    @Option(names = "--seed", defaultValue = "0", description = "The seed the video was generated with; the physics check simulates the prompt with it (default: ${DEFAULT-VALUE}).")
+    long seed;
+
     @Option(names = "--image", paramLabel = "IMAGE", description = "Image-to-video input: adds first-frame PSNR and SSIM.")
     Path image;
 
@@ -95,7 +98,7 @@ public final class EvalCommand implements Callable<Integer> {
         if (wanted != null) modes.put("trajectory_error_px", ModeScores.trajectoryError(clip, wanted));
         if (joins != null) modes.put("seam_flicker", ModeScores.seamFlicker(clip, joins));
         if (drift) modes.put("drift_per_second", ModeScores.drift(clip));
-        EvalResult result = Evaluator.evaluate(clip, prompt).withModes(modes);
+        EvalResult result = Evaluator.evaluate(clip, prompt, seed).withModes(modes);
         System.out.println(result.toJson());
     }
 

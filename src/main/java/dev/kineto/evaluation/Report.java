@@ -34,7 +34,7 @@ public final class Report {
         AtomicFiles.write(dir.resolve("report.json"), EvalResult.JSON.writeValueAsBytes(results));
         SuiteResult model = results.getFirst();
         List<SuiteResult.Item> ranked = new ArrayList<>(model.items());
-        ranked.sort(Comparator.comparingDouble(SuiteResult.Item::checkShare).reversed());
+        ranked.sort(Comparator.comparingDouble(SuiteResult.Item::checkShare).thenComparingDouble(SuiteResult.Item::meanQuality).reversed());
         List<SuiteResult.Item> best = ranked.subList(0, Math.min(CASES, ranked.size()));
         List<SuiteResult.Item> worst = ranked.reversed().subList(0, Math.min(CASES, ranked.size()));
         for (SuiteResult.Item item : concat(best, worst)) VideoFiles.write(item.clip(), dir.resolve(clipPath(item)));
@@ -46,8 +46,11 @@ public final class Report {
                         + ".case{display:inline-block;width:230px;vertical-align:top;margin:6px;font-size:13px}"
                         + ".case img{width:192px;image-rendering:pixelated}.fail{color:#b00}</style></head><body>\n");
         html.append("<h1>Kineto evaluation on ").append(escape(model.suite())).append("</h1>\n");
-        html.append("<p>").append(escape(model.generator())).append(" beside the ground-truth renders (upper bound) and an untrained model (lower bound).")
-                .append(" Category scores: share of a category's prompts that pass that category's checks; quality dimensions in [0, 1], higher is better.</p>\n");
+        html.append("<p>").append(escape(model.generator())).append(results.size() == 1 ? " alone." : " beside its bounds: "
+                        + "<i>ground truth</i> is the world's own render of each prompt (the upper bound), <i>untrained</i> the default preset "
+                        + "with random weights (the lower bound).")
+                .append(" Category scores: the share of a category's prompts that pass that category's checks (for <i>heldout</i>, all checks);"
+                        + " quality dimensions in [0, 1], higher is better. See docs/evaluation.md.</p>\n");
         html.append("<h2>Prompt adherence by category</h2>\n").append(chart("Prompt adherence", results, SuiteResult::categoryScoresWithAll));
         html.append("<h2>Quality dimensions</h2>\n").append(chart("Quality", results, SuiteResult::dimensions));
         html.append("<h2>Table</h2>\n").append(htmlTable(results));

@@ -29,6 +29,11 @@ public record SuiteResult(String suite, String generator, List<Item> items) {
             return Evaluator.CATEGORIES.contains(category) ? result.categories().getOrDefault(category, false) : result.allCorrect();
         }
 
+        /** Mean of the quality dimensions: breaks ties between cases with the same share of checks passed. */
+        double meanQuality() {
+            return result.dimensions().values().stream().mapToDouble(Double::doubleValue).average().orElse(0);
+        }
+
         /** Share of checks passed: ranks best and worst cases. */
         double checkShare() {
             return result.checks().isEmpty() ? 0 : result.checks().stream().filter(Check::pass).count() / (double) result.checks().size();
