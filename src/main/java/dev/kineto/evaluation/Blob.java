@@ -11,7 +11,7 @@ import dev.kineto.world.Colour;
  * @param pixels   indices (y·width + x) of the filled region
  * @param inked    how many of them carry the object's colour (fewer than all for an outline)
  * @param outline  whether the object is drawn as an outline: its colour covers little of its area
- * @param shading  spread (standard deviation, grey levels) of the brightness inside the object: 0 when flat
+ * @param shading  how much darker the object's inside gets from its upper left to its lower right (grey levels): 0 when flat
  * @param coverage how much of each pixel around the region the object covers
  */
 record Blob(Colour colour, double x, double y, double area, int[] pixels, int inked, boolean outline, double shading, Coverage coverage) {

@@ -5,13 +5,14 @@ import dev.kineto.world.Style;
 
 /**
  * Reads the drawing style: pixel art when the objects' edges fall on a grid of square blocks, else outlined when
- * most objects are outlines, soft when their insides are shaded, flat otherwise.
+ * most objects are outlines, soft when their insides darken from the upper left (where the world's light is), flat
+ * otherwise.
  */
 final class Looks {
     private Looks() {}
 
-    /** Brightness spread inside objects (grey levels) above which they are shaded. */
-    static final double SHADED = 8;
+    /** Fall of brightness across an object's inside (grey levels, upper left to lower right) above which it is shaded. */
+    static final double SHADED = 20;
 
     static Style style(SceneAnalysis scene) {
         if (pixelBlock(scene) > 1) return Style.PIXEL_ART;

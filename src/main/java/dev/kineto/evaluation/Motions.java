@@ -64,17 +64,23 @@ final class Motions {
         return List.of(Motion.RIGHT, Motion.UP_RIGHT, Motion.UP, Motion.UP_LEFT, Motion.LEFT, Motion.DOWN_LEFT, Motion.DOWN, Motion.DOWN_RIGHT).get(sector);
     }
 
-    /** Total rotation in radians, each step taken as the smallest turn that matches the shape's symmetry. */
+    /**
+     * Total rotation in radians, each step taken as the smallest turn that matches the shape's symmetry; 0 unless
+     * three quarters of the visible steps (over 2°) turn the same way, since noise in the estimate turns both ways.
+     */
     private static double turn(List<Double> rotations, List<Integer> frames, Shape shape) {
         double period = Shapes.period(shape);
         if (period < Math.toRadians(30)) return 0;
         double total = 0;
+        int positive = 0, negative = 0;
         for (int k = 1; k < frames.size(); k++) {
             double step = rotations.get(frames.get(k)) - rotations.get(frames.get(k - 1));
             step -= period * Math.round(step / period);
             total += step;
+            if (step > Math.toRadians(2)) positive++;
+            if (step < -Math.toRadians(2)) negative++;
         }
-        return Math.abs(total);
+        return Math.max(positive, negative) >= 0.75 * (positive + negative) ? Math.abs(total) : 0;
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.bytedeco.opencv.global.opencv_imgproc.FILLED;
 import static org.bytedeco.opencv.global.opencv_imgproc.MORPH_CLOSE;
 import static org.bytedeco.opencv.global.opencv_imgproc.MORPH_RECT;
 import static org.bytedeco.opencv.global.opencv_imgproc.RETR_EXTERNAL;
+import static org.bytedeco.opencv.global.opencv_imgproc.contourArea;
 import static org.bytedeco.opencv.global.opencv_imgproc.drawContours;
 import static org.bytedeco.opencv.global.opencv_imgproc.findContours;
 import static org.bytedeco.opencv.global.opencv_imgproc.getStructuringElement;
@@ -32,6 +33,8 @@ final class SceneAnalysis {
 
     /** Tracks seen in less than this share of frames are noise, not objects. */
     static final double MIN_PRESENCE = 0.5;
+    /** At most this many objects are read (the most present, then the largest): clutter is not a scene. */
+    static final int MAX_OBJECTS = 8;
 
     final Clip clip;
     final Backdrop backdrop;
@@ -59,13 +62,20 @@ final class SceneAnalysis {
             double[][] backgroundRgb = {Palette.rgb(colours[0]), Palette.rgb(colours[1])};
             List<List<Blob>> blobs = new ArrayList<>();
             for (byte[] frame : clip.frames()) blobs.add(blobs(frame, classifier.labels(frame), w, h, minArea, backgroundRgb));
-            List<Track> tracks = Track.link(blobs, 0.75 * unit(clip), true).stream().filter(t -> t.presence() >= MIN_PRESENCE).toList();
-            List<Track> subjects = Track.link(blobs, 0.75 * unit(clip), false).stream().filter(t -> t.presence() >= MIN_PRESENCE).toList();
+            List<Track> tracks = objects(Track.link(blobs, 0.75 * unit(clip), true));
+            List<Track> subjects = objects(Track.link(blobs, 0.75 * unit(clip), false));
             List<boolean[]> background = new ArrayList<>();
             for (int i = 0; i < clip.frameCount(); i++) background.add(backgroundMask(tracks, i, w, h));
             Backdrop backdrop = Backdrop.read(clip.frames().getFirst(), background.getFirst(), w, colours);
             return new SceneAnalysis(clip, backdrop, tracks, subjects, background);
         }
+    }
+
+    /** The tracks seen in at least half the frames, at most MAX_OBJECTS of them (most present, then largest). */
+    private static List<Track> objects(List<Track> tracks) {
+        return tracks.stream().filter(t -> t.presence() >= MIN_PRESENCE)
+                .sorted(java.util.Comparator.comparingDouble(Track::presence).thenComparingDouble(Track::medianRadius).reversed())
+                .limit(MAX_OBJECTS).toList();
     }
 
     /** The frame's shorter side: the world's unit of length. */
@@ -174,6 +184,7 @@ final class SceneAnalysis {
             MatVector contours = new MatVector();
             findContours(closed, contours, RETR_EXTERNAL, CHAIN_APPROX_NONE);
             for (int c = 0; c < contours.size(); c++) {
+                if (contourArea(contours.get(c)) + contours.get(c).total() < minArea) continue;
                 byte[] enclosed = filled(contours, c, w, h);
                 byte[] own = new byte[w * h];
                 int area = 0, inked = 0;
@@ -245,25 +256,40 @@ final class SceneAnalysis {
         return Blob.of(colour, indices, inked, outline, shading(frame, labels, region, family, w), coverage);
     }
 
-    /** Standard deviation of the brightness of the object's interior pixels (its edge left out): 0 for flat colour. */
+    /**
+     * How much the brightness of the object's interior (its edge left out) falls from its upper left to its lower
+     * right, in grey levels across its width: the world's soft shading lights objects from the upper left. Noise and
+     * blur do not lean one way, so they do not count.
+     */
     private static double shading(byte[] frame, byte[] labels, byte[] region, int family, int w) {
         int h = region.length / w;
-        double sum = 0, squares = 0;
-        int n = 0;
+        double n = 0, sumT = 0, sumL = 0, sumTT = 0, sumTL = 0, minT = Double.MAX_VALUE, maxT = -Double.MAX_VALUE;
         for (int p = 0; p < region.length; p++) {
             if (labels[p] != family || !interior(region, p % w, p / w, w, h)) continue;
+            double t = (p % w + p / w) / Math.sqrt(2);
             double luma = 0.299 * (frame[3 * p] & 0xff) + 0.587 * (frame[3 * p + 1] & 0xff) + 0.114 * (frame[3 * p + 2] & 0xff);
-            sum += luma;
-            squares += luma * luma;
             n++;
+            sumT += t;
+            sumL += luma;
+            sumTT += t * t;
+            sumTL += t * luma;
+            minT = Math.min(minT, t);
+            maxT = Math.max(maxT, t);
         }
-        return n < 2 ? 0 : Math.sqrt(Math.max(0, squares / n - (sum / n) * (sum / n)));
+        double variance = sumTT / Math.max(n, 1) - Math.pow(sumT / Math.max(n, 1), 2);
+        if (n < 3 || variance <= 0) return 0;
+        double slope = (sumTL / n - sumT / n * sumL / n) / variance;
+        return -slope * (maxT - minT);
     }
 
+    /** Pixels around a region whose coverage is read, and the blend weight under which a pixel outside it is noise. */
+    private static final int MARGIN = 3;
+    private static final double FAINT = 0.2;
+
     /**
-     * Coverage over the region's bounds grown by two pixels: 1 inside, and on a solid object's edge the blend weight
-     * of its colour against the background (0 for pixels the background explains alone, or of another object); an
-     * outline's enclosed area is binary.
+     * Coverage over the region's bounds grown by MARGIN pixels: 1 inside, and on a solid object's edge the blend
+     * weight of its colour against the background (0 for pixels the background explains alone, for faint blends,
+     * or for another object's pixels), so a blurred object keeps its area; an outline's enclosed area is binary.
      */
     private static Blob.Coverage coverage(byte[] frame, byte[] labels, byte[] region, int[] pixels, int w, double[] colour, double[][] background) {
         int h = region.length / w;
@@ -274,10 +300,10 @@ final class SceneAnalysis {
             top = Math.min(top, p / w);
             bottom = Math.max(bottom, p / w);
         }
-        left = Math.max(0, left - 2);
-        top = Math.max(0, top - 2);
-        right = Math.min(w - 1, right + 2);
-        bottom = Math.min(h - 1, bottom + 2);
+        left = Math.max(0, left - MARGIN);
+        top = Math.max(0, top - MARGIN);
+        right = Math.min(w - 1, right + MARGIN);
+        bottom = Math.min(h - 1, bottom + MARGIN);
         int cw = right - left + 1;
         float[] alpha = new float[cw * (bottom - top + 1)];
         for (int y = top; y <= bottom; y++) {
@@ -289,7 +315,7 @@ final class SceneAnalysis {
                     double[] pixel = rgb(frame, p);
                     boolean plainBackground = Palette.toSegment(pixel, background[0], background[1]) < Palette.Classifier.MARGIN;
                     double blend = plainBackground ? 0 : Palette.blend(pixel, colour, background[0], background[1])[1];
-                    a = (float) (inside ? Math.max(0.5, blend) : Math.min(0.5, blend));
+                    a = (float) (inside ? Math.max(0.5, blend) : blend < FAINT ? 0 : Math.min(0.5, blend));
                 }
                 alpha[(y - top) * cw + (x - left)] = a;
             }

@@ -114,8 +114,14 @@ record Track(List<Blob> blobs) {
         return open.stream().map(Track::new).toList();
     }
 
-    /** Exhaustive search for the assignment of blobs to tracks (NaN cost: not allowed) with most matches, then least cost. */
+    /**
+     * The assignment of blobs to tracks (NaN cost: not allowed) with most matches, then least cost: searched
+     * exhaustively for the few objects of a scene, greedily (cheapest pair first) when clutter makes many pairs.
+     */
     private static final class Matching {
+        /** Allowed track–blob pairs beyond which the search is greedy. */
+        private static final int EXHAUSTIVE = 12;
+
         private final double[][] cost;
         private final int[] current, best;
         private int bestMatches = -1;
@@ -129,8 +135,23 @@ record Track(List<Blob> blobs) {
         }
 
         int[] best() {
-            search(0, new boolean[cost.length == 0 ? 0 : cost[0].length], 0, 0);
+            int blobs = cost.length == 0 ? 0 : cost[0].length, pairs = 0;
+            for (double[] row : cost) for (double c : row) if (!Double.isNaN(c)) pairs++;
+            if (pairs <= EXHAUSTIVE) search(0, new boolean[blobs], 0, 0);
+            else greedy(blobs);
             return best;
+        }
+
+        private void greedy(int blobs) {
+            List<int[]> pairs = new ArrayList<>();
+            for (int k = 0; k < cost.length; k++) for (int j = 0; j < blobs; j++) if (!Double.isNaN(cost[k][j])) pairs.add(new int[] {k, j});
+            pairs.sort((a, b) -> Double.compare(cost[a[0]][a[1]], cost[b[0]][b[1]]));
+            boolean[] taken = new boolean[blobs];
+            for (int[] pair : pairs) {
+                if (best[pair[0]] >= 0 || taken[pair[1]]) continue;
+                best[pair[0]] = pair[1];
+                taken[pair[1]] = true;
+            }
         }
 
         private void search(int k, boolean[] used, int matches, double total) {
