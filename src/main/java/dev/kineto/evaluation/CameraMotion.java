@@ -49,7 +49,10 @@ record CameraMotion(List<CameraState> states, boolean observable) {
             double[] primary = Palette.rgb(scene.backdrop.primary()), secondary = Palette.rgb(scene.backdrop.secondary());
             float[] previous = small(clip, 0, w, h, primary, secondary);
             for (int i = 0; i + 1 < clip.frameCount(); i++) {
-                float[] next = small(clip, i + 1, w, h, primary, secondary);
+                float[] next;
+                try (PointerScope frame = new PointerScope()) {
+                    next = small(clip, i + 1, w, h, primary, secondary);
+                }
                 boolean[] usable = shrink(scene.background.get(i), scene.background.get(i + 1), clip.width(), w, h);
                 double[] step = align(previous, next, usable, w, h);
                 observable &= step != null;
@@ -121,13 +124,15 @@ record CameraMotion(List<CameraState> states, boolean observable) {
                 map[2 * p + 1] = (float) (y + params[1] + params[2] * (y - cy));
             }
         }
-        Mat source = new Mat(h, w, CV_32F), coordinates = new Mat(h, w, CV_32FC2), out = new Mat();
-        new FloatPointer(source.data()).put(b);
-        new FloatPointer(coordinates.data()).put(map);
-        remap(source, out, coordinates, new Mat(), INTER_LINEAR, BORDER_REPLICATE, new Scalar());
-        float[] warped = new float[w * h];
-        new FloatPointer(out.data()).get(warped);
-        return warped;
+        try (PointerScope ignored = new PointerScope()) {
+            Mat source = new Mat(h, w, CV_32F), coordinates = new Mat(h, w, CV_32FC2), out = new Mat();
+            new FloatPointer(source.data()).put(b);
+            new FloatPointer(coordinates.data()).put(map);
+            remap(source, out, coordinates, new Mat(), INTER_LINEAR, BORDER_REPLICATE, new Scalar());
+            float[] warped = new float[w * h];
+            new FloatPointer(out.data()).get(warped);
+            return warped;
+        }
     }
 
     /**

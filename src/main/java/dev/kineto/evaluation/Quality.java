@@ -7,10 +7,9 @@ import static org.bytedeco.opencv.global.opencv_imgproc.blur;
 import static org.bytedeco.opencv.global.opencv_imgproc.filter2D;
 
 import dev.kineto.video.Clip;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Size;
 
@@ -37,15 +36,17 @@ final class Quality {
         double sum = 0;
         int count = 0;
         for (int i = 0; i + 2 < clip.frameCount(); i += 2) {
-            Mat before = Frames.rgb(clip, i), after = Frames.rgb(clip, i + 2);
-            OpticalFlow.Field forward = OpticalFlow.between(Frames.grey(clip, i), Frames.grey(clip, i + 2));
-            OpticalFlow.Field backward = OpticalFlow.between(Frames.grey(clip, i + 2), Frames.grey(clip, i));
-            Mat fromBefore = forward.combine(-0.25, backward, 0.25).warp(before);
-            Mat fromAfter = forward.combine(0.25, backward, -0.25).warp(after);
-            Mat middle = new Mat();
-            addWeighted(fromBefore, 0.5, fromAfter, 0.5, 0, middle);
-            sum += meanAbsDifference(Frames.bytes(middle), clip.frames().get(i + 1));
-            count++;
+            try (PointerScope ignored = new PointerScope()) {
+                Mat before = Frames.rgb(clip, i), after = Frames.rgb(clip, i + 2);
+                OpticalFlow.Field forward = OpticalFlow.between(Frames.grey(clip, i), Frames.grey(clip, i + 2));
+                OpticalFlow.Field backward = OpticalFlow.between(Frames.grey(clip, i + 2), Frames.grey(clip, i));
+                Mat fromBefore = forward.combine(-0.25, backward, 0.25).warp(before);
+                Mat fromAfter = forward.combine(0.25, backward, -0.25).warp(after);
+                Mat middle = new Mat();
+                addWeighted(fromBefore, 0.5, fromAfter, 0.5, 0, middle);
+                sum += meanAbsDifference(Frames.bytes(middle), clip.frames().get(i + 1));
+                count++;
+            }
         }
         return (255 - sum / count) / 255;
     }
@@ -61,15 +62,16 @@ final class Quality {
      */
     static DynamicDegree dynamicDegree(Clip clip) {
         int interval = Math.max(1, (int) Math.rint(clip.fps() / 8));
-        List<Mat> sampled = new ArrayList<>();
-        for (int i = 0; i < clip.frameCount(); i += interval) sampled.add(Frames.grey(clip, i));
+        int sampled = (clip.frameCount() - 1) / interval + 1;
         double threshold = 6.0 * Math.min(clip.width(), clip.height()) / 256;
-        int needed = Math.max(1, (int) Math.rint(4.0 * sampled.size() / 16));
+        int needed = Math.max(1, (int) Math.rint(4.0 * sampled / 16));
         int moving = 0;
-        for (int k = 0; k + 1 < sampled.size(); k++) {
-            if (OpticalFlow.between(sampled.get(k), sampled.get(k + 1)).meanOfTop(0.05) > threshold) moving++;
+        for (int k = 0; k + 1 < sampled; k++) {
+            try (PointerScope ignored = new PointerScope()) {
+                if (OpticalFlow.between(Frames.grey(clip, k * interval), Frames.grey(clip, (k + 1) * interval)).meanOfTop(0.05) > threshold) moving++;
+            }
         }
-        return new DynamicDegree(moving >= needed, moving, needed, sampled.size() - 1);
+        return new DynamicDegree(moving >= needed, moving, needed, sampled - 1);
     }
 
     /** Grey-level noise σ at which the cleanliness factor of imaging quality falls to 1/e. */
@@ -83,8 +85,10 @@ final class Quality {
     static double imagingQuality(Clip clip) {
         double sum = 0;
         for (int i = 0; i < clip.frameCount(); i++) {
-            Mat grey = Frames.grey(clip, i);
-            sum += (1 - blurEffect(grey)) * Math.exp(-noiseSigma(grey) / NOISE_SCALE);
+            try (PointerScope ignored = new PointerScope()) {
+                Mat grey = Frames.grey(clip, i);
+                sum += (1 - blurEffect(grey)) * Math.exp(-noiseSigma(grey) / NOISE_SCALE);
+            }
         }
         return sum / clip.frameCount();
     }

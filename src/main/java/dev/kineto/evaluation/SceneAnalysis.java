@@ -61,7 +61,11 @@ final class SceneAnalysis {
             int minArea = Math.max(3, (int) (0.001 * unit(clip) * unit(clip)));
             double[][] backgroundRgb = {Palette.rgb(colours[0]), Palette.rgb(colours[1])};
             List<List<Blob>> blobs = new ArrayList<>();
-            for (byte[] frame : clip.frames()) blobs.add(blobs(frame, classifier.labels(frame), w, h, minArea, backgroundRgb));
+            for (byte[] frame : clip.frames()) {
+                try (PointerScope perFrame = new PointerScope()) {
+                    blobs.add(blobs(frame, classifier.labels(frame), w, h, minArea, backgroundRgb));
+                }
+            }
             List<Track> tracks = objects(Track.link(blobs, 0.75 * unit(clip), true));
             List<Track> subjects = objects(Track.link(blobs, 0.75 * unit(clip), false));
             List<boolean[]> background = new ArrayList<>();

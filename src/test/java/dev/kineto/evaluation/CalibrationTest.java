@@ -144,6 +144,21 @@ class CalibrationTest {
     }
 
     @Test
+    void noiseIsNoScene() {
+        Random random = new Random(3);
+        List<byte[]> frames = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            byte[] f = new byte[64 * 64 * 3];
+            random.nextBytes(f);
+            frames.add(f);
+        }
+        EvalResult result = Evaluator.evaluate(new Clip(64, 64, 8, frames), "a red circle moving right on a black background");
+        assertEquals(false, result.allCorrect());
+        assertEquals(false, result.categories().get("background"));
+        assertTrue(result.dimensions().get("temporal_flickering") < 0.8, result.dimensions().toString());
+    }
+
+    @Test
     void categoriesArePerCheckAndAllCorrectNeedsEveryOne() {
         EvalResult result = Evaluator.evaluate(render("a pink square on a green background", SMALL, 1), "a pink square on a blue background", 1);
         assertEquals(false, result.allCorrect());
