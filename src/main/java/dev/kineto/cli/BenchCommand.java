@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure speed and memory; prints figures.",
         subcommands = {
+                RenderBench.class,
                 EvalBench.class,
         })
 public final class BenchCommand {

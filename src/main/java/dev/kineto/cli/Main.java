@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
                 BenchCommand.class,
                 EvalCommand.class,
                 VideoCommand.class,
+                WorldCommand.class,
         })
 public final class Main implements Runnable {
 

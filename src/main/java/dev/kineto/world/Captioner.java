@@ -25,12 +25,12 @@ final class Captioner {
         String background = background(d.background());
         String style = style(d.style());
         String camera = camera(d.camera());
+        String afterStyle = style.isEmpty() ? "" : ", " + style, afterCamera = camera.isEmpty() ? "" : ", " + camera;
         String text = switch (rng.nextInt(4)) {
-            case 0 -> join(objects, background, style.isEmpty() ? "" : ", " + style, camera.isEmpty() ? "" : ", " + camera);
-            case 1 -> background.isEmpty() ? join(objects, style, camera)
-                    : join(background + ",", objects, style.isEmpty() ? "" : ", " + style, camera);
-            case 2 -> style.isEmpty() ? join(objects, background, camera) : join(stylePrefix(d.style()), objects, background, camera);
-            default -> camera.isEmpty() ? join(objects, style, background) : join(camera + ",", objects, background, style);
+            case 0 -> join(objects, background, afterStyle, afterCamera);
+            case 1 -> background.isEmpty() ? join(objects, afterStyle, afterCamera) : join(background + ",", objects, afterStyle, afterCamera);
+            case 2 -> style.isEmpty() ? join(objects, background, afterCamera) : join(stylePrefix(d.style()), objects, background, afterCamera);
+            default -> camera.isEmpty() ? join(objects, background, afterStyle) : join(camera + ",", objects, background, afterStyle);
         };
         text = text.replace(" ,", ",").replace(",,", ",");
         if (rng.nextBoolean()) text = Character.toUpperCase(text.charAt(0)) + text.substring(1);
@@ -71,17 +71,17 @@ final class Captioner {
         if (m == Motion.STILL) {
             return switch (rng.nextInt(4)) {
                 case 0 -> noun(o, count, false);
-                case 1 -> nounWith(o, count, pick(m.adjectives()));
+                case 1 -> noun(o, count, pick(m.adjectives()), false);
                 case 2 -> join(noun(o, count, false), pick(m.participles()));
                 default -> join(noun(o, count, false), plural ? pick(m.participles()) : pick(m.finite()));
             };
         }
         boolean adjectiveSpeed = o.speed() != Speed.NORMAL && rng.nextInt(4) == 0;
-        String noun = adjectiveSpeed ? noun(o, count, true) : noun(o, count, false);
         String adverb = adjectiveSpeed ? "" : adverb(o.speed());
         if (!m.adjectives().isEmpty() && rng.nextInt(3) == 0) {
-            return adjectiveSpeed ? nounWith(o, count, pick(m.adjectives()), true) : nounWith(o, count, join(adverb, pick(m.adjectives())));
+            return noun(o, count, join(adverb, pick(m.adjectives())), adjectiveSpeed);
         }
+        String noun = noun(o, count, adjectiveSpeed);
         return switch (plural ? 0 : rng.nextInt(4)) {
             case 0, 1 -> join(noun, around(verb(m, m.participles(), Motion.MOVE_PARTICIPLES), adverb));
             case 2 -> join(noun, around(verb(m, m.finite(), Motion.MOVE_FINITE), adverb));
@@ -91,7 +91,7 @@ final class Captioner {
 
     /** The adverb before or after the verb phrase. */
     private String around(String verb, String adverb) {
-        return rng.nextBoolean() ? join(adverb, verb) : join(verb, adverb);
+        return rng.nextBoolean() && !adverb.equals("fast") ? join(adverb, verb) : join(verb, adverb);
     }
 
     /** The motion's own verb, or a movement verb and a direction. */
@@ -106,15 +106,11 @@ final class Captioner {
     }
 
     private String noun(ObjectSpec o, int count, boolean speedAdjective) {
-        return nounWith(o, count, "", speedAdjective);
-    }
-
-    private String nounWith(ObjectSpec o, int count, String premotion) {
-        return nounWith(o, count, premotion, false);
+        return noun(o, count, "", speedAdjective);
     }
 
     /** Determiner, speed adjective, size, pre-noun motion, colour, noun. */
-    private String nounWith(ObjectSpec o, int count, String premotion, boolean speedAdjective) {
+    private String noun(ObjectSpec o, int count, String premotion, boolean speedAdjective) {
         String speed = speedAdjective && o.speed() != Speed.NORMAL ? pick(o.speed().adjectives()) : "";
         String size = o.size() != Size.MEDIUM || rng.nextInt(4) == 0 ? pick(o.size().words()) : "";
         int synonym = rng.nextInt(o.shape().words().size());

@@ -220,7 +220,7 @@ final class Simulator {
         double ra = radius(a.size()) * unit, rb = radius(b.size()) * unit;
         double va = linearSpeed(a.speed()) * unit, vb = -linearSpeed(b.speed()) * unit;
         double ma = ra * ra, mb = rb * rb;
-        double contact = area.cx() + jitter(-0.1, 0.1, 1) * area.width();
+        double contact = area.cx() + (rng.nextDouble() - 0.5) * 0.2 * area.width();
         double meet = 0.45 * spec.duration();
         meet = Math.min(meet, Math.max(0, (contact - area.left() - 2 * ra) / va));
         meet = Math.min(meet, Math.max(0, (area.right() - contact - 2 * rb) / -vb));

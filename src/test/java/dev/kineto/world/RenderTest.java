@@ -80,6 +80,19 @@ class RenderTest {
     }
 
     @Test
+    void samplingFromManyThreadsGivesTheSameClips() {
+        RenderSpec spec = new RenderSpec(32, 32, 5, 8);
+        List<WorldClip> sequential = java.util.stream.LongStream.range(0, 16).mapToObj(s -> World.sample(s, Split.TRAIN, spec)).toList();
+        List<WorldClip> parallel = java.util.stream.LongStream.range(0, 16).parallel().mapToObj(s -> World.sample(s, Split.TRAIN, spec)).toList();
+        for (int i = 0; i < 16; i++) {
+            assertEquals(sequential.get(i).caption(), parallel.get(i).caption());
+            for (int f = 0; f < spec.frames(); f++) {
+                assertArrayEquals(sequential.get(i).clip().frames().get(f), parallel.get(i).clip().frames().get(f));
+            }
+        }
+    }
+
+    @Test
     void sceneJsonRoundTrips() {
         for (long seed = 0; seed < 20; seed++) {
             Scene scene = World.sample(seed, seed % 2 == 0 ? Split.TRAIN : Split.HELDOUT, new RenderSpec(32, 24, 5, 10)).scene();
