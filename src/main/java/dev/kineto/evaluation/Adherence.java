@@ -27,8 +27,14 @@ import java.util.EnumSet;
 final class Adherence {
     private Adherence() {}
 
-    /** Shapes whose overlap is within this share of the best are indistinguishable at the object's size (a small circle and hexagon). */
-    static final double SHAPE_TIE = 0.01;
+    /**
+     * Shapes whose overlap is within this share of the best are indistinguishable at the object's size (a small
+     * circle and a hexagon): 0.1 / radius in pixels, from 0.3 % to 3 %, since a pixel grid blurs a shape by about
+     * a pixel.
+     */
+    static double shapeTie(double radiusPixels) {
+        return Math.clamp(0.1 / radiusPixels, 0.003, 0.03);
+    }
 
     static List<Check> check(Description d, SceneAnalysis scene, long seed) {
         Clip clip = scene.clip;
@@ -36,7 +42,8 @@ final class Adherence {
         CameraMotion camera = CameraMotion.read(scene);
         // On a plain background the camera leaves no trace: take the prompt's camera as given to read object motion.
         List<CameraState> view = camera.observable() ? camera.states() : simulated.camera();
-        List<Reading> readings = scene.tracks.stream().map(t -> Reading.of(t, view, clip)).toList();
+        var style = Looks.style(scene);
+        List<Reading> readings = scene.tracks.stream().map(t -> Reading.of(t, view, clip, style == dev.kineto.world.Style.OUTLINED)).toList();
         Reading[] matched = match(d.objects(), readings);
 
         List<Check> checks = new ArrayList<>();
@@ -50,7 +57,7 @@ final class Adherence {
             }
             checks.add(new Check("colour", subject, o.colour().word(), r.colour().word(), r.colour() == o.colour()));
             double best = r.shapeScores().get(r.shape());
-            checks.add(new Check("shape", subject, o.shape().word(), r.shape().word(), r.shapeScores().get(o.shape()) >= (1 - SHAPE_TIE) * best));
+            checks.add(new Check("shape", subject, o.shape().word(), r.shape().word(), r.shapeScores().get(o.shape()) >= (1 - shapeTie(r.track().medianRadius())) * best));
             Size size = Reading.sizeWord(r.size());
             checks.add(new Check("size", subject, o.size().word(), String.format(Locale.ROOT, "%s (%.3f of the shorter side)", size.word(), r.size()), size == o.size()));
             Motion motion = d.collide() ? approach(r, matched[1 - i]) : r.motion();
@@ -59,7 +66,7 @@ final class Adherence {
         checks.add(count(d, scene));
         if (d.relation() != null) checks.add(relation(d.relation(), matched[0], matched[1], clip));
         checks.add(background(d, scene));
-        checks.add(new Check("style", "scene", word(d.style()), word(Looks.style(scene)), Looks.style(scene) == d.style()));
+        checks.add(new Check("style", "scene", word(d.style()), word(style), style == d.style()));
         if (camera.observable()) {
             var move = camera.move(clip);
             checks.add(new Check("camera", "scene", word(d.camera()), word(move), move == d.camera()));

@@ -65,22 +65,28 @@ final class Motions {
     }
 
     /**
-     * Total rotation in radians, each step taken as the smallest turn that matches the shape's symmetry; 0 unless
-     * three quarters of the visible steps (over 2°) turn the same way, since noise in the estimate turns both ways.
+     * Total rotation in radians, each step taken as the smallest turn that matches the shape's symmetry. A fast
+     * turn near half the period aliases (it may read either way), so such steps count their size in the way most
+     * other steps turn. Noise turns both ways: unless three quarters of the clear steps (over 2°) agree, it is 0.
      */
     private static double turn(List<Double> rotations, List<Integer> frames, Shape shape) {
         double period = Shapes.period(shape);
         if (period < Math.toRadians(30)) return 0;
-        double total = 0;
+        double clear = 0, aliased = 0;
         int positive = 0, negative = 0;
         for (int k = 1; k < frames.size(); k++) {
             double step = rotations.get(frames.get(k)) - rotations.get(frames.get(k - 1));
             step -= period * Math.round(step / period);
-            total += step;
+            if (Math.abs(step) > 0.4 * period) {
+                aliased += Math.abs(step);
+                continue;
+            }
+            clear += step;
             if (step > Math.toRadians(2)) positive++;
             if (step < -Math.toRadians(2)) negative++;
         }
-        return Math.max(positive, negative) >= 0.75 * (positive + negative) ? Math.abs(total) : 0;
+        boolean steady = Math.max(positive, negative) >= 0.75 * (positive + negative);
+        return steady ? Math.abs(clear) + aliased : 0;
     }
 
     /**

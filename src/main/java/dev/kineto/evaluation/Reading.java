@@ -35,7 +35,7 @@ record Reading(Track track, Colour colour, Shape shape, Map<Shape, Double> shape
     /** How many frames (evenly spread) the shape is judged on. */
     private static final int SHAPE_FRAMES = 9;
 
-    static Reading of(Track track, List<CameraState> camera, Clip clip) {
+    static Reading of(Track track, List<CameraState> camera, Clip clip, boolean outlined) {
         Map<Shape, Double> scores = shapeScores(track);
         Shape shape = java.util.Collections.max(scores.entrySet(), Map.Entry.comparingByValue()).getKey();
         List<double[]> positions = new ArrayList<>();
@@ -45,7 +45,8 @@ record Reading(Track track, Colour colour, Shape shape, Map<Shape, Double> shape
             Blob b = track.blobs().get(i);
             CameraState c = camera.get(i);
             positions.add(b == null ? null : new double[] {(b.x() - cx) / c.zoom() + cx + c.x(), (b.y() - cy) / c.zoom() + cy + c.y()});
-            radii.add(b == null ? null : Math.sqrt(b.area() / Shapes.unitArea(shape)) / c.zoom() / (b.outline() ? OUTLINE_GROWTH.get(shape) : 1));
+            double halfExtent = b == null ? 0 : Math.sqrt(b.area() / Shapes.unitArea(shape));
+            radii.add(b == null ? null : (outlined ? withoutStroke(shape, halfExtent) : halfExtent) / c.zoom());
         }
         Motion motion = Motions.classify(positions, radii, rotations(track, shape), shape, clip);
         double start = first(radii) / switch (motion) {
@@ -71,10 +72,20 @@ record Reading(Track track, Colour colour, Shape shape, Map<Shape, Double> shape
     static final Map<Motion, Double> START_OF = new EnumMap<>(Motion.class);
 
     /**
-     * Per shape, how much larger an outline's enclosed area reads than the shape (the stroke straddles the edge and
-     * closing fills a star's notches), measured by segmenting the world's outlined drawing at a typical size.
+     * Per shape, the half extent an outlined drawing reads as (the stroke straddles the edge, and closing fills a
+     * star's notches) at two sizes, a small and a large one in pixels: measured by segmenting the world's own outlined
+     * drawings, since a stroke never gets thinner than a pixel and so adds relatively more to small shapes.
      */
-    static final Map<Shape, Double> OUTLINE_GROWTH = new EnumMap<>(Shape.class);
+    private static final Map<Shape, double[]> OUTLINED_READS = new EnumMap<>(Shape.class);
+    private static final double[] OUTLINE_SIZES = {4, 20};
+
+    /** The half extent of an outlined shape that reads as the given one, interpolated between the measured sizes. */
+    static double withoutStroke(Shape shape, double reads) {
+        double[] at = OUTLINED_READS.get(shape);
+        double t = Math.clamp((reads - at[0]) / (at[1] - at[0]), 0, 1);
+        double growth = (at[0] / OUTLINE_SIZES[0]) * (1 - t) + (at[1] / OUTLINE_SIZES[1]) * t;
+        return reads / growth;
+    }
 
     static {
         int side = 1000;
@@ -83,11 +94,14 @@ record Reading(Track track, Colour colour, Shape shape, Map<Shape, Double> shape
         for (Shape shape : Shape.values()) {
             ObjectSpec object = ObjectSpec.of(Colour.WHITE, shape);
             Description outlined = new Description(List.of(object), null, false, Background.solid(Colour.BLACK), Style.OUTLINED, Camera.STATIC);
-            double size = 0.1 * 64;
-            Scene scene = new Scene(outlined, new RenderSpec(64, 64, 1, 1),
-                    List.of(new dev.kineto.world.Track(object, List.of(new ObjectState(32, 32, size, 0, Colour.WHITE.rgb())))), List.of(CameraState.START));
-            Blob blob = SceneAnalysis.of(World.render(scene)).tracks.getFirst().first();
-            OUTLINE_GROWTH.put(shape, Math.sqrt(blob.area() / Shapes.unitArea(shape)) / size);
+            double[] reads = new double[OUTLINE_SIZES.length];
+            for (int k = 0; k < reads.length; k++) {
+                Scene scene = new Scene(outlined, new RenderSpec(64, 64, 1, 1), List.of(new dev.kineto.world.Track(object,
+                        List.of(new ObjectState(32.3, 31.7, OUTLINE_SIZES[k], 0.1, Colour.WHITE.rgb())))), List.of(CameraState.START));
+                Blob blob = SceneAnalysis.of(World.render(scene)).tracks.getFirst().first();
+                reads[k] = Math.sqrt(blob.area() / Shapes.unitArea(shape));
+            }
+            OUTLINED_READS.put(shape, reads);
         }
     }
 
