@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
         description = "Measure speed and memory; prints figures.",
         subcommands = {
                 RenderBench.class,
+                EvalBench.class,
         })
 public final class BenchCommand {
 }

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
                 BenchCommand.class,
                 GenerateCommand.class,
                 TrainCommand.class,
+                EvalCommand.class,
                 VideoCommand.class,
                 WorldCommand.class,
         })

@@ -1,0 +1,150 @@
+package dev.kineto.cli;
+
+import dev.kineto.evaluation.EvalResult;
+import dev.kineto.evaluation.Evaluator;
+import dev.kineto.evaluation.GroundTruthGenerator;
+import dev.kineto.evaluation.ModeScores;
+import dev.kineto.evaluation.Report;
+import dev.kineto.evaluation.Suite;
+import dev.kineto.evaluation.SuiteResult;
+import dev.kineto.model.VideoGenerator;
+import dev.kineto.video.Clip;
+import dev.kineto.video.VideoFiles;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** `kineto eval`: scores one video (quality, adherence to a prompt, mode scores) or a model on a prompt suite. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = {"Score a video: VBench-style quality dimensions and, for a prompt the world understands, every adherence check (JSON on stdout).",
+                "Or score a model on a prompt suite: --suite world-v1 --model default writes report.json and report.html."})
+public final class EvalCommand implements Callable<Integer> {
+
+    @Parameters(arity = "0..1", paramLabel = "VIDEO", description = "An MP4, GIF, MOV, WebM, MKV or PNG-frame folder.")
+    Path video;
+
+    @Option(names = "--prompt", description = "The prompt the video was made from; adherence is checked when the world can parse it.")
+    String prompt;
+
+    @Option(names = "--seed", defaultValue = "0", description = "The seed the video was generated with; the physics check simulates the prompt with it (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--image", paramLabel = "IMAGE", description = "Image-to-video input: adds first-frame PSNR and SSIM.")
+    Path image;
+
+    @Option(names = "--last-image", paramLabel = "IMAGE", description = "First+last-frame mode: adds last-frame PSNR and SSIM.")
+    Path lastImage;
+
+    @Option(names = "--path", paramLabel = "X,Y ...", description = "Motion-control path in pixels, points separated by spaces: adds the trajectory error.")
+    String path;
+
+    @Option(names = "--joins", split = ",", paramLabel = "FRAME", description = "First frame of each extension: adds the seam flicker.")
+    List<Integer> joins;
+
+    @Option(names = "--drift", description = "Long video: adds each later second's subject consistency against the first.")
+    boolean drift;
+
+    @Option(names = "--suite", paramLabel = "NAME|FILE", description = "A prompt suite: built in (world-v1) or a JSON file.")
+    String suite;
+
+    @Option(names = "--model", defaultValue = "default", paramLabel = "PATH|default|ground-truth",
+            description = "With --suite: the model to score (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--no-bounds", description = "With --suite: skip the ground-truth and untrained-model rows.")
+    boolean noBounds;
+
+    @Option(names = "--steps", defaultValue = "16", description = "With --suite: sampling steps (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--cfg", defaultValue = "4.5", description = "With --suite: classifier-free guidance scale (default: ${DEFAULT-VALUE}).")
+    double cfg;
+
+    @Option(names = "--batch", defaultValue = "8", description = "With --suite: prompts generated together (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--limit", paramLabel = "N", description = "With --suite: only the first N prompts of each category (a quick look).")
+    int limit;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "With --suite: where the report goes (default: reports/SUITE).")
+    Path out;
+
+    @Option(names = "--readme", paramLabel = "FILE", description = "With --suite: also rewrite the table block of this Markdown file (e.g. README.md).")
+    Path readme;
+
+    @Override
+    public Integer call() throws Exception {
+        if ((video == null) == (suite == null)) throw new IllegalArgumentException("give either a VIDEO to score or --suite NAME to score a model");
+        if (suite != null && (prompt != null || image != null || lastImage != null || path != null || joins != null || drift)) {
+            throw new IllegalArgumentException("--prompt, --image, --last-image, --path, --joins and --drift score a single VIDEO, not a suite");
+        }
+        if (video != null) scoreVideo();
+        else scoreSuite();
+        return 0;
+    }
+
+    private void scoreVideo() throws Exception {
+        List<double[]> wanted = path == null ? null : points(path);
+        Clip clip = VideoFiles.read(video);
+        Map<String, Object> modes = new LinkedHashMap<>();
+        if (image != null) modes.put("first_frame", ModeScores.firstFrame(clip, frameOf(image, clip)));
+        if (lastImage != null) modes.put("last_frame", ModeScores.fidelity(clip, clip.frameCount() - 1, frameOf(lastImage, clip)));
+        if (wanted != null) modes.put("trajectory_error_px", ModeScores.trajectoryError(clip, wanted));
+        if (joins != null) modes.put("seam_flicker", ModeScores.seamFlicker(clip, joins));
+        if (drift) modes.put("drift_per_second", ModeScores.drift(clip));
+        EvalResult result = Evaluator.evaluate(clip, prompt, seed).withModes(modes);
+        System.out.println(result.toJson());
+    }
+
+    private void scoreSuite() throws Exception {
+        Suite prompts = Suite.load(suite);
+        if (limit > 0) prompts = prompts.firstOfEachCategory(limit);
+        List<SuiteResult> results = new ArrayList<>();
+        for (Map.Entry<String, VideoGenerator> generator : generators().entrySet()) {
+            try (VideoGenerator g = generator.getValue()) {
+                results.add(SuiteResult.run(prompts, generator.getKey(), g, steps, cfg, batch, line -> System.err.println("kineto: " + line)));
+            }
+        }
+        Path dir = out != null ? out : Path.of("reports", prompts.name());
+        Report.write(dir, results);
+        if (readme != null) Report.updateMarkdown(readme, Report.markdownTable(results));
+        System.out.print(Report.markdownTable(results));
+        System.err.println("kineto: report written to " + dir.resolve("report.html"));
+    }
+
+    /** The model under test first, then its bounds. */
+    private Map<String, VideoGenerator> generators() throws Exception {
+        Map<String, VideoGenerator> generators = new LinkedHashMap<>();
+        if (model.equals("ground-truth")) {
+            generators.put("ground truth", new GroundTruthGenerator());
+            return generators;
+        }
+        throw new IllegalArgumentException("TODO model");
+    }
+
+    /** An image read at the clip's size (scaled to cover, centre-cropped). */
+    private static byte[] frameOf(Path image, Clip clip) throws Exception {
+        return VideoFiles.read(image, clip.width(), clip.height(), 1).frames().getFirst();
+    }
+
+    /** "x,y x,y ..." as points. */
+    static List<double[]> points(String text) {
+        List<double[]> points = new ArrayList<>();
+        for (String point : text.trim().split("[\\s;]+")) {
+            String[] xy = point.split(",");
+            try {
+                if (xy.length != 2) throw new NumberFormatException();
+                points.add(new double[] {Double.parseDouble(xy[0]), Double.parseDouble(xy[1])});
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--path point '" + point + "' is not X,Y in pixels (e.g. --path \"10,32 54,32\")");
+            }
+        }
+        return points;
+    }
+}

@@ -1,0 +1,50 @@
+package dev.kineto.evaluation;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_RGB2GRAY;
+import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
+
+import dev.kineto.video.Clip;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/** The bridge between Kineto's packed RGB frames and OpenCV matrices (callers free them with a PointerScope). */
+final class Frames {
+    private Frames() {}
+
+    /** Frame i as an 8-bit, 3-channel matrix in RGB order. */
+    static Mat rgb(Clip clip, int i) {
+        return rgb(clip.frames().get(i), clip.width(), clip.height());
+    }
+
+    /** Packed RGB bytes of a width×height frame as an 8-bit, 3-channel matrix. */
+    static Mat rgb(byte[] frame, int width, int height) {
+        Mat mat = new Mat(height, width, CV_8UC3);
+        mat.data().put(frame);
+        return mat;
+    }
+
+    /** Frame i in grey levels (8-bit, one channel). */
+    static Mat grey(Clip clip, int i) {
+        Mat grey = new Mat();
+        cvtColor(rgb(clip, i), grey, COLOR_RGB2GRAY);
+        return grey;
+    }
+
+    /** The packed bytes of a continuous 8-bit matrix (RGB or grey). */
+    static byte[] bytes(Mat mat) {
+        Mat continuous = mat.isContinuous() ? mat : mat.clone();
+        byte[] out = new byte[(int) (continuous.total() * continuous.channels())];
+        continuous.data().get(out);
+        return out;
+    }
+
+    /** A w×h one-channel 8-bit matrix from a boolean mask (255 where set). */
+    static Mat mask(boolean[] mask, int width, int height) {
+        byte[] bytes = new byte[mask.length];
+        for (int p = 0; p < mask.length; p++) bytes[p] = mask[p] ? (byte) 255 : 0;
+        Mat mat = new Mat(height, width, CV_8UC1);
+        mat.data().put(bytes);
+        return mat;
+    }
+}
