@@ -5,6 +5,8 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /** Writes outputs through a temporary sibling and a rename, so a failure never leaves a partial file behind. */
 public final class AtomicFiles {
@@ -44,5 +46,34 @@ public final class AtomicFiles {
     /** Writes bytes atomically. */
     public static void write(Path target, byte[] bytes) throws IOException {
         write(target, tmp -> Files.write(tmp, bytes));
+    }
+
+    /** Like write, for a folder: filled as a temporary sibling folder, then renamed into place, replacing what was there. */
+    public static void writeDirectory(Path target, Writer writer) throws IOException {
+        Path absolute = target.toAbsolutePath();
+        Path dir = absolute.getParent();
+        Files.createDirectories(dir);
+        String name = absolute.getFileName().toString();
+        Path temporary = Files.createTempDirectory(dir, "." + name + ".partial-");
+        Path previous = dir.resolve(temporary.getFileName() + ".old");
+        try {
+            writer.writeTo(temporary);
+            // A folder cannot be renamed over a non-empty one, so the old one steps aside first and goes once the new one is in place.
+            if (Files.exists(absolute)) Files.move(absolute, previous);
+            Files.move(temporary, absolute, StandardCopyOption.ATOMIC_MOVE);
+        } catch (Exception e) {
+            if (Files.exists(previous) && !Files.exists(absolute)) Files.move(previous, absolute);
+            deleteTree(temporary);
+            if (e instanceof RuntimeException r) throw r;
+            throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+        }
+        deleteTree(previous);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) return;
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
     }
 }
