@@ -1,0 +1,52 @@
+package dev.kineto.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Everything `kineto serve` can be told: where data lives, the worker pool, what a request gets when it leaves a
+ * setting out, and the limits that keep one user from taking the machine.
+ */
+public record ServerConfig(Path dataDir, int port, int workers, int maxBatch, Defaults defaults, Limits limits,
+                           int previewEverySteps, Duration webhookBackoff, int webhookAttempts, Path moderationPolicy) {
+
+    /** What a request gets for a setting it leaves out: the model's trained size, rate and length. */
+    public record Defaults(int size, double fps, double seconds, int steps, double cfg) {}
+
+    /**
+     * Per-request and per-user limits. One credit buys creditUnit pixel-frame-steps (see {@link Pricing}).
+     */
+    public record Limits(int maxPromptChars, double maxSeconds, int maxSide, int maxSteps, long creditUnit,
+                         long dailyFreeCredits, int maxQueuedPerUser, int submitsPerMinute, long maxImageBytes) {}
+
+    /** Where `kineto serve` keeps its database and files unless told otherwise. */
+    public static final String DEFAULT_DATA = "kineto-data";
+
+    public static final Defaults TINY_MODEL_DEFAULTS = new Defaults(64, 8, 2, 20, 5);
+    public static final Limits DEFAULT_LIMITS = new Limits(4000, 10, 512, 100, 65_536, 200, 10, 60, 10 << 20);
+
+    /** One worker, batches of up to 8, the tiny model's defaults, and no moderation file (the built-in policy). */
+    public static ServerConfig defaults(Path dataDir, int port) {
+        return new ServerConfig(dataDir, port, 1, 8, TINY_MODEL_DEFAULTS, DEFAULT_LIMITS, 1, Duration.ofSeconds(2), 6, null);
+    }
+
+    public ServerConfig withDefaults(Defaults d) {
+        return new ServerConfig(dataDir, port, workers, maxBatch, d, limits, previewEverySteps, webhookBackoff, webhookAttempts, moderationPolicy);
+    }
+
+    public ServerConfig withLimits(Limits l) {
+        return new ServerConfig(dataDir, port, workers, maxBatch, defaults, l, previewEverySteps, webhookBackoff, webhookAttempts, moderationPolicy);
+    }
+
+    public ServerConfig withWorkers(int w, int batch) {
+        return new ServerConfig(dataDir, port, w, batch, defaults, limits, previewEverySteps, webhookBackoff, webhookAttempts, moderationPolicy);
+    }
+
+    public ServerConfig withWebhookBackoff(Duration backoff, int attempts) {
+        return new ServerConfig(dataDir, port, workers, maxBatch, defaults, limits, previewEverySteps, backoff, attempts, moderationPolicy);
+    }
+
+    public ServerConfig withModerationPolicy(Path policy) {
+        return new ServerConfig(dataDir, port, workers, maxBatch, defaults, limits, previewEverySteps, webhookBackoff, webhookAttempts, policy);
+    }
+}

@@ -1,0 +1,86 @@
+package dev.kineto.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kineto.model.GenerationRequest;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The durable queue's order and claims, against the real database. */
+class StoreTest {
+    @TempDir
+    Path data;
+    Store store;
+
+    @BeforeEach
+    void open() {
+        store = Store.open(data);
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    Job submit(User user, String prompt, int size) {
+        var request = new GenerationRequest(prompt, "", size, size, 5, 8, 2, 5, 1);
+        return store.submit(new Store.Submission(user.id(), new JobSpec(request, "1:1", null, false), 1, null, null, prompt),
+                ServerConfig.DEFAULT_LIMITS).job();
+    }
+
+    List<String> claimOrder() {
+        List<String> order = new ArrayList<>();
+        for (List<Job> batch; !(batch = store.claim("w", 1, 60_000, (a, b) -> true)).isEmpty(); ) order.add(batch.getFirst().prompt());
+        return order;
+    }
+
+    @Test
+    void paidJobsFirstThenRoundRobinOverUsers() {
+        User a = store.createUser("a", User.FREE, false, 0).user(), b = store.createUser("b", User.FREE, false, 0).user();
+        User paid = store.createUser("p", User.PAID, false, 0).user();
+        submit(a, "a1", 8);
+        submit(a, "a2", 8);
+        submit(a, "a3", 8);
+        submit(b, "b1", 8);
+        submit(paid, "p1", 8);
+        assertEquals(List.of("p1", "a1", "b1", "a2", "a3"), claimOrder());
+    }
+
+    @Test
+    void aClaimBatchesOnlyCompatibleJobs() {
+        User a = store.createUser("a", User.FREE, false, 0).user();
+        submit(a, "small1", 8);
+        submit(a, "big", 16);
+        submit(a, "small2", 8);
+        var batch = store.claim("w", 8, 60_000, (x, y) -> x.width() == y.width());
+        assertEquals(List.of("small1", "small2"), batch.stream().map(Job::prompt).toList());
+        assertTrue(batch.stream().allMatch(j -> j.status().equals(Job.RUNNING) && j.worker().equals("w")));
+    }
+
+    @Test
+    void aJobCompletesOnceAndOnlyForTheWorkerHoldingIt() {
+        User a = store.createUser("a", User.FREE, false, 0).user();
+        Job job = submit(a, "x", 8);
+        store.claim("w1", 1, 60_000, (x, y) -> true);
+        assertEquals(1, store.requeueRunning(), "a restart puts the dead process's job back in the queue");
+        store.claim("w2", 1, 60_000, (x, y) -> true);
+        assertEquals(false, store.succeed(job.id(), "w1"), "the old worker cannot complete it");
+        assertEquals(true, store.succeed(job.id(), "w2"));
+        assertEquals(false, store.succeed(job.id(), "w2"), "nor can anyone complete it twice");
+    }
+
+    @Test
+    void anExpiredLeaseReturnsTheJobToTheQueue() throws Exception {
+        User a = store.createUser("a", User.FREE, false, 0).user();
+        submit(a, "x", 8);
+        store.claim("dead", 1, 1, (x, y) -> true);
+        Thread.sleep(5);
+        assertEquals("live", store.claim("live", 1, 60_000, (x, y) -> true).getFirst().worker());
+    }
+}
