@@ -19,6 +19,8 @@ public record VideoSpec(String prompt, String negativePrompt, Double seconds, St
     /** Long side over short side, and whether the long side is the width. */
     static final Map<String, double[]> ASPECT_RATIOS = Map.of("16:9", new double[] {16 / 9.0, 1}, "9:16", new double[] {16 / 9.0, 0}, "1:1", new double[] {1, 1});
     static final double MAX_FPS = 30, MAX_CFG = 20;
+    /** The H.264 encoder's smallest frame side. */
+    static final int MIN_SIDE = 16;
     static final long MAX_SEED = 4_294_967_295L;
     private static final Pattern SIZE = Pattern.compile("(\\d{1,5})x(\\d{1,5})");
 
@@ -47,8 +49,8 @@ public record VideoSpec(String prompt, String negativePrompt, Double seconds, St
         Matcher m = SIZE.matcher(size);
         if (!m.matches()) throw ApiError.invalid("invalid_size", "size must be WIDTHxHEIGHT in pixels, e.g. \"64x64\", got \"" + size + "\"");
         int w = Integer.parseInt(m.group(1)), h = Integer.parseInt(m.group(2));
-        if (w % 8 != 0 || h % 8 != 0 || w < 8 || h < 8 || w > maxSide || h > maxSide) {
-            throw ApiError.invalid("invalid_size", "size sides must be multiples of 8 from 8 to " + maxSide + ", got " + size);
+        if (w % 8 != 0 || h % 8 != 0 || w < MIN_SIDE || h < MIN_SIDE || w > maxSide || h > maxSide) {
+            throw ApiError.invalid("invalid_size", "size sides must be multiples of 8 from " + MIN_SIDE + " to " + maxSide + ", got " + size);
         }
         return new int[] {w, h};
     }
@@ -75,7 +77,7 @@ public record VideoSpec(String prompt, String negativePrompt, Double seconds, St
     }
 
     private static int roundTo8(double x) {
-        return (int) Math.max(8, 8 * Math.round(x / 8));
+        return (int) Math.max(MIN_SIDE, 8 * Math.round(x / 8));
     }
 
     private static void checkLength(String field, String text, int max) {

@@ -84,6 +84,7 @@ class BadInputTest {
                 video("quality ultra", "{\"prompt\": \"x\", \"quality\": \"ultra\"}", "unsupported_value"),
                 video("size without x", "{\"prompt\": \"x\", \"size\": \"64\"}", "invalid_size"),
                 video("size not a multiple of 8", "{\"prompt\": \"x\", \"size\": \"65x64\"}", "invalid_size"),
+                video("size too small to encode", "{\"prompt\": \"x\", \"size\": \"8x8\"}", "invalid_size"),
                 video("size too big", "{\"prompt\": \"x\", \"size\": \"1024x1024\"}", "invalid_size"),
                 video("size and aspect", "{\"prompt\": \"x\", \"size\": \"64x64\", \"aspect_ratio\": \"16:9\"}", "conflicting_fields"),
                 video("ftp callback", "{\"prompt\": \"x\", \"callback_url\": \"ftp://example.com/x\"}", "invalid_url"),
@@ -135,7 +136,7 @@ class BadInputTest {
     @Test
     void tooManyQueuedJobsAndUnfinishedContent() {
         ApiClient busy = user("busy");
-        var slow = Map.of("prompt", "slow", "size", "8x8", "seconds", 0.125, "steps", 100);
+        var slow = Map.of("prompt", "slow", "size", "16x16", "seconds", 0.125, "steps", 100);
         String first = busy.post("/v1/videos", slow).json().path("id").asText();
         assertEquals(201, busy.post("/v1/videos", slow).status());
         var third = busy.post("/v1/videos", slow);

@@ -199,7 +199,7 @@ class VideoApiTest {
     void listIsNewestFirstAndPaginates() {
         ApiClient api = newUser("lister", 0);
         List<String> ids = new ArrayList<>();
-        for (int i = 0; i < 5; i++) ids.add(api.post("/v1/videos", Map.of("prompt", "ball " + i, "size", "8x8", "seconds", 0.125, "steps", 1)).json().path("id").asText());
+        for (int i = 0; i < 5; i++) ids.add(api.post("/v1/videos", Map.of("prompt", "ball " + i, "size", "16x16", "seconds", 0.125, "steps", 1)).json().path("id").asText());
         var first = api.get("/v1/videos?limit=3").json();
         assertEquals(List.of(ids.get(4), ids.get(3), ids.get(2)), first.path("data").findValuesAsText("id"));
         assertTrue(first.path("has_more").asBoolean());

@@ -35,7 +35,7 @@ class WebhookTest {
         try (var server = KinetoServer.start(config, new DrawingGenerator(1))) {
             var api = new ApiClient("http://localhost:" + server.port(), server.store().createUser("hooked", User.FREE, false, 0).apiKey());
             String url = "http://localhost:" + receiver.getAddress().getPort() + "/hook";
-            String id = api.post("/v1/videos", Map.of("prompt", "a ball", "size", "8x8", "seconds", 0.125, "steps", 1, "callback_url", url))
+            String id = api.post("/v1/videos", Map.of("prompt", "a ball", "size", "16x16", "seconds", 0.125, "steps", 1, "callback_url", url))
                     .json().path("id").asText();
             for (int i = 0; i < 200 && received.size() < 3; i++) Thread.sleep(25);
             assertEquals(3, received.size(), "two failures, then a delivery");
@@ -45,7 +45,7 @@ class WebhookTest {
 
             Received last = received.getLast();
             var event = ApiClient.JSON.readTree(last.body());
-            assertEquals("video.succeeded", event.path("type").asText());
+            assertEquals("video.succeeded", event.path("type").asText(), last.body());
             assertEquals(id, event.path("data").path("id").asText());
             String secret = api.get("/v1/me").json().path("webhook_secret").asText();
             String t = last.signature().replaceAll("t=(\\d+),v1=.*", "$1");
