@@ -9,6 +9,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 BenchCommand.class,
+                GenerateCommand.class,
+                TrainCommand.class,
                 UserCommand.class,
         })
 public final class Main implements Runnable {

@@ -1,0 +1,91 @@
+package dev.kineto.world;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.random.RandomGenerator;
+
+/**
+ * Draws random Descriptions for training and evaluation. Layouts keep objects apart: objects side by side do not
+ * travel sideways, stacked objects do not travel up or down, so every motion reads clearly.
+ */
+final class Sampler {
+
+    private Sampler() {}
+
+    /** A random description in the split (redrawn until it belongs to it; held-out objects are about 1 in 100). */
+    static Description describe(RandomGenerator rng, Split split) {
+        Description d;
+        do {
+            d = draw(rng);
+        } while (!split.contains(d));
+        return d;
+    }
+
+    private static Description draw(RandomGenerator rng) {
+        int n = weighted(rng, 0.5, 0.35, 0.15) + 1;
+        Background background = background(rng);
+        Style style = pick(rng, Style.values(), 0.55, 0.15, 0.15, 0.15);
+        Camera camera = n == 3 ? Camera.STATIC : pick(rng, Camera.values(), 0.6, 0.1, 0.1, 0.1, 0.1);
+        Relation relation = null;
+        boolean collide = false;
+        if (n == 2) {
+            double r = rng.nextDouble();
+            if (r < 0.35) relation = Relation.values()[rng.nextInt(Relation.values().length)];
+            else if (r < 0.55) collide = true;
+        }
+        boolean sideBySide = relation != null
+                ? relation == Relation.LEFT_OF || relation == Relation.RIGHT_OF
+                : rng.nextBoolean();
+        Predicate<Motion> fits = n == 1 ? m -> true : sideBySide ? m -> !m.needsWidth() : m -> !m.needsHeight();
+        List<ObjectSpec> objects = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Motion motion = collide ? (i == 0 ? Motion.RIGHT : Motion.LEFT) : null;
+            objects.add(object(rng, background, n, motion, fits));
+        }
+        return new Description(objects, relation, collide, background, style, camera);
+    }
+
+    private static ObjectSpec object(RandomGenerator rng, Background background, int n, Motion fixed, Predicate<Motion> fits) {
+        Colour colour;
+        do {
+            colour = pick(rng, Colour.values());
+        } while (colour == background.primary() || colour == background.secondary());
+        Shape shape = pick(rng, Shape.values());
+        Size size = n == 3 ? pick(rng, new Size[] {Size.SMALL, Size.MEDIUM}) : pick(rng, Size.values());
+        Motion motion = fixed;
+        while (motion == null) {
+            Motion m = pick(rng, Motion.values());
+            if (fits.test(m) && !(shape == Shape.CIRCLE && m == Motion.ROTATE)) motion = m;
+        }
+        return new ObjectSpec(colour, shape, size, motion, pick(rng, Speed.values()));
+    }
+
+    private static Background background(RandomGenerator rng) {
+        BackgroundKind kind = pick(rng, BackgroundKind.values(), 0.45, 0.2, 0.1, 0.1, 0.15);
+        Colour primary = pick(rng, Colour.values());
+        Colour secondary;
+        do {
+            secondary = pick(rng, Colour.values());
+        } while (secondary == primary);
+        return new Background(kind, primary, secondary);
+    }
+
+    private static <T> T pick(RandomGenerator rng, T[] values) {
+        return values[rng.nextInt(values.length)];
+    }
+
+    private static <T> T pick(RandomGenerator rng, T[] values, double... weights) {
+        return values[weighted(rng, weights)];
+    }
+
+    /** An index drawn with the given weights (which sum to 1). */
+    private static int weighted(RandomGenerator rng, double... weights) {
+        double u = rng.nextDouble();
+        for (int i = 0; i < weights.length - 1; i++) {
+            u -= weights[i];
+            if (u < 0) return i;
+        }
+        return weights.length - 1;
+    }
+}

@@ -1,0 +1,11 @@
+package dev.kineto.world;
+
+import java.util.List;
+
+/** One object through the clip: its description and its state on every frame. */
+public record Track(ObjectSpec spec, List<ObjectState> states) {
+
+    public Track {
+        states = List.copyOf(states);
+    }
+}

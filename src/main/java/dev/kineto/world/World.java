@@ -1,0 +1,60 @@
+package dev.kineto.world;
+
+import dev.kineto.video.Clip;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+
+/**
+ * The synthetic world: captions ↔ descriptions ↔ simulated scenes ↔ rendered clips. Pure static functions,
+ * deterministic from their seed and safe to call from many threads.
+ */
+public final class World {
+
+    private World() {}
+
+    /** The description a caption states; throws CaptionException naming unknown words and listing the vocabulary. */
+    public static Description parse(String caption) {
+        return CaptionParser.parse(caption);
+    }
+
+    /** A natural-English caption for the description, phrased at random; parse(caption(d, rng)) equals d. */
+    public static String caption(Description d, RandomGenerator rng) {
+        return Captioner.caption(d, rng);
+    }
+
+    /** Per-frame trajectories for the description (physics for falling and collisions), deterministic from the seed. */
+    public static Scene simulate(Description d, RenderSpec spec, long seed) {
+        return Simulator.simulate(d, spec, seed);
+    }
+
+    /** The scene drawn anti-aliased, frame by frame. */
+    public static Clip render(Scene scene) {
+        return Renderer.render(scene);
+    }
+
+    /** Parses, simulates and renders a caption. */
+    public static WorldClip render(String caption, RenderSpec spec, long seed) {
+        Scene scene = simulate(parse(caption), spec, seed);
+        return new WorldClip(caption, scene, render(scene));
+    }
+
+    /** A random description from the split, as drawn by sample(seed, split, spec). */
+    public static Description sampleDescription(long seed, Split split) {
+        return Sampler.describe(new SplittableRandom(seed), split);
+    }
+
+    /** A random description from the split, phrased at random and rendered; the same seed gives the same clip. */
+    public static WorldClip sample(long seed, Split split, RenderSpec spec) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        Description d = Sampler.describe(rng, split);
+        String caption = caption(d, rng);
+        Scene scene = simulate(d, spec, rng.nextLong());
+        return new WorldClip(caption, scene, render(scene));
+    }
+
+    /** Every word the caption parser understands. */
+    public static Set<String> vocabulary() {
+        return Lexicon.get().tokens();
+    }
+}
