@@ -10,8 +10,11 @@ import java.time.Duration;
 public record ServerConfig(Path dataDir, int port, int workers, int maxBatch, Defaults defaults, Limits limits,
                            int previewEverySteps, Duration webhookBackoff, int webhookAttempts, Path moderationPolicy) {
 
-    /** What a request gets for a setting it leaves out: the model's trained size, rate and length. */
-    public record Defaults(int size, double fps, double seconds, int steps, double cfg) {}
+    /**
+     * What a request gets for a setting it leaves out: the model's trained size (short side), rate and length; and
+     * sizeMultiple, what every width and height must be a multiple of for the model.
+     */
+    public record Defaults(int size, int sizeMultiple, double fps, double seconds, int steps, double cfg) {}
 
     /**
      * Per-request and per-user limits. One credit buys creditUnit pixel-frame-steps (see {@link Pricing}).
@@ -22,12 +25,13 @@ public record ServerConfig(Path dataDir, int port, int workers, int maxBatch, De
     /** Where `kineto serve` keeps its database and files unless told otherwise. */
     public static final String DEFAULT_DATA = "kineto-data";
 
-    public static final Defaults TINY_MODEL_DEFAULTS = new Defaults(64, 8, 2, 20, 5);
+    /** The default model's: 64×64 in 16-pixel patches, 2 s at 8 fps. */
+    public static final Defaults MODEL_DEFAULTS = new Defaults(64, 16, 8, 2, 16, 4.5);
     public static final Limits DEFAULT_LIMITS = new Limits(4000, 10, 512, 100, 65_536, 200, 10, 60, 10 << 20);
 
-    /** One worker, batches of up to 8, the tiny model's defaults, and no moderation file (the built-in policy). */
+    /** One worker, batches of up to 8, the default model's settings, and the built-in moderation policy. */
     public static ServerConfig defaults(Path dataDir, int port) {
-        return new ServerConfig(dataDir, port, 1, 8, TINY_MODEL_DEFAULTS, DEFAULT_LIMITS, 1, Duration.ofSeconds(2), 6, null);
+        return new ServerConfig(dataDir, port, 1, 8, MODEL_DEFAULTS, DEFAULT_LIMITS, 1, Duration.ofSeconds(2), 6, null);
     }
 
     public ServerConfig withDefaults(Defaults d) {

@@ -36,32 +36,33 @@ public record VideoSpec(String prompt, String negativePrompt, Double seconds, St
         double guidance = inRange("cfg", cfg, d.cfg(), 0, MAX_CFG, true);
         long seedUsed = seed != null ? (long) inRange("seed", seed.doubleValue(), 0, 0, MAX_SEED, true) : ThreadLocalRandom.current().nextLong(MAX_SEED + 1);
         int frames = GenerationRequest.framesFor(secs, rate);
-        int[] wh = size != null ? explicitSize(limits.maxSide()) : sizeFor(d.size());
+        int[] wh = size != null ? explicitSize(d.sizeMultiple(), limits.maxSide()) : sizeFor(d.size(), d.sizeMultiple());
         String aspect = size != null ? wh[0] == wh[1] ? "1:1" : wh[0] > wh[1] ? "16:9" : "9:16" : aspectRatio == null ? "1:1" : aspectRatio;
         return new JobSpec(new GenerationRequest(prompt.strip(), negativePrompt == null ? "" : negativePrompt.strip(), wh[0], wh[1], frames,
                 rate, stepCount, guidance, seedUsed), aspect, checkedCallback(), Boolean.TRUE.equals(shared));
     }
 
-    private int[] explicitSize(int maxSide) {
+    private int[] explicitSize(int multiple, int maxSide) {
         if (aspectRatio != null || quality != null) {
             throw ApiError.invalid("conflicting_fields", "give either size, or aspect_ratio and quality, not both");
         }
         Matcher m = SIZE.matcher(size);
         if (!m.matches()) throw ApiError.invalid("invalid_size", "size must be WIDTHxHEIGHT in pixels, e.g. \"64x64\", got \"" + size + "\"");
         int w = Integer.parseInt(m.group(1)), h = Integer.parseInt(m.group(2));
-        if (w % 8 != 0 || h % 8 != 0 || w < MIN_SIDE || h < MIN_SIDE || w > maxSide || h > maxSide) {
-            throw ApiError.invalid("invalid_size", "size sides must be multiples of 8 from " + MIN_SIDE + " to " + maxSide + ", got " + size);
+        int min = Math.max(MIN_SIDE, multiple);
+        if (w % multiple != 0 || h % multiple != 0 || w < min || h < min || w > maxSide || h > maxSide) {
+            throw ApiError.invalid("invalid_size", "size sides must be multiples of " + multiple + " from " + min + " to " + maxSide + ", got " + size);
         }
         return new int[] {w, h};
     }
 
-    /** The size table: the short side from quality, the long side from the aspect ratio, both rounded to multiples of 8. */
-    private int[] sizeFor(int trainedSize) {
+    /** The size table: the short side from quality, the long side from the aspect ratio, both rounded to the model's multiple. */
+    private int[] sizeFor(int trainedSize, int multiple) {
         Double scale = QUALITY_SCALE.get(quality == null ? "standard" : quality);
         if (scale == null) throw unsupported("quality", quality, "low, standard, high");
         double[] aspect = ASPECT_RATIOS.get(aspectRatio == null ? "1:1" : aspectRatio);
         if (aspect == null) throw unsupported("aspect_ratio", aspectRatio, "16:9, 9:16, 1:1");
-        int shortSide = roundTo8(trainedSize * scale), longSide = roundTo8(shortSide * aspect[0]);
+        int shortSide = round(trainedSize * scale, multiple), longSide = round(shortSide * aspect[0], multiple);
         return aspect[1] == 1 ? new int[] {longSide, shortSide} : new int[] {shortSide, longSide};
     }
 
@@ -76,8 +77,8 @@ public record VideoSpec(String prompt, String negativePrompt, Double seconds, St
         throw ApiError.invalid("invalid_url", "callback_url must be an absolute http:// or https:// URL, got \"" + callbackUrl + "\"");
     }
 
-    private static int roundTo8(double x) {
-        return (int) Math.max(MIN_SIDE, 8 * Math.round(x / 8));
+    private static int round(double x, int multiple) {
+        return (int) Math.max(Math.max(MIN_SIDE, multiple), multiple * Math.round(x / multiple));
     }
 
     private static void checkLength(String field, String text, int max) {

@@ -30,7 +30,7 @@ class BadInputTest {
     static void start() {
         var d = ServerConfig.DEFAULT_LIMITS;
         var limits = new ServerConfig.Limits(d.maxPromptChars(), d.maxSeconds(), d.maxSide(), d.maxSteps(), d.creditUnit(), 15, 2, RATE, 100_000);
-        server = KinetoServer.start(ServerConfig.defaults(data, 0).withLimits(limits), new DrawingGenerator(50));
+        server = KinetoServer.start(TinyModel.serverConfig(data).withLimits(limits), TinyModel.generator());
         anonymous = new ApiClient("http://localhost:" + server.port(), null);
         api = user("caller");
     }

@@ -42,7 +42,7 @@ class StudioTest {
     static void start() {
         assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER),
                 "the studio test needs Debian's chromium and chromium-driver: ./run-tests installs them");
-        server = KinetoServer.start(ServerConfig.defaults(data, 0), new DrawingGenerator(80));
+        server = KinetoServer.start(TinyModel.serverConfig(data), TinyModel.generator());
         base = "http://localhost:" + server.port();
         apiKey = server.store().createUser("maya", User.FREE, false, 0).apiKey();
         var options = new ChromeOptions().setBinary(CHROMIUM.toFile()).addArguments("--headless=new", "--no-sandbox", "--disable-gpu",
@@ -84,14 +84,14 @@ class StudioTest {
         assertEquals("maya", id("who").getText());
 
         type("prompt", "a white square slides to the right");
-        new Select(id("quality")).selectByValue("low");
+        new Select(id("quality")).selectByValue("standard");
         type("seconds", "0.5");
-        type("steps", "16");
+        type("steps", "40");
         type("seed", "1234");
         wait.until(ExpectedConditions.textMatches(By.id("cost"), java.util.regex.Pattern.compile("Cost: \\d+ credits · 32×32, 5 frames")));
         type("steps", "500");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("form-error"), "steps must be from 1 to 100"));
-        type("steps", "16");
+        type("steps", "40");
         wait.until(ExpectedConditions.textToBe(By.id("form-error"), ""));
 
         id("submit").click();

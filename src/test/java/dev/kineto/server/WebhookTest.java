@@ -31,8 +31,8 @@ class WebhookTest {
             exchange.close();
         });
         receiver.start();
-        var config = ServerConfig.defaults(data, 0).withWebhookBackoff(Duration.ofMillis(50), 5);
-        try (var server = KinetoServer.start(config, new DrawingGenerator(1))) {
+        var config = TinyModel.serverConfig(data).withWebhookBackoff(Duration.ofMillis(50), 5);
+        try (var server = KinetoServer.start(config, TinyModel.generator())) {
             var api = new ApiClient("http://localhost:" + server.port(), server.store().createUser("hooked", User.FREE, false, 0).apiKey());
             String url = "http://localhost:" + receiver.getAddress().getPort() + "/hook";
             String id = api.post("/v1/videos", Map.of("prompt", "a ball", "size", "16x16", "seconds", 0.125, "steps", 1, "callback_url", url))
