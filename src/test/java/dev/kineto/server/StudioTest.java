@@ -58,6 +58,22 @@ class StudioTest {
         if (server != null) server.close();
     }
 
+    @Test
+    void anAdminSeesTheUsageView() throws Exception {
+        String key = server.store().createUser("ops", User.FREE, true, 0).apiKey();
+        browser.get(base);
+        if (!id("login").isDisplayed()) id("logout").click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login")));
+        type("username", "ops");
+        type("api-key", key);
+        id("login-form").submit();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("admin-link"))).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("usage")));
+        assertEquals(java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString(), browser.findElement(By.cssSelector("#days tr td")).getText());
+        assertTrue(id("workers").getText().matches("[01] / 1"), id("workers").getText());
+        screenshot("admin.png");
+    }
+
     static WebElement id(String id) {
         return browser.findElement(By.id(id));
     }

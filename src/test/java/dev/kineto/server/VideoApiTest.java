@@ -235,6 +235,23 @@ class VideoApiTest {
         assertEquals(batchesOfFourBefore + 1, batchesOf(4), "the four compatible jobs ran as one batch");
     }
 
+    @Test
+    void theAdminViewShowsUsageQueueWorkersAndModerationHits() throws Exception {
+        ApiClient user = newUser("counted", 0);
+        ApiClient admin = anonymous.as(server.store().createUser("root", User.FREE, true, 0).apiKey());
+        user.post("/v1/videos", Map.of("prompt", "porn", "size", "16x16"));
+        waitFor(user, user.post("/v1/videos", SMALL).json().path("id").asText(), "succeeded");
+        JsonNode usage = admin.get("/v1/admin/usage?days=3").json();
+        JsonNode today = usage.path("days").get(0);
+        assertEquals(3, usage.path("days").size());
+        assertEquals(java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString(), today.path("day").asText());
+        assertTrue(today.path("active_users").asInt() >= 1 && today.path("jobs").asInt() >= 2, today.toString());
+        assertTrue(today.path("moderation_hits").asInt() >= 1 && today.path("video_seconds").asDouble() >= 0.625, today.toString());
+        assertTrue(today.path("credits_spent").asInt() >= 1, today.toString());
+        assertEquals(1, usage.path("workers").asInt());
+        assertTrue(usage.path("jobs_by_status").path("succeeded").asInt() >= 1);
+    }
+
     static long batchesOf(int size) {
         var m = java.util.regex.Pattern.compile("kineto_generation_seconds_count\\{batch_size=\"" + size + "\"} (\\d+)")
                 .matcher(new String(anonymous.get("/metrics").bytes()));
