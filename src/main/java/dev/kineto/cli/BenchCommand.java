@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure speed and memory; prints figures.",
         subcommands = {
+                ApiBench.Api.class, ApiBench.Batching.class,
         })
 public final class BenchCommand {
 }

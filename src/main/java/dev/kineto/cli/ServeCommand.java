@@ -5,9 +5,18 @@ import dev.kineto.model.ModelConfig;
 import dev.kineto.model.VideoVae;
 import dev.kineto.server.KinetoServer;
 import dev.kineto.server.ServerConfig;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -15,6 +24,8 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Serve the API (/v1, described at /openapi.json) and the web studio (/) with embedded storage.")
 public final class ServeCommand implements Callable<Integer> {
+    private static final Pattern SERVING = Pattern.compile("serving http://localhost:(\\d+)/");
+
     @Option(names = "--port", defaultValue = "8080", description = "HTTP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port;
 
@@ -61,6 +72,28 @@ public final class ServeCommand implements Callable<Integer> {
             stopped.await();
         }
         return 0;
+    }
+
+    /** A `kineto serve` running in a child JVM, and the base URL it listens on. */
+    public record Launched(Process process, String url) {}
+
+    /**
+     * Starts `kineto serve --port 0 args...` in a child JVM on this JVM's classpath, with stderr going to log, and waits
+     * until it listens: for benchmarks and crash tests that need the server in another process.
+     */
+    public static Launched launch(List<String> args, Path log) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "serve", "--port", "0"));
+        command.addAll(args);
+        Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
+        var out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        for (String line; (line = out.readLine()) != null; ) {
+            Matcher m = SERVING.matcher(line);
+            if (m.find()) return new Launched(process, "http://localhost:" + m.group(1));
+        }
+        throw new IOException("the server did not start; its log " + log + " ends with:\n" + Files.readString(log).lines()
+                .reduce((a, b) -> b).orElse("(empty)"));
     }
 
     /** A request's defaults from the model: its trained size, rate and length, and the size multiple its patches need. */

@@ -55,6 +55,7 @@ public final class KinetoServer implements AutoCloseable {
     private final Moderation moderation;
     private final RateLimiter rateLimiter;
     private final JobEvents events = new JobEvents();
+    private final QueuePositions positions;
     private final Metrics metrics;
     private final Webhooks webhooks;
     private final WorkerPool workers;
@@ -83,6 +84,7 @@ public final class KinetoServer implements AutoCloseable {
         store = Store.open(config.dataDir());
         store.requeueRunning(); // this process holds the data directory's lock, so "running" jobs belong to a dead process
         media = new MediaFiles(config.dataDir());
+        positions = new QueuePositions(store);
         moderation = Moderation.load(config.moderationPolicy());
         rateLimiter = new RateLimiter(config.limits().submitsPerMinute());
         metrics = new Metrics(store::queueDepth);
@@ -325,7 +327,7 @@ public final class KinetoServer implements AutoCloseable {
                      String url, String thumbnailUrl) {}
 
     VideoView view(Job j) {
-        Store.Position position = j.status().equals(Job.QUEUED) ? store.position(j.id()).orElse(null) : null;
+        Store.Position position = j.status().equals(Job.QUEUED) ? positions.of(j) : null;
         var live = events.live(j.id());
         int progress = switch (j.status()) {
             case Job.SUCCEEDED -> 100;

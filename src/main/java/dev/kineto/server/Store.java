@@ -303,15 +303,18 @@ public final class Store implements AutoCloseable {
     /** How many queued jobs a worker takes before this one, and the credits (work) they hold. */
     public record Position(int ahead, long costAhead) {}
 
-    public Optional<Position> position(String jobId) {
+    /** The position of every queued job, in the order workers will take them, and where a job queued now would stand. */
+    public record Queue(java.util.Map<String, Position> positions, Position end) {}
+
+    public Queue queue() {
         return tx(c -> {
-            List<Job> queued = list(c, QUEUE_ORDER, Store::job);
+            var positions = new java.util.HashMap<String, Position>();
             long cost = 0;
-            for (int i = 0; i < queued.size(); i++) {
-                if (queued.get(i).id().equals(jobId)) return Optional.of(new Position(i, cost));
-                cost += queued.get(i).cost();
+            for (var row : list(c, "SELECT q.id, q.cost FROM (" + QUEUE_ORDER + ") q", r -> java.util.Map.entry(r.getString(1), r.getLong(2)))) {
+                positions.put(row.getKey(), new Position(positions.size(), cost));
+                cost += row.getValue();
             }
-            return Optional.empty();
+            return new Queue(positions, new Position(positions.size(), cost));
         });
     }
 

@@ -6,16 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kineto.video.Clip;
 import dev.kineto.video.VideoFiles;
-import java.io.BufferedReader;
+import dev.kineto.cli.ServeCommand;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -23,26 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** `kineto serve` as its own process, killed with SIGKILL mid-job and restarted: the job completes exactly once. */
 class CrashRecoveryTest {
-    static final Pattern SERVING = Pattern.compile("serving http://localhost:(\\d+)/");
-
     @TempDir
     Path dir;
 
-    /** A server process on the data directory, and its base URL once it listens. */
-    record Server(Process process, String base) {}
-
-    Server serve(Path data, Path model) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true",
-                "-cp", System.getProperty("java.class.path"), "dev.kineto.cli.Main",
-                "serve", "--port", "0", "--data", data.toString(), "--model", model.toString())
-                .redirectError(dir.resolve("server.log").toFile()).start();
-        var out = new BufferedReader(new InputStreamReader(process.getInputStream()));
-        for (String line; (line = out.readLine()) != null; ) {
-            Matcher m = SERVING.matcher(line);
-            if (m.find()) return new Server(process, "http://localhost:" + m.group(1));
-        }
-        throw new AssertionError("the server did not start:\n" + Files.readString(dir.resolve("server.log")));
+    ServeCommand.Launched serve(Path data, Path model) throws IOException {
+        return ServeCommand.launch(List.of("--data", data.toString(), "--model", model.toString()), dir.resolve("server.log"));
     }
 
     @Test
@@ -54,8 +36,8 @@ class CrashRecoveryTest {
             key = store.createUser("survivor", User.FREE, false, 0).apiKey();
         }
 
-        Server first = serve(data, model);
-        var api = new ApiClient(first.base(), key);
+        var first = serve(data, model);
+        var api = new ApiClient(first.url(), key);
         var created = api.post("/v1/videos", Map.of("prompt", "a red ball moves right", "size", "64x64", "seconds", 2, "steps", 100));
         assertEquals(201, created.status(), created.toString());
         String id = created.json().path("id").asText();
@@ -68,9 +50,9 @@ class CrashRecoveryTest {
         assertEquals("running", video.path("status").asText(), "killed mid-job, not after it");
         first.process().destroyForcibly().waitFor();
 
-        Server second = serve(data, model);
+        var second = serve(data, model);
         try {
-            api = new ApiClient(second.base(), key);
+            api = new ApiClient(second.url(), key);
             for (int i = 0; i < 2400 && !(video = api.get("/v1/videos/" + id).json()).path("status").asText().equals("succeeded"); i++) {
                 Thread.sleep(50);
             }
