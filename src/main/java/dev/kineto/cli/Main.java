@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 TrainCommand.class,
                 ServeCommand.class,
                 UserCommand.class,
+                VideoCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -5,7 +5,7 @@ import dev.kineto.model.GenerationRequest;
 /**
  * What a video costs: one credit per unit of work, where work is width × height × frames × steps (the sampler's cost
  * grows with each), rounded up, at least 1. With the default unit of 65,536, the tiny model's default 64×64, 17 frames,
- * 20 steps costs 22 credits.
+ * 16 steps costs 17 credits.
  */
 public final class Pricing {
     private Pricing() {}

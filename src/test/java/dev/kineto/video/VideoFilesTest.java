@@ -1,5 +1,8 @@
 package dev.kineto.video;
 
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MPEG4;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_VP9;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,8 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.Java2DFrameConverter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -93,6 +99,28 @@ class VideoFilesTest {
                 assertTrue(square.sample(1, x, y, 1) > 200 && square.sample(1, x, y, 0) < 60 && square.sample(1, x, y, 2) < 60,
                         "pixel " + x + "," + y + " should be green");
             }
+        }
+    }
+
+    @Test
+    void readsWhatUsersBring() throws Exception {
+        Clip clip = TestClips.movingShapes(48, 32, 6, 24);
+        for (var format : Map.of("mov", AV_CODEC_ID_H264, "webm", AV_CODEC_ID_VP9, "mkv", AV_CODEC_ID_MPEG4).entrySet()) {
+            Path file = dir.resolve("user." + format.getKey());
+            try (var recorder = new FFmpegFrameRecorder(file.toFile(), 48, 32, 0)) {
+                recorder.setVideoCodec(format.getValue());
+                recorder.setFrameRate(24);
+                recorder.setVideoBitrate(2_000_000);
+                recorder.start();
+                for (int i = 0; i < clip.frameCount(); i++) recorder.record(new Java2DFrameConverter().convert(clip.image(i)));
+                recorder.stop();
+            }
+            Clip decoded = VideoFiles.read(file);
+            assertEquals(6, decoded.frameCount(), format.getKey());
+            assertEquals(24, decoded.fps(), 1e-6, format.getKey());
+            assertTrue(Psnr.of(clip, decoded) > 28, format.getKey() + " PSNR " + Psnr.of(clip, decoded));
+            Clip square = VideoFiles.read(file, 16, 16, 0);
+            assertEquals(List.of(16, 16, 6), List.of(square.width(), square.height(), square.frameCount()), format.getKey());
         }
     }
 
