@@ -84,8 +84,9 @@ final class JobEvents {
         }
     }
 
+    /** Tells the job's worker to stop, if the job is running here. */
     void cancel(String jobId) {
-        cancelled.add(jobId);
+        if (live.containsKey(jobId)) cancelled.add(jobId);
     }
 
     boolean cancelled(String jobId) {

@@ -266,8 +266,10 @@ public final class KinetoServer implements AutoCloseable {
     record Deleted(String id, boolean deleted) {}
 
     private void delete(Context ctx) throws IOException {
-        Job job = store.delete(user(ctx).id(), ctx.pathParam("id"));
-        if (!job.terminal()) {
+        String id = ctx.pathParam("id");
+        boolean unfinished = !store.job(id).map(Job::terminal).orElse(true);
+        Job job = store.delete(user(ctx).id(), id);
+        if (unfinished) {
             events.cancel(job.id());
             finished(job);
         }

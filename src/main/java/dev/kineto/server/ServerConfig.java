@@ -29,9 +29,12 @@ public record ServerConfig(Path dataDir, int port, int workers, int maxBatch, De
     public static final Defaults MODEL_DEFAULTS = new Defaults(64, 16, 8, 2, 16, 4.5);
     public static final Limits DEFAULT_LIMITS = new Limits(4000, 10, 512, 100, 65_536, 200, 10, 60, 10 << 20);
 
-    /** One worker, batches of up to 8, the default model's settings, and the built-in moderation policy. */
+    /**
+     * One worker, batches of up to 8, the default model's settings, a preview every 2 steps (each costs a VAE decode),
+     * webhooks retried 6 times from 2 s apart, and the built-in moderation policy.
+     */
     public static ServerConfig defaults(Path dataDir, int port) {
-        return new ServerConfig(dataDir, port, 1, 8, MODEL_DEFAULTS, DEFAULT_LIMITS, 1, Duration.ofSeconds(2), 6, null);
+        return new ServerConfig(dataDir, port, 1, 8, MODEL_DEFAULTS, DEFAULT_LIMITS, 2, Duration.ofSeconds(2), 6, null);
     }
 
     public ServerConfig withDefaults(Defaults d) {

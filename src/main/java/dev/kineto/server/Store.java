@@ -266,23 +266,24 @@ public final class Store implements AutoCloseable {
             if (job.terminal()) {
                 throw new ApiError(409, "not_cancellable", "video " + jobId + " is " + job.status() + " already; only queued or running videos can be cancelled");
             }
-            update(c, "UPDATE jobs SET status = 'cancelled', finished_at = ?, worker = NULL WHERE id = ?", now(), jobId);
-            refund(c, job);
-            return job(c, jobId).orElseThrow();
+            return cancel(c, job);
         });
     }
 
-    /** Hides a job of this user for good, cancelling (and refunding) it first if it is still queued or running. */
+    /** Deletes a job of this user for good, cancelling and refunding it first if unfinished; answers it as it was last. */
     public Job delete(String userId, String jobId) {
         return tx(c -> {
             Job job = owned(c, userId, jobId);
-            if (!job.terminal()) {
-                update(c, "UPDATE jobs SET status = 'cancelled', finished_at = ?, worker = NULL WHERE id = ?", now(), jobId);
-                refund(c, job);
-            }
+            if (!job.terminal()) job = cancel(c, job);
             update(c, "UPDATE jobs SET deleted = 1 WHERE id = ?", jobId);
             return job;
         });
+    }
+
+    private static Job cancel(Connection c, Job job) throws SQLException {
+        update(c, "UPDATE jobs SET status = 'cancelled', finished_at = ?, worker = NULL WHERE id = ?", now(), job.id());
+        refund(c, job);
+        return job(c, job.id()).orElseThrow();
     }
 
     public Job share(String userId, String jobId, boolean shared) {

@@ -37,7 +37,7 @@ public record VideoSpec(String prompt, String negativePrompt, Double seconds, St
         long seedUsed = seed != null ? (long) inRange("seed", seed.doubleValue(), 0, 0, MAX_SEED, true) : ThreadLocalRandom.current().nextLong(MAX_SEED + 1);
         int frames = GenerationRequest.framesFor(secs, rate);
         int[] wh = size != null ? explicitSize(d.sizeMultiple(), limits.maxSide()) : sizeFor(d.size(), d.sizeMultiple());
-        String aspect = size != null ? wh[0] == wh[1] ? "1:1" : wh[0] > wh[1] ? "16:9" : "9:16" : aspectRatio == null ? "1:1" : aspectRatio;
+        String aspect = size != null ? ratio(wh[0], wh[1]) : aspectRatio == null ? "1:1" : aspectRatio;
         return new JobSpec(new GenerationRequest(prompt.strip(), negativePrompt == null ? "" : negativePrompt.strip(), wh[0], wh[1], frames,
                 rate, stepCount, guidance, seedUsed), aspect, checkedCallback(), Boolean.TRUE.equals(shared));
     }
@@ -75,6 +75,12 @@ public record VideoSpec(String prompt, String negativePrompt, Double seconds, St
             // reported below
         }
         throw ApiError.invalid("invalid_url", "callback_url must be an absolute http:// or https:// URL, got \"" + callbackUrl + "\"");
+    }
+
+    /** An explicit size's aspect ratio in lowest terms, e.g. 112x64 is "7:4". */
+    private static String ratio(int w, int h) {
+        int gcd = java.math.BigInteger.valueOf(w).gcd(java.math.BigInteger.valueOf(h)).intValue();
+        return w / gcd + ":" + h / gcd;
     }
 
     private static int round(double x, int multiple) {

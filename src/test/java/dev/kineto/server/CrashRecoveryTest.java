@@ -38,7 +38,7 @@ class CrashRecoveryTest {
 
         var first = serve(data, model);
         var api = new ApiClient(first.url(), key);
-        var created = api.post("/v1/videos", Map.of("prompt", "a red ball moves right", "size", "64x64", "seconds", 2, "steps", 100));
+        var created = api.post("/v1/videos", Map.of("prompt", "a red ball moves right", "size", "32x32", "seconds", 2, "steps", 60));
         assertEquals(201, created.status(), created.toString());
         String id = created.json().path("id").asText();
         long cost = created.json().path("cost").asLong();
@@ -60,7 +60,7 @@ class CrashRecoveryTest {
             Path mp4 = Files.write(dir.resolve("fetched.mp4"), api.get(video.path("url").asText()).bytes());
             Clip clip = VideoFiles.read(mp4);
             assertEquals(17, clip.frameCount());
-            assertEquals(64, clip.width());
+            assertEquals(32, clip.width());
             assertEquals(ServerConfig.DEFAULT_LIMITS.dailyFreeCredits() - cost, api.get("/v1/me").json().path("free_credits_left").asLong(),
                     "charged once");
             try (Stream<Path> files = Files.list(data.resolve("videos"))) {

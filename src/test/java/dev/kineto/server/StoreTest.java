@@ -76,6 +76,19 @@ class StoreTest {
     }
 
     @Test
+    void apiKeysAreStoredOnlyAsHashes() throws Exception {
+        var created = store.createUser("a", User.FREE, false, 0);
+        store.close();
+        byte[] database = java.nio.file.Files.readAllBytes(data.resolve("kineto.db"));
+        byte[] wal = java.nio.file.Files.exists(data.resolve("kineto.db-wal")) ? java.nio.file.Files.readAllBytes(data.resolve("kineto.db-wal")) : new byte[0];
+        String everything = new String(database, java.nio.charset.StandardCharsets.ISO_8859_1) + new String(wal, java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertTrue(!everything.contains(created.apiKey()), "the key itself is nowhere in the database");
+        assertTrue(everything.contains(Store.sha256(created.apiKey())), "its hash is");
+        store = Store.open(data);
+        assertEquals("a", store.userByApiKey(created.apiKey()).orElseThrow().name());
+    }
+
+    @Test
     void anExpiredLeaseReturnsTheJobToTheQueue() throws Exception {
         User a = store.createUser("a", User.FREE, false, 0).user();
         submit(a, "x", 8);
