@@ -76,6 +76,23 @@ class StoreTest {
     }
 
     @Test
+    void aFailedJobIsRefundedToThePotsItWasPaidFrom() {
+        User a = store.createUser("a", User.FREE, false, 5).user();
+        var limits = new ServerConfig.Limits(4000, 10, 512, 100, 65_536, 3, 10, 60, 1); // 3 free credits a day
+        var request = new GenerationRequest("x", "", 16, 16, 5, 8, 2, 5, 1);
+        Job job = store.submit(new Store.Submission(a.id(), new JobSpec(request, "1:1", null, false), 4, null, null, "x"), limits).job();
+        assertEquals(3, job.chargedFree());
+        assertEquals(1, job.chargedPaid());
+        assertEquals(4, store.userById(a.id()).orElseThrow().credits());
+        store.claim("w", 1, 60_000, (x, y) -> true);
+        assertTrue(store.fail(job.id(), "w", "generation_failed", "boom"));
+        User refunded = store.userById(a.id()).orElseThrow();
+        assertEquals(5, refunded.credits());
+        assertEquals(3, refunded.freeLeft(Store.today(), 3));
+        assertEquals(false, store.fail(job.id(), "w", "generation_failed", "boom"), "refunded once");
+    }
+
+    @Test
     void apiKeysAreStoredOnlyAsHashes() throws Exception {
         var created = store.createUser("a", User.FREE, false, 0);
         store.close();
