@@ -26,6 +26,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,8 +45,11 @@ public final class ApiBench {
         @Option(names = "--clients", defaultValue = "16", description = "Concurrent clients, each its own user (default: ${DEFAULT-VALUE}).")
         int clients;
 
-        @Option(names = "--seconds", defaultValue = "10", description = "Length of each phase (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--seconds", defaultValue = "10", description = "Longest time for each phase (default: ${DEFAULT-VALUE}).")
         int seconds;
+
+        @Option(names = "--requests", defaultValue = "50000", description = "Most requests in each phase (default: ${DEFAULT-VALUE}).")
+        int requests;
 
         @Option(names = "--model", description = "Model for the server's worker (default: random weights of the tiny preset: this measures the API, not the model).")
         Path model;
@@ -61,13 +66,14 @@ public final class ApiBench {
                 var server = ServeCommand.launch(List.of("--data", data.toString(), "--model", modelDir.toString(), "--rate", "100000000",
                         "--max-queued", "100000000", "--daily-free-credits", "1000000000"), dir.resolve("server.log"));
                 try {
-                    var load = new Load(server.url(), keys);
+                    var load = new Load(server.url(), keys, requests);
                     String body = "{\"prompt\": \"a red ball moves right\", \"size\": \"16x16\", \"seconds\": 0.125, \"steps\": 1}";
                     load.run(2, i -> load.post(i, "/v1/videos", body)); // warm-up: JIT, connections, SQLite pages
                     List<List<String>> ids = load.idsByClient();
                     Result submit = load.run(seconds, i -> load.post(i, "/v1/videos", body));
                     Result poll = load.run(seconds, i -> load.get(i, "/v1/videos/" + ids.get(i).get(ThreadLocalRandom.current().nextInt(ids.get(i).size()))));
-                    System.out.printf("API bench: %d clients over loopback against `kineto serve` in another process, %d s a phase%n", clients, seconds);
+                    System.out.printf("API bench: %d clients over loopback against `kineto serve` in another process (its worker generating the"
+                            + " submitted jobs meanwhile), up to %d s or %d requests a phase%n", clients, seconds, requests);
                     System.out.printf("%-8s %10s %12s %10s %10s %8s%n", "", "requests", "req/s", "p50 ms", "p99 ms", "errors");
                     submit.print("submit");
                     poll.print("poll");
@@ -98,15 +104,18 @@ public final class ApiBench {
 
     /** Closed-loop clients, one thread and one user each, sending requests back to back for a fixed time. */
     private static final class Load {
+        private static final Pattern ID = Pattern.compile("\"id\":\"([^\"]+)\"");
         private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         private final String base;
         private final List<String> keys;
-        private final List<List<String>> ids;
+        private final List<List<String>> ids = new ArrayList<>();
+        private final int maxRequests;
 
-        Load(String base, List<String> keys) {
+        Load(String base, List<String> keys, int maxRequests) {
             this.base = base;
             this.keys = keys;
-            this.ids = keys.stream().map(k -> (List<String>) new ArrayList<String>()).toList();
+            this.maxRequests = maxRequests;
+            keys.forEach(key -> ids.add(new ArrayList<>()));
         }
 
         List<List<String>> idsByClient() {
@@ -116,7 +125,7 @@ public final class ApiBench {
         HttpResponse<String> post(int client, String path, String json) throws Exception {
             var response = http.send(request(client, path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
                     HttpResponse.BodyHandlers.ofString());
-            var id = java.util.regex.Pattern.compile("\"id\":\"([^\"]+)\"").matcher(response.body());
+            var id = ID.matcher(response.body());
             if (id.find()) ids.get(client).add(id.group(1));
             return response;
         }
@@ -133,33 +142,32 @@ public final class ApiBench {
             HttpResponse<String> send(int client) throws Exception;
         }
 
+        /** Runs every client until the time or the request budget is spent. */
         Result run(int seconds, Call call) throws InterruptedException {
-            long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+            long begin = System.nanoTime(), deadline = begin + seconds * 1_000_000_000L;
             List<long[]> perClient = new ArrayList<>();
-            AtomicLong errors = new AtomicLong();
+            AtomicLong errors = new AtomicLong(), sent = new AtomicLong();
             List<Thread> threads = new ArrayList<>();
             for (int c = 0; c < keys.size(); c++) {
                 int client = c;
-                long[][] mine = {new long[1024]};
-                int[] count = {0};
                 threads.add(Thread.ofPlatform().start(() -> {
-                    while (System.nanoTime() < deadline) {
+                    LongStream.Builder latencies = LongStream.builder();
+                    while (System.nanoTime() < deadline && sent.incrementAndGet() <= maxRequests) {
                         long start = System.nanoTime();
                         try {
                             if (call.send(client).statusCode() / 100 != 2) errors.incrementAndGet();
                         } catch (Exception e) {
                             errors.incrementAndGet();
                         }
-                        if (count[0] == mine[0].length) mine[0] = Arrays.copyOf(mine[0], count[0] * 2);
-                        mine[0][count[0]++] = System.nanoTime() - start;
+                        latencies.add(System.nanoTime() - start);
                     }
                     synchronized (perClient) {
-                        perClient.add(Arrays.copyOf(mine[0], count[0]));
+                        perClient.add(latencies.build().toArray());
                     }
                 }));
             }
             for (Thread t : threads) t.join();
-            return new Result(perClient.stream().flatMapToLong(Arrays::stream).toArray(), errors.get(), seconds);
+            return new Result(perClient.stream().flatMapToLong(Arrays::stream).toArray(), errors.get(), (System.nanoTime() - begin) / 1e9);
         }
     }
 

@@ -35,6 +35,17 @@ final class JobEvents {
         });
     }
 
+    /** A comment line to every open stream, so idle connections (a long wait in the queue) are not timed out. */
+    void heartbeat() {
+        for (Set<SseClient> set : watchers.values()) {
+            for (SseClient client : set) {
+                synchronized (client) {
+                    if (!client.terminated()) client.sendComment("keep-alive");
+                }
+            }
+        }
+    }
+
     boolean watched(String jobId) {
         Set<SseClient> set = watchers.get(jobId);
         return set != null && !set.isEmpty();

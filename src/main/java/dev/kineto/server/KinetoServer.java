@@ -29,6 +29,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
 
@@ -39,6 +42,8 @@ import javax.imageio.ImageIO;
 public final class KinetoServer implements AutoCloseable {
     static final String SESSION_COOKIE = "kineto_session";
     static final long SESSION_MILLIS = 30L * 24 * 3600 * 1000;
+    /** Under Jetty's 30 s idle timeout, so an event stream waiting in the queue stays open. */
+    static final long HEARTBEAT_SECONDS = 15;
     static final int MIN_IMAGE_SIDE = 16, MAX_IMAGE_SIDE = 4096;
     static final Set<String> IMAGE_TYPES = Set.of("image/png", "image/jpeg");
     static final ObjectMapper JSON = new ObjectMapper()
@@ -59,6 +64,7 @@ public final class KinetoServer implements AutoCloseable {
     private final Metrics metrics;
     private final Webhooks webhooks;
     private final WorkerPool workers;
+    private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("sse-heartbeat").daemon().factory());
     private final List<String> routes = new ArrayList<>();
     private final String openApi;
     private final Javalin app;
@@ -104,6 +110,7 @@ public final class KinetoServer implements AutoCloseable {
         routes(app);
         webhooks.start();
         workers.start();
+        heartbeat.scheduleAtFixedRate(events::heartbeat, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
         app.start(config.port());
     }
 
@@ -444,6 +451,7 @@ public final class KinetoServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        heartbeat.shutdownNow();
         workers.close();
         webhooks.close();
         store.close();
