@@ -111,7 +111,12 @@ public final class KinetoServer implements AutoCloseable {
         webhooks.start();
         workers.start();
         heartbeat.scheduleAtFixedRate(events::heartbeat, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
-        app.start(config.port());
+        try {
+            app.start(config.port());
+        } catch (RuntimeException e) {
+            close();
+            throw new IllegalStateException("cannot listen on port " + config.port() + " (" + e.getMessage() + "); choose another --port", e);
+        }
     }
 
     /** Every route of the product. */
@@ -127,7 +132,7 @@ public final class KinetoServer implements AutoCloseable {
 
         app.post("/v1/videos/cost", this::quote);
         app.post("/v1/videos", this::submit);
-        app.get("/v1/videos", ctx -> ctx.json(page(store.page(user(ctx).id(), false, ctx.queryParam("after"), limit(ctx) + 1), limit(ctx))));
+        app.get("/v1/videos", ctx -> ctx.json(page(ctx, user(ctx).id())));
         app.get("/v1/videos/{id}", ctx -> ctx.json(view(visible(ctx))));
         app.get("/v1/videos/{id}/content", this::content);
         app.before("/v1/videos/{id}/events", ctx -> ctx.attribute("job", visible(ctx)));
@@ -136,7 +141,7 @@ public final class KinetoServer implements AutoCloseable {
         app.post("/v1/videos/{id}/share", this::share);
         app.delete("/v1/videos/{id}", this::delete);
         app.post("/v1/images", this::uploadImage);
-        app.get("/v1/feed", ctx -> ctx.json(page(store.page(null, true, ctx.queryParam("after"), limit(ctx) + 1), limit(ctx))));
+        app.get("/v1/feed", ctx -> ctx.json(page(ctx, null)));
         app.get("/v1/admin/usage", this::adminUsage);
 
         app.exception(ApiError.class, (e, ctx) -> ctx.status(e.status()).json(e.body()));
@@ -354,7 +359,10 @@ public final class KinetoServer implements AutoCloseable {
 
     record Page(String object, List<VideoView> data, boolean hasMore, String nextCursor) {}
 
-    private Page page(List<Job> jobs, int limit) {
+    /** A page of the owner's videos, or of the public feed when owner is null, after the cursor in the query. */
+    private Page page(Context ctx, String ownerId) {
+        int limit = limit(ctx);
+        List<Job> jobs = store.page(ownerId, ownerId == null, ctx.queryParam("after"), limit + 1);
         boolean more = jobs.size() > limit;
         List<VideoView> views = jobs.stream().limit(limit).map(this::view).toList();
         return new Page("list", views, more, more ? views.getLast().id() : null);
