@@ -8,7 +8,6 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Live state of running jobs, pushed over Server-Sent Events: a "progress" event every sampling step, a "preview" event
  * (the current denoised estimate as a PNG data URL) while someone watches, and a final "done" event with the video.
- * Also where cancels reach the workers, which check it every step.
  */
 final class JobEvents {
     /** Progress of a running job; step 0 until its first sampling step ends. */
@@ -24,7 +23,6 @@ final class JobEvents {
 
     private final Map<String, Live> live = new ConcurrentHashMap<>();
     private final Map<String, Set<SseClient>> watchers = new ConcurrentHashMap<>();
-    private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
 
     /** Adds a watcher of a job that is not finished; the caller re-reads the job afterwards, so a finish in between is not missed. */
     void watch(String jobId, SseClient client) {
@@ -95,18 +93,8 @@ final class JobEvents {
         }
     }
 
-    /** Tells the job's worker to stop, if the job is running here. */
-    void cancel(String jobId) {
-        if (live.containsKey(jobId)) cancelled.add(jobId);
-    }
-
-    boolean cancelled(String jobId) {
-        return cancelled.contains(jobId);
-    }
-
     /** Drops what is kept about a job once its worker is done with it. */
     void forget(String jobId) {
-        cancelled.remove(jobId);
         live.remove(jobId);
     }
 

@@ -262,7 +262,6 @@ public final class KinetoServer implements AutoCloseable {
 
     private void cancel(Context ctx) {
         Job job = store.cancel(user(ctx).id(), ctx.pathParam("id"));
-        events.cancel(job.id());
         finished(job);
         ctx.json(view(job));
     }
@@ -281,10 +280,7 @@ public final class KinetoServer implements AutoCloseable {
         String id = ctx.pathParam("id");
         boolean unfinished = !store.job(id).map(Job::terminal).orElse(true);
         Job job = store.delete(user(ctx).id(), id);
-        if (unfinished) {
-            events.cancel(job.id());
-            finished(job);
-        }
+        if (unfinished) finished(job);
         media.deleteVideo(job.id());
         ctx.json(new Deleted(job.id(), true));
     }

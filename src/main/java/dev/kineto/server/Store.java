@@ -238,6 +238,17 @@ public final class Store implements AutoCloseable {
         });
     }
 
+    /** Which of these jobs this worker still holds: a cancelled, deleted or taken-over job drops out. */
+    public java.util.Set<String> held(List<Job> jobs, String worker) {
+        return tx(c -> {
+            var held = new java.util.HashSet<String>();
+            for (Job j : jobs) {
+                if (count(c, "SELECT COUNT(*) FROM jobs WHERE id = ? AND status = 'running' AND worker = ? AND deleted = 0", j.id(), worker) == 1) held.add(j.id());
+            }
+            return held;
+        });
+    }
+
     /** Puts every running job back in the queue: at start-up, when this process is the only one using the data directory. */
     public int requeueRunning() {
         return tx(c -> update(c, "UPDATE jobs SET status = 'queued', worker = NULL, progress = 0 WHERE status = 'running'"));

@@ -6,13 +6,15 @@ import dev.kineto.model.VideoGenerator;
 import dev.kineto.video.Clip;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
 
 /**
  * Workers that take jobs from the durable queue, a batch of compatible jobs at a time (one forward pass for all),
- * under a lease they renew while sampling. Each sampling step publishes progress, previews for watched jobs, and
- * stops the pass when every job in it was cancelled.
+ * under a lease they renew while sampling. Each sampling step publishes progress and previews for watched jobs, and
+ * checks which jobs the worker still holds: the pass stops when none is left (all cancelled or deleted), and a job
+ * that dropped out is not saved.
  */
 final class WorkerPool implements AutoCloseable {
     /** A worker that stops renewing (a crashed process elsewhere) loses its jobs to the queue after this long. */
@@ -86,10 +88,13 @@ final class WorkerPool implements AutoCloseable {
         try {
             List<GenerationRequest> requests = batch.stream().map(Job::request).toList();
             List<Clip> clips = generator.generate(requests, listener(worker, batch));
-            for (int i = 0; i < batch.size(); i++) save(worker, batch.get(i), clips.get(i));
+            Set<String> held = store.held(batch, worker);
+            for (int i = 0; i < batch.size(); i++) {
+                if (held.contains(batch.get(i).id())) save(worker, batch.get(i), clips.get(i));
+            }
             recordTiming(batch, start);
         } catch (CancellationException e) {
-            // Every job was cancelled (recorded by the cancel), or the server is stopping and the jobs will be requeued.
+            // Every job was cancelled or deleted (recorded by that request), or the server is stopping and the jobs will be requeued.
         } catch (Exception e) {
             String message = "generation failed: " + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
             for (Job job : batch) {
@@ -116,13 +121,12 @@ final class WorkerPool implements AutoCloseable {
                     if (events.watched(batch.get(i).id())) events.preview(batch.get(i).id(), step, MediaFiles.previewDataUrl(clips.get(i)));
                 }
             }
-            if (batch.stream().allMatch(job -> events.cancelled(job.id()))) throw new CancellationException("cancelled");
+            if (store.held(batch, worker).isEmpty()) throw new CancellationException("cancelled");
         };
     }
 
-    /** Writes a finished clip and marks its job succeeded, unless it was cancelled meanwhile. */
+    /** Writes a finished clip and marks its job succeeded, unless it was cancelled meanwhile (then the file goes again). */
     private void save(String worker, Job job, Clip clip) throws java.io.IOException {
-        if (events.cancelled(job.id())) return;
         media.saveVideo(job.id(), clip);
         if (store.succeed(job.id(), worker)) {
             metrics.videoSeconds.inc(job.seconds());
