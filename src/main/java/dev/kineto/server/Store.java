@@ -26,25 +26,32 @@ import org.flywaydb.core.Flyway;
 
 /**
  * All of Kineto's state in one database, through plain JDBC. SQLite by default (WAL, busy timeout, one connection
- * behind a lock, since SQLite has one writer anyway); the SQL is portable to PostgreSQL. Every change that must not
- * half-happen (a charge and its job, a claim, a refund) is one transaction.
+ * behind a lock, since SQLite has one writer anyway, plus a second one for the long reads of reports, which WAL lets
+ * run beside the writer); the SQL is portable to PostgreSQL. Every change that must not half-happen (a charge and its
+ * job, a claim, a refund) is one transaction.
  */
 public final class Store implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final java.util.concurrent.atomic.AtomicInteger SEQUENCE = new java.util.concurrent.atomic.AtomicInteger();
-    /** The order workers take queued jobs in: paid first, then round-robin over users, least recently served first. */
+    /**
+     * The next jobs to claim: paid first, then the user served least recently, their oldest job first. Each claim
+     * updates the user's last_served_at, so successive claims go round-robin over users.
+     */
+    private static final String NEXT_JOBS = """
+            SELECT j.* FROM jobs j JOIN users u ON u.id = j.user_id WHERE j.status = 'queued'
+            ORDER BY j.priority DESC, u.last_served_at, j.created_at, j.id LIMIT 256""";
+    /** The order successive claims will take: as NEXT_JOBS, with each user's n-th job in the n-th round. */
     private static final String QUEUE_ORDER = """
-            SELECT j.*, ROW_NUMBER() OVER (PARTITION BY j.user_id ORDER BY j.created_at, j.id) AS turn, u.last_served_at
-            FROM jobs j JOIN users u ON u.id = j.user_id WHERE j.status = 'queued'
-            ORDER BY j.priority DESC, turn, u.last_served_at, j.created_at, j.id""";
+            SELECT j.id, j.cost FROM jobs j JOIN users u ON u.id = j.user_id WHERE j.status = 'queued'
+            ORDER BY j.priority DESC, ROW_NUMBER() OVER (PARTITION BY j.user_id ORDER BY j.created_at, j.id), u.last_served_at, j.created_at, j.id""";
 
     static {
         // Flyway's INFO lines (one per check and migration) are noise on every CLI call that opens the database.
         System.setProperty("org.slf4j.simpleLogger.log.org.flywaydb", "warn");
     }
 
-    private final Connection connection;
-    private final ReentrantLock lock = new ReentrantLock();
+    private final Connection connection, reader;
+    private final ReentrantLock lock = new ReentrantLock(), readerLock = new ReentrantLock();
 
     /** Opens (and migrates) the SQLite database kineto.db in dataDir. */
     public static Store open(Path dataDir) {
@@ -59,18 +66,24 @@ public final class Store implements AutoCloseable {
     public Store(String jdbcUrl) {
         Flyway.configure().dataSource(jdbcUrl, null, null).locations("classpath:db/migration").load().migrate();
         try {
-            connection = DriverManager.getConnection(jdbcUrl);
-            if (jdbcUrl.startsWith("jdbc:sqlite:")) {
-                try (Statement s = connection.createStatement()) {
-                    s.execute("PRAGMA journal_mode=WAL");
-                    s.execute("PRAGMA synchronous=NORMAL"); // with WAL, a killed process loses nothing committed
-                    s.execute("PRAGMA busy_timeout=10000");
-                    s.execute("PRAGMA foreign_keys=ON");
-                }
-            }
+            connection = open(jdbcUrl);
+            reader = open(jdbcUrl);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open database " + jdbcUrl + ": " + e.getMessage(), e);
         }
+    }
+
+    private static Connection open(String jdbcUrl) throws SQLException {
+        Connection c = DriverManager.getConnection(jdbcUrl);
+        if (jdbcUrl.startsWith("jdbc:sqlite:")) {
+            try (Statement s = c.createStatement()) {
+                s.execute("PRAGMA journal_mode=WAL");
+                s.execute("PRAGMA synchronous=NORMAL"); // with WAL, a killed process loses nothing committed
+                s.execute("PRAGMA busy_timeout=10000");
+                s.execute("PRAGMA foreign_keys=ON");
+            }
+        }
+        return c;
     }
 
     // ---- Users, API keys and sessions ----
@@ -211,7 +224,7 @@ public final class Store implements AutoCloseable {
     public List<Job> claim(String worker, int maxBatch, long leaseMillis, BiPredicate<GenerationRequest, GenerationRequest> batchable) {
         return tx(c -> {
             update(c, "UPDATE jobs SET status = 'queued', worker = NULL WHERE status = 'running' AND lease_until < ?", now());
-            List<Job> queued = list(c, QUEUE_ORDER + " LIMIT 256", Store::job);
+            List<Job> queued = list(c, NEXT_JOBS, Store::job);
             if (queued.isEmpty()) return List.of();
             GenerationRequest head = queued.getFirst().request();
             List<Job> batch = queued.stream().filter(j -> batchable.test(head, j.request())).limit(maxBatch).toList();
@@ -319,10 +332,10 @@ public final class Store implements AutoCloseable {
     public record Queue(java.util.Map<String, Position> positions, Position end) {}
 
     public Queue queue() {
-        return tx(c -> {
+        return read(c -> {
             var positions = new java.util.HashMap<String, Position>();
             long cost = 0;
-            for (var row : list(c, "SELECT q.id, q.cost FROM (" + QUEUE_ORDER + ") q", r -> java.util.Map.entry(r.getString(1), r.getLong(2)))) {
+            for (var row : list(c, QUEUE_ORDER, r -> java.util.Map.entry(r.getString(1), r.getLong(2)))) {
                 positions.put(row.getKey(), new Position(positions.size(), cost));
                 cost += row.getValue();
             }
@@ -397,7 +410,7 @@ public final class Store implements AutoCloseable {
     /** Usage per day over the last days, newest first. */
     public List<DayUsage> usage(int days) {
         long since = LocalDate.now(ZoneOffset.UTC).minusDays(days - 1L).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-        return tx(c -> {
+        return read(c -> {
             List<DayUsage> out = new ArrayList<>();
             for (int d = 0; d < days; d++) {
                 long start = since + (days - 1L - d) * 86_400_000L, end = start + 86_400_000L;
@@ -438,11 +451,14 @@ public final class Store implements AutoCloseable {
     @Override
     public void close() {
         lock.lock();
+        readerLock.lock();
         try {
             connection.close();
+            reader.close();
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         } finally {
+            readerLock.unlock();
             lock.unlock();
         }
     }
@@ -478,6 +494,18 @@ public final class Store implements AutoCloseable {
             throw new IllegalStateException("database error: " + e.getMessage(), e);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Runs read-only work on the second connection, beside any transaction of the first (each statement sees a committed state). */
+    private <T> T read(SqlWork<T> work) {
+        readerLock.lock();
+        try {
+            return work.run(reader);
+        } catch (SQLException e) {
+            throw new IllegalStateException("database error: " + e.getMessage(), e);
+        } finally {
+            readerLock.unlock();
         }
     }
 
