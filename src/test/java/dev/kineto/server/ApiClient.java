@@ -64,8 +64,8 @@ record ApiClient(String base, String key) {
         return send(request(path).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)));
     }
 
-    Response delete(String path) {
-        return send(request(path).DELETE());
+    Response delete(String path, String... headers) {
+        return send(request(path, headers).DELETE());
     }
 
     /** Reads the job's event stream until its "done" event (or the stream ends). */

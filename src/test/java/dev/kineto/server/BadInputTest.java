@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -126,11 +127,20 @@ class BadInputTest {
     }
 
     @Test
-    void aGoodImageIsStored() throws Exception {
+    void aGoodImageIsStoredFromARawBodyOrAMultipartForm() throws Exception {
         var r = api.postBytes("/v1/images", "image/png", png(64, 48));
         assertEquals(201, r.status(), r.toString());
         assertEquals(64, r.json().path("width").asInt());
         assertTrue(r.json().path("id").asText().startsWith("img_"));
+        assertTrue(Files.exists(data.resolve("images").resolve(r.json().path("id").asText() + ".png")));
+
+        var form = new ByteArrayOutputStream();
+        form.writeBytes("--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n".getBytes());
+        form.writeBytes(png(20, 30));
+        form.writeBytes("\r\n--XyZ--\r\n".getBytes());
+        var multipart = api.postBytes("/v1/images", "multipart/form-data; boundary=XyZ", form.toByteArray());
+        assertEquals(201, multipart.status(), multipart.toString());
+        assertEquals(30, multipart.json().path("height").asInt());
     }
 
     @Test

@@ -236,6 +236,20 @@ class VideoApiTest {
     }
 
     @Test
+    void aStudioSessionWorksLikeAKeyUntilLogOut() {
+        String key = server.store().createUser("browser", User.FREE, false, 0).apiKey();
+        var login = anonymous.post("/v1/sessions", Map.of("username", "browser", "api_key", key));
+        assertEquals(200, login.status(), login.toString());
+        String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+        assertTrue(login.headers().firstValue("Set-Cookie").orElseThrow().contains("HttpOnly"));
+        assertEquals("browser", anonymous.get("/v1/me", "Cookie", cookie).json().path("name").asText());
+        assertEquals(201, anonymous.post("/v1/videos", SMALL, "Cookie", cookie).status());
+        assertEquals(204, anonymous.delete("/v1/sessions", "Cookie", cookie).status());
+        assertEquals(401, anonymous.get("/v1/me", "Cookie", cookie).status(), "the session ended");
+        assertEquals(401, anonymous.post("/v1/sessions", Map.of("username", "someone-else", "api_key", key)).status(), "name and key must match");
+    }
+
+    @Test
     void theAdminViewShowsUsageQueueWorkersAndModerationHits() throws Exception {
         ApiClient user = newUser("counted", 0);
         ApiClient admin = anonymous.as(server.store().createUser("root", User.FREE, true, 0).apiKey());
