@@ -180,7 +180,7 @@ public final class ApiBench {
         @Option(names = "--steps", defaultValue = "4", description = "Sampling steps per job (default: ${DEFAULT-VALUE}).")
         int steps;
 
-        @Option(names = "--repeats", defaultValue = "3", description = "Runs per setting; the median is printed (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--repeats", defaultValue = "5", description = "Runs per setting; the median and range are printed (default: ${DEFAULT-VALUE}).")
         int repeats;
 
         @Override
@@ -188,26 +188,33 @@ public final class ApiBench {
             Path dir = Files.createTempDirectory("kineto-bench-batching");
             try (DiffusionGenerator generator = loadOrRandom(dir)) {
                 ModelConfig mc = generator.model().config();
-                System.out.printf("Batching bench: %s model, %dx%d, %d frames, %d steps, median of %d runs%n", mc.preset(), mc.width(), mc.height(),
-                        mc.frames(), steps, repeats);
-                System.out.printf("%-12s %22s %22s %10s%n", "concurrent", "one at a time (jobs/s)", "batched (jobs/s)", "speed-up");
+                System.out.printf("Batching bench: %s model, %dx%d, %d frames, %d steps, median (range) of %d runs, batched up to 8%n", mc.preset(),
+                        mc.width(), mc.height(), mc.frames(), steps, repeats);
+                System.out.printf("%-12s %26s %26s %10s%n", "concurrent", "one at a time: jobs/s", "batched: jobs/s", "speed-up");
                 int run = 0;
                 for (int concurrent : new int[] {1, 4, 8}) {
-                    double[] rate = new double[2];
-                    for (int batched = 0; batched < 2; batched++) {
-                        double[] runs = new double[repeats];
-                        for (int r = 0; r < repeats; r++) {
-                            runs[r] = jobsPerSecond(generator, dir.resolve("run" + run++), concurrent, batched == 1 ? 8 : 1);
-                        }
-                        Arrays.sort(runs);
-                        rate[batched] = runs[repeats / 2];
+                    double[][] rates = new double[2][repeats];
+                    for (int r = 0; r < repeats; r++) { // alternating, so a change in the machine's load hits both alike
+                        rates[0][r] = jobsPerSecond(generator, dir.resolve("run" + run++), concurrent, 1);
+                        rates[1][r] = jobsPerSecond(generator, dir.resolve("run" + run++), concurrent, 8);
                     }
-                    System.out.printf("%-12d %22.3f %22.3f %9.2fx%n", concurrent, rate[0], rate[1], rate[1] / rate[0]);
+                    System.out.printf("%-12d %26s %26s %9.2fx%n", concurrent, spread(rates[0]), spread(rates[1]), median(rates[1]) / median(rates[0]));
                 }
             } finally {
                 deleteTree(dir);
             }
             return 0;
+        }
+
+        private static double median(double[] values) {
+            double[] sorted = values.clone();
+            Arrays.sort(sorted);
+            return sorted[sorted.length / 2];
+        }
+
+        /** "median (min–max)". */
+        private static String spread(double[] values) {
+            return "%.2f (%.2f–%.2f)".formatted(median(values), Arrays.stream(values).min().orElseThrow(), Arrays.stream(values).max().orElseThrow());
         }
 
         private DiffusionGenerator loadOrRandom(Path dir) throws IOException {

@@ -253,7 +253,7 @@ public final class Store implements AutoCloseable {
 
     /** Which of these jobs this worker still holds: a cancelled, deleted or taken-over job drops out. */
     public java.util.Set<String> held(List<Job> jobs, String worker) {
-        return tx(c -> {
+        return read(c -> {
             var held = new java.util.HashSet<String>();
             for (Job j : jobs) {
                 if (count(c, "SELECT COUNT(*) FROM jobs WHERE id = ? AND status = 'running' AND worker = ? AND deleted = 0", j.id(), worker) == 1) held.add(j.id());

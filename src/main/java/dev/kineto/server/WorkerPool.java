@@ -95,11 +95,8 @@ final class WorkerPool implements AutoCloseable {
             recordTiming(batch, start);
         } catch (CancellationException e) {
             // Every job was cancelled or deleted (recorded by that request), or the server is stopping and the jobs will be requeued.
-        } catch (Exception e) {
-            String message = "generation failed: " + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
-            for (Job job : batch) {
-                if (store.fail(job.id(), worker, "generation_failed", message)) onFinished.accept(job.id());
-            }
+        } catch (RuntimeException e) {
+            batch.forEach(job -> fail(worker, job, e));
         } finally {
             batch.forEach(job -> events.forget(job.id()));
             metrics.workersBusy.dec();
@@ -126,14 +123,24 @@ final class WorkerPool implements AutoCloseable {
     }
 
     /** Writes a finished clip and marks its job succeeded, unless it was cancelled meanwhile (then the file goes again). */
-    private void save(String worker, Job job, Clip clip) throws java.io.IOException {
-        media.saveVideo(job.id(), clip);
-        if (store.succeed(job.id(), worker)) {
-            metrics.videoSeconds.inc(job.seconds());
-            onFinished.accept(job.id());
-        } else {
-            media.deleteVideo(job.id());
+    private void save(String worker, Job job, Clip clip) {
+        try {
+            media.saveVideo(job.id(), clip);
+            if (store.succeed(job.id(), worker)) {
+                metrics.videoSeconds.inc(job.seconds());
+                onFinished.accept(job.id());
+            } else {
+                media.deleteVideo(job.id());
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            fail(worker, job, e);
         }
+    }
+
+    /** Marks the job failed (and refunded) if this worker still holds it. */
+    private void fail(String worker, Job job, Exception e) {
+        String message = "generation failed: " + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
+        if (store.fail(job.id(), worker, "generation_failed", message)) onFinished.accept(job.id());
     }
 
     private void recordTiming(List<Job> batch, long startNanos) {
