@@ -86,7 +86,10 @@ public final class ServeCommand implements Callable<Integer> {
                 "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "serve", "--port", "0"));
         command.addAll(args);
-        Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
+        var builder = new ProcessBuilder(command).redirectError(log.toFile());
+        // PyTorch's OpenMP threads would otherwise spin at every barrier, taking the cores the HTTP threads need (docs/model.md).
+        builder.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
+        Process process = builder.start();
         var out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         for (String line; (line = out.readLine()) != null; ) {
             Matcher m = SERVING.matcher(line);
