@@ -5,6 +5,7 @@ import dev.kineto.server.Store;
 import dev.kineto.server.User;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -13,14 +14,20 @@ import picocli.CommandLine.Parameters;
         subcommands = {UserCommand.Add.class, UserCommand.Grant.class})
 public final class UserCommand {
 
+    /** The server's data directory, where both subcommands open the database. */
+    static final class DataDir {
+        @Option(names = "--data", paramLabel = "DIR", defaultValue = ServerConfig.DEFAULT_DATA, description = "The server's data directory (default: ${DEFAULT-VALUE}).")
+        Path path;
+    }
+
     @Command(name = "add", mixinStandardHelpOptions = true,
             description = "Create a user and print their new API key (the only time it is shown; only its hash is stored).")
     static final class Add implements Runnable {
         @Parameters(paramLabel = "NAME", description = "Login name: letters, digits, '_', '.' or '-'.")
         String name;
 
-        @Option(names = "--data", defaultValue = ServerConfig.DEFAULT_DATA, description = "The server's data directory (default: ${DEFAULT-VALUE}).")
-        Path data;
+        @Mixin
+        DataDir dataDir;
 
         @Option(names = "--credits", defaultValue = "0", description = "Purchased credits to start with, spent after the daily free allowance.")
         long credits;
@@ -33,7 +40,7 @@ public final class UserCommand {
 
         @Override
         public void run() {
-            try (Store store = Store.open(data)) {
+            try (Store store = Store.open(dataDir.path)) {
                 var created = store.createUser(name, paid ? User.PAID : User.FREE, admin, credits);
                 System.err.println("created " + (paid ? "paid" : "free") + (admin ? " admin" : "") + " user " + name + " with " + credits
                         + " purchased credits; webhook secret " + created.user().webhookSecret() + "; API key:");
@@ -47,8 +54,8 @@ public final class UserCommand {
         @Parameters(paramLabel = "NAME")
         String name;
 
-        @Option(names = "--data", defaultValue = ServerConfig.DEFAULT_DATA, description = "The server's data directory (default: ${DEFAULT-VALUE}).")
-        Path data;
+        @Mixin
+        DataDir dataDir;
 
         @Option(names = "--credits", required = true, description = "Credits to add.")
         long credits;
@@ -58,7 +65,7 @@ public final class UserCommand {
 
         @Override
         public void run() {
-            try (Store store = Store.open(data)) {
+            try (Store store = Store.open(dataDir.path)) {
                 User user = store.userByName(name).orElseThrow(() -> new IllegalArgumentException("no user '" + name + "'; create one with `kineto user add " + name + "`"));
                 store.grant(user.id(), credits, paid ? User.PAID : user.tier());
                 System.out.println(name + " now has " + store.userById(user.id()).orElseThrow().credits() + " purchased credits");
