@@ -57,7 +57,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         int[] wh = GenerateCommand.parseSize(size);
-        var options = new TrainOptions(out, preset, wh[0], wh[1], frames, fps, minutes, vaeShare, vaeBatch, batch, pool, checkpointMinutes, seed);
+        var options = new TrainOptions(out, preset, wh[0], wh[1], frames, fps, minutes, vaeShare, vaeBatch, batch, pool, checkpointMinutes, seed, 0, 0);
         var spec = new RenderSpec(wh[0], wh[1], frames, fps);
         Files.createDirectories(out);
         try (OutputStream file = new FileOutputStream(out.resolve("train.log").toFile(), true);

@@ -123,7 +123,7 @@ public final class Trainer {
         double budget = options.minutes() * 60 * options.vaeShare();
         double lossSum = 0;
         long windowStart = System.nanoTime();
-        while (vaeSeconds + sinceCheckpoint() < budget) {
+        while (vaeSeconds + sinceCheckpoint() < budget && !limitReached(vaeSteps, options.maxVaeSteps())) {
             List<Clip> crops = new ArrayList<>();
             for (int i = 0; i < options.vaeBatch(); i++) crops.add(randomCrop(data.take().clip(), rng));
             try (NDScope scope = new NDScope()) {
@@ -199,7 +199,7 @@ public final class Trainer {
         double budget = options.minutes() * 60 * (1 - options.vaeShare());
         double lossSum = 0;
         long windowStart = System.nanoTime();
-        while (ditSeconds + sinceCheckpoint() < budget) {
+        while (ditSeconds + sinceCheckpoint() < budget && !limitReached(ditSteps, options.maxDitSteps())) {
             if (ditSteps % POOL_REFRESH_EVERY == 0) pool.replace(takeBatch(POOL_REFRESH), rng);
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
@@ -235,6 +235,10 @@ public final class Trainer {
         stage = Stage.DONE;
         checkpoint(model, optimizer, ema);
         pool.close();
+    }
+
+    private static boolean limitReached(long steps, long limit) {
+        return limit > 0 && steps >= limit;
     }
 
     private List<Example> takeBatch(int n) {

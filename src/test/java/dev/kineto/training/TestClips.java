@@ -31,6 +31,12 @@ final class TestClips {
         return Clip.ofImages(images, 8);
     }
 
+    /** The RGB of colour index i. */
+    static int[] rgb(int i) {
+        Color c = RGB.get(i);
+        return new int[] {c.getRed(), c.getGreen(), c.getBlue()};
+    }
+
     static String caption(int object, int background, boolean right) {
         return "a " + COLOURS.get(object) + " square moving " + (right ? "right" : "left") + " on " + COLOURS.get(background);
     }
