@@ -186,12 +186,14 @@ public final class Store implements AutoCloseable {
             GenerationRequest r = s.spec().request();
             update(c, """
                     INSERT INTO jobs (id, user_id, status, prompt, negative_prompt, aspect_ratio, width, height, frames, fps, steps, cfg, seed,
-                                      cost, charged_free, charged_paid, charge_day, priority, shared, callback_url, created_at, finished_at)
-                    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                                      cost, charged_free, charged_paid, charge_day, priority, shared, callback_url, created_at, finished_at,
+                                      error_code, error_message)
+                    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                     id, user.id(), status, r.prompt(), r.negativePrompt(), s.spec().aspectRatio(), r.width(), r.height(), r.frames(),
                     r.fps(), r.steps(), r.cfg(), r.seed(), status.equals(Job.QUEUED) ? s.cost() : 0, fromFree, fromPaid, day,
                     user.tier().equals(User.PAID) ? 1 : 0, s.spec().shared() ? 1 : 0, s.spec().callbackUrl(), now(),
-                    status.equals(Job.MODERATED) ? now() : null);
+                    status.equals(Job.MODERATED) ? now() : null, status.equals(Job.MODERATED) ? "moderated" : null,
+                    status.equals(Job.MODERATED) ? "the prompt breaks the content policy; it was not queued and cost nothing: change it and submit again" : null);
             if (s.moderationRule() != null) {
                 update(c, "INSERT INTO moderation_hits (job_id, user_id, rule, created_at) VALUES (?,?,?,?)", id, user.id(), s.moderationRule(), now());
             }

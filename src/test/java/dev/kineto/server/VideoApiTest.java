@@ -201,7 +201,9 @@ class VideoApiTest {
         assertEquals("moderated", r.json().path("status").asText());
         assertEquals(0, r.json().path("cost").asLong());
         assertEquals(DAILY_FREE, api.get("/v1/me").json().path("free_credits_left").asLong());
-        assertEquals("moderated", api.get("/v1/videos/" + r.json().path("id").asText()).json().path("status").asText());
+        JsonNode stored = api.get("/v1/videos/" + r.json().path("id").asText()).json();
+        assertEquals("moderated", stored.path("status").asText());
+        assertEquals("moderated", stored.path("error").path("code").asText());
     }
 
     @Test
