@@ -162,39 +162,21 @@ public final class Store implements AutoCloseable {
                 }
             }
             User user = userById(c, s.userId()).orElseThrow();
+            boolean moderated = s.moderationRule() != null;
             String day = today();
+            Charge charge = moderated ? new Charge(0, 0) : charge(c, user, s.cost(), limits, day);
             String id = newId("video");
-            long fromFree = 0, fromPaid = 0;
-            String status = Job.MODERATED;
-            if (s.moderationRule() == null) {
-                long active = count(c, "SELECT COUNT(*) FROM jobs WHERE user_id = ? AND status IN ('queued','running')", s.userId());
-                if (active >= limits.maxQueuedPerUser()) {
-                    throw new ApiError(429, "too_many_queued", "you have " + active + " videos queued or running, the most allowed is "
-                            + limits.maxQueuedPerUser() + "; wait for one to finish or cancel one");
-                }
-                long freeLeft = user.freeLeft(day, limits.dailyFreeCredits());
-                fromFree = Math.min(s.cost(), freeLeft);
-                fromPaid = s.cost() - fromFree;
-                if (fromPaid > user.credits()) {
-                    throw new ApiError(402, "insufficient_credits", "this video costs " + s.cost() + " credits; you have " + freeLeft
-                            + " free credits left today and " + user.credits() + " purchased; make it shorter, smaller or with fewer steps, or add credits");
-                }
-                long freeUsed = (day.equals(user.freeDay()) ? user.freeUsed() : 0) + fromFree;
-                update(c, "UPDATE users SET free_day = ?, free_used = ?, credits = credits - ? WHERE id = ?", day, freeUsed, fromPaid, user.id());
-                status = Job.QUEUED;
-            }
             GenerationRequest r = s.spec().request();
             update(c, """
                     INSERT INTO jobs (id, user_id, status, prompt, negative_prompt, aspect_ratio, width, height, frames, fps, steps, cfg, seed,
-                                      cost, charged_free, charged_paid, charge_day, priority, shared, callback_url, created_at, finished_at,
-                                      error_code, error_message)
-                    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
-                    id, user.id(), status, r.prompt(), r.negativePrompt(), s.spec().aspectRatio(), r.width(), r.height(), r.frames(),
-                    r.fps(), r.steps(), r.cfg(), r.seed(), status.equals(Job.QUEUED) ? s.cost() : 0, fromFree, fromPaid, day,
-                    user.tier().equals(User.PAID) ? 1 : 0, s.spec().shared() ? 1 : 0, s.spec().callbackUrl(), now(),
-                    status.equals(Job.MODERATED) ? now() : null, status.equals(Job.MODERATED) ? "moderated" : null,
-                    status.equals(Job.MODERATED) ? "the prompt breaks the content policy; it was not queued and cost nothing: change it and submit again" : null);
-            if (s.moderationRule() != null) {
+                                      cost, charged_free, charged_paid, charge_day, priority, shared, callback_url, created_at)
+                    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                    id, user.id(), moderated ? Job.MODERATED : Job.QUEUED, r.prompt(), r.negativePrompt(), s.spec().aspectRatio(), r.width(),
+                    r.height(), r.frames(), r.fps(), r.steps(), r.cfg(), r.seed(), charge.free() + charge.paid(), charge.free(), charge.paid(),
+                    day, user.tier().equals(User.PAID) ? 1 : 0, s.spec().shared() ? 1 : 0, s.spec().callbackUrl(), now());
+            if (moderated) {
+                update(c, "UPDATE jobs SET finished_at = ?, error_code = 'moderated', error_message = ? WHERE id = ?", now(),
+                        "the prompt breaks the content policy; it was not queued and cost nothing: change it and submit again", id);
                 update(c, "INSERT INTO moderation_hits (job_id, user_id, rule, created_at) VALUES (?,?,?,?)", id, user.id(), s.moderationRule(), now());
             }
             if (s.idempotencyKey() != null) {
@@ -203,6 +185,27 @@ public final class Store implements AutoCloseable {
             }
             return new Submitted(job(c, id).orElseThrow(), false);
         });
+    }
+
+    /** What a job took from today's free allowance and from purchased credits. */
+    private record Charge(long free, long paid) {}
+
+    /** Takes the cost from the user, free allowance first, after checking the cap on queued jobs and the balance. */
+    private static Charge charge(Connection c, User user, long cost, ServerConfig.Limits limits, String day) throws SQLException {
+        long active = count(c, "SELECT COUNT(*) FROM jobs WHERE user_id = ? AND status IN ('queued','running')", user.id());
+        if (active >= limits.maxQueuedPerUser()) {
+            throw new ApiError(429, "too_many_queued", "you have " + active + " videos queued or running, the most allowed is "
+                    + limits.maxQueuedPerUser() + "; wait for one to finish or cancel one");
+        }
+        long freeLeft = user.freeLeft(day, limits.dailyFreeCredits());
+        Charge charge = new Charge(Math.min(cost, freeLeft), cost - Math.min(cost, freeLeft));
+        if (charge.paid() > user.credits()) {
+            throw new ApiError(402, "insufficient_credits", "this video costs " + cost + " credits; you have " + freeLeft
+                    + " free credits left today and " + user.credits() + " purchased; make it shorter, smaller or with fewer steps, or add credits");
+        }
+        long freeUsed = (day.equals(user.freeDay()) ? user.freeUsed() : 0) + charge.free();
+        update(c, "UPDATE users SET free_day = ?, free_used = ?, credits = credits - ? WHERE id = ?", day, freeUsed, charge.paid(), user.id());
+        return charge;
     }
 
     /** Gives a job's charge back to the pots it came from (free credits only while it is still the same day). */
