@@ -121,8 +121,7 @@ public final class Trainer {
         restoreOptimizer(optimizer, Map.of(), vaeSteps);
         SplittableRandom rng = new SplittableRandom(options.seed() * 31 + vaeSteps);
         double budget = options.minutes() * 60 * options.vaeShare();
-        double lossSum = 0;
-        long windowStart = System.nanoTime();
+        LogWindow window = new LogWindow();
         while (vaeSeconds + sinceCheckpoint() < budget && !limitReached(vaeSteps, options.maxVaeSteps())) {
             List<Clip> crops = new ArrayList<>();
             for (int i = 0; i < options.vaeBatch(); i++) crops.add(randomCrop(data.take().clip(), rng));
@@ -134,17 +133,12 @@ public final class Trainer {
                     NDArray reconstruction = model.vae().decode(VideoVae.sample(posterior, rng));
                     NDArray loss = reconstruction.sub(video).abs().mean().add(VideoVae.kl(posterior).mul((float) KL_WEIGHT));
                     collector.backward(loss);
-                    lossSum += loss.getFloat();
+                    window.add(loss.getFloat());
                 }
                 optimizer.step(learningRate(VAE_LR, vaeSteps, (vaeSeconds + sinceCheckpoint()) / budget), MAX_GRAD_NORM);
             }
             vaeSteps++;
-            if (vaeSteps % LOG_EVERY == 0) {
-                vaeLoss.add(new double[] {vaeSteps, lossSum / LOG_EVERY});
-                logLine("vae", vaeSteps, lossSum / LOG_EVERY, options.vaeBatch(), windowStart);
-                lossSum = 0;
-                windowStart = System.nanoTime();
-            }
+            if (vaeSteps % LOG_EVERY == 0) window.log("vae", vaeSteps, options.vaeBatch(), vaeLoss);
             if (checkpointDue()) checkpoint(model, optimizer, null);
         }
         measureVae(model);
@@ -197,8 +191,7 @@ public final class Trainer {
         ModelConfig config = model.config();
         double shift = FlowMatching.resolutionShift(config.shift(), config.trainedTokens(), config.trainedTokens());
         double budget = options.minutes() * 60 * (1 - options.vaeShare());
-        double lossSum = 0;
-        long windowStart = System.nanoTime();
+        LogWindow window = new LogWindow();
         while (ditSeconds + sinceCheckpoint() < budget && !limitReached(ditSteps, options.maxDitSteps())) {
             if (ditSteps % POOL_REFRESH_EVERY == 0) pool.replace(takeBatch(POOL_REFRESH), rng);
             try (NDScope scope = new NDScope()) {
@@ -218,18 +211,13 @@ public final class Trainer {
                     NDArray velocity = model.dit().forward(FlowMatching.interpolate(x0, noise, t), t, model.text().encode(m, captions));
                     NDArray loss = velocity.sub(FlowMatching.target(x0, noise)).square().mean();
                     collector.backward(loss);
-                    lossSum += loss.getFloat();
+                    window.add(loss.getFloat());
                 }
                 optimizer.step(learningRate(DIT_LR, ditSteps, (ditSeconds + sinceCheckpoint()) / budget), MAX_GRAD_NORM);
                 ema.update(ditSteps);
             }
             ditSteps++;
-            if (ditSteps % LOG_EVERY == 0) {
-                ditLoss.add(new double[] {ditSteps, lossSum / LOG_EVERY});
-                logLine("dit", ditSteps, lossSum / LOG_EVERY, options.ditBatch(), windowStart);
-                lossSum = 0;
-                windowStart = System.nanoTime();
-            }
+            if (ditSteps % LOG_EVERY == 0) window.log("dit", ditSteps, options.ditBatch(), ditLoss);
             if (checkpointDue()) checkpoint(model, optimizer, ema);
         }
         stage = Stage.DONE;
@@ -255,11 +243,28 @@ public final class Trainer {
         return base * warm * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, fractionOfBudget))));
     }
 
-    private void logLine(String what, long step, double loss, int batch, long windowStart) {
-        double seconds = (System.nanoTime() - windowStart) / 1e9;
-        double spent = vaeSeconds + ditSeconds + sinceCheckpoint(), left = options.minutes() * 60 - spent;
-        log.printf("%s step %6d  loss %.5f  %.2f s/step  %.1f samples/s  elapsed %s  ETA %s  rss %.2f GB%n", what, step, loss,
-                seconds / LOG_EVERY, batch * LOG_EVERY / seconds, minutes(spent), minutes(Math.max(0, left)), rssGigabytes());
+    /** Loss and speed over the steps since the last log line (fewer than LOG_EVERY right after a resume). */
+    private final class LogWindow {
+        private double lossSum;
+        private int steps;
+        private long start = System.nanoTime();
+
+        void add(double loss) {
+            lossSum += loss;
+            steps++;
+        }
+
+        /** Logs the window's mean loss and speed, appends the loss to curve, and starts a new window. */
+        void log(String what, long step, int batch, List<double[]> curve) {
+            double seconds = (System.nanoTime() - start) / 1e9, loss = lossSum / steps;
+            double spent = vaeSeconds + ditSeconds + sinceCheckpoint(), left = options.minutes() * 60 - spent;
+            curve.add(new double[] {step, loss});
+            log.printf("%s step %6d  loss %.5f  %.2f s/step  %.1f samples/s  elapsed %s  ETA %s  rss %.2f GB%n", what, step, loss,
+                    seconds / steps, batch * steps / seconds, minutes(spent), minutes(Math.max(0, left)), rssGigabytes());
+            lossSum = 0;
+            steps = 0;
+            start = System.nanoTime();
+        }
     }
 
     private static String minutes(double seconds) {
