@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 RenderBench.class,
                 EvalBench.class,
+                ApiBench.Api.class, ApiBench.Batching.class,
         })
 public final class BenchCommand {
 }

@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
                 EvalCommand.class,
                 VideoCommand.class,
                 WorldCommand.class,
+                ServeCommand.class,
+                UserCommand.class,
         })
 public final class Main implements Runnable {
 

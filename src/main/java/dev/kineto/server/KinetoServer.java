@@ -1,0 +1,469 @@
+package dev.kineto.server;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.kineto.model.VideoGenerator;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.UploadedFile;
+import io.javalin.http.sse.SseClient;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.json.JavalinJackson;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import javax.imageio.ImageIO;
+
+/**
+ * The whole product in one process: the JSON API under /v1, the studio's static pages, health and metrics, the durable
+ * queue's workers and the webhook sender. Every route is registered in {@link #routes}; each handler is a small method.
+ */
+public final class KinetoServer implements AutoCloseable {
+    static final String SESSION_COOKIE = "kineto_session";
+    static final long SESSION_MILLIS = 30L * 24 * 3600 * 1000;
+    /** Under Jetty's 30 s idle timeout, so an event stream waiting in the queue stays open. */
+    static final long HEARTBEAT_SECONDS = 15;
+    static final int MIN_IMAGE_SIDE = 16, MAX_IMAGE_SIDE = 4096;
+    static final Set<String> IMAGE_TYPES = Set.of("image/png", "image/jpeg");
+    static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private final ServerConfig config;
+    private final FileChannel lockFile;
+    private final FileLock lock;
+    private final Store store;
+    private final MediaFiles media;
+    private final Moderation moderation;
+    private final RateLimiter rateLimiter;
+    private final JobEvents events = new JobEvents();
+    private final QueuePositions positions;
+    private final Metrics metrics;
+    private final Webhooks webhooks;
+    private final WorkerPool workers;
+    private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("sse-heartbeat").daemon().factory());
+    private final List<String> routes = new ArrayList<>();
+    private final String openApi;
+    private final Javalin app;
+
+    /** Starts the server on config's port (0 picks a free one) with its data in config's directory. */
+    public static KinetoServer start(ServerConfig config, VideoGenerator generator) {
+        return new KinetoServer(config, generator);
+    }
+
+    private KinetoServer(ServerConfig config, VideoGenerator generator) {
+        this.config = config;
+        try {
+            Files.createDirectories(config.dataDir());
+            lockFile = FileChannel.open(config.dataDir().resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            lock = lockFile.tryLock();
+            if (lock == null) {
+                throw new IllegalStateException("another kineto server is using " + config.dataDir() + "; stop it or choose another --data directory");
+            }
+            openApi = new String(KinetoServer.class.getResourceAsStream("openapi.json").readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot use data directory " + config.dataDir() + ": " + e.getMessage(), e);
+        }
+        store = Store.open(config.dataDir());
+        store.requeueRunning(); // this process holds the data directory's lock, so "running" jobs belong to a dead process
+        media = new MediaFiles(config.dataDir());
+        positions = new QueuePositions(store);
+        moderation = Moderation.load(config.moderationPolicy());
+        rateLimiter = new RateLimiter(config.limits().submitsPerMinute());
+        metrics = new Metrics(store::queueDepth);
+        webhooks = new Webhooks(store, config.webhookBackoff(), config.webhookAttempts());
+        workers = new WorkerPool(store, generator, media, events, metrics, config, id -> store.job(id).ifPresent(this::finished));
+        app = Javalin.create(c -> {
+            c.showJavalinBanner = false;
+            c.jsonMapper(new JavalinJackson(JSON, false));
+            c.http.maxRequestSize = config.limits().maxImageBytes() + (1 << 20);
+            c.staticFiles.add(s -> {
+                s.hostedPath = "/";
+                s.directory = "/studio";
+                s.location = Location.CLASSPATH;
+            });
+            c.events.handlerAdded(h -> routes.add(h.getHttpMethod() + " " + h.getPath()));
+        });
+        routes(app);
+        webhooks.start();
+        workers.start();
+        heartbeat.scheduleAtFixedRate(events::heartbeat, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
+        try {
+            app.start(config.port());
+        } catch (RuntimeException e) {
+            close();
+            throw new IllegalStateException("cannot listen on port " + config.port() + " (" + e.getMessage() + "); choose another --port", e);
+        }
+    }
+
+    /** Every route of the product. */
+    private void routes(Javalin app) {
+        app.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
+        app.get("/ready", this::ready);
+        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+        app.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
+
+        app.post("/v1/sessions", this::login);
+        app.delete("/v1/sessions", this::logout);
+        app.get("/v1/me", ctx -> ctx.json(account(user(ctx))));
+
+        app.post("/v1/videos/cost", this::quote);
+        app.post("/v1/videos", this::submit);
+        app.get("/v1/videos", ctx -> ctx.json(page(ctx, user(ctx).id())));
+        app.get("/v1/videos/{id}", ctx -> ctx.json(view(visible(ctx))));
+        app.get("/v1/videos/{id}/content", this::content);
+        app.before("/v1/videos/{id}/events", ctx -> ctx.attribute("job", visible(ctx)));
+        app.sse("/v1/videos/{id}/events", this::stream);
+        app.post("/v1/videos/{id}/cancel", this::cancel);
+        app.post("/v1/videos/{id}/share", this::share);
+        app.delete("/v1/videos/{id}", this::delete);
+        app.post("/v1/images", this::uploadImage);
+        app.get("/v1/feed", ctx -> ctx.json(page(ctx, null)));
+        app.get("/v1/admin/usage", this::adminUsage);
+
+        app.exception(ApiError.class, (e, ctx) -> ctx.status(e.status()).json(e.body()));
+        app.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus()).json(httpError(e).body()));
+        app.exception(Exception.class, (e, ctx) -> {
+            System.err.println("kineto: " + ctx.method() + " " + ctx.path() + ": " + e);
+            ctx.status(500).json(new ApiError(500, "internal_error", "the server failed; it is logged, please retry").body());
+        });
+    }
+
+    // ---- Health ----
+
+    private void ready(Context ctx) {
+        boolean ready = store.healthy() && workers.size() == config.workers();
+        ctx.status(ready ? 200 : 503).json(Map.of("status", ready ? "ready" : "not ready", "workers", workers.size()));
+    }
+
+    // ---- Accounts ----
+
+    record Login(String username, String apiKey) {}
+
+    record Account(String id, String name, String tier, boolean admin, long credits, long freeCreditsLeft, long dailyFreeCredits,
+                   String webhookSecret) {}
+
+    private void login(Context ctx) {
+        Login login = body(ctx, Login.class);
+        User user = Optional.ofNullable(login.apiKey()).flatMap(store::userByApiKey).filter(u -> u.name().equals(login.username()))
+                .orElseThrow(() -> new ApiError(401, "invalid_credentials", "user name and API key do not match; `kineto user add NAME` prints a key"));
+        String token = store.createSession(user.id(), SESSION_MILLIS);
+        ctx.header("Set-Cookie", SESSION_COOKIE + "=" + token + "; Path=/; Max-Age=" + SESSION_MILLIS / 1000 + "; HttpOnly; SameSite=Lax");
+        ctx.json(account(user));
+    }
+
+    private void logout(Context ctx) {
+        Optional.ofNullable(ctx.cookie(SESSION_COOKIE)).ifPresent(store::endSession);
+        ctx.header("Set-Cookie", SESSION_COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax");
+        ctx.status(204);
+    }
+
+    private Account account(User u) {
+        long daily = config.limits().dailyFreeCredits();
+        return new Account(u.id(), u.name(), u.tier(), u.admin(), u.credits(), u.freeLeft(Store.today(), daily), daily, u.webhookSecret());
+    }
+
+    /** The caller, by API key (Authorization: Bearer) or studio session cookie; 401 when neither is valid. */
+    private User user(Context ctx) {
+        return viewer(ctx).orElseThrow(() -> new ApiError(401, "unauthorized",
+                "send your API key as 'Authorization: Bearer KEY' (`kineto user add NAME` prints one), or log in to the studio"));
+    }
+
+    private Optional<User> viewer(Context ctx) {
+        String auth = ctx.header("Authorization");
+        if (auth != null) {
+            if (!auth.startsWith("Bearer ")) throw new ApiError(401, "unauthorized", "the Authorization header must be 'Bearer KEY'");
+            return Optional.of(store.userByApiKey(auth.substring(7).strip())
+                    .orElseThrow(() -> new ApiError(401, "unauthorized", "this API key is not valid; `kineto user add NAME` prints a new one")));
+        }
+        String session = ctx.cookie(SESSION_COOKIE);
+        return session == null ? Optional.empty() : store.userBySession(session);
+    }
+
+    // ---- Videos ----
+
+    record Quote(long cost, int width, int height, int frames, double fps, double seconds, int steps, long freeCreditsLeft, long credits) {}
+
+    private void quote(Context ctx) {
+        User user = user(ctx);
+        var r = body(ctx, VideoSpec.class).resolve(config).request();
+        ctx.json(new Quote(Pricing.cost(r, config.limits().creditUnit()), r.width(), r.height(), r.frames(), r.fps(), r.frames() / r.fps(),
+                r.steps(), user.freeLeft(Store.today(), config.limits().dailyFreeCredits()), user.credits()));
+    }
+
+    private void submit(Context ctx) {
+        User user = user(ctx);
+        throttle(ctx, user);
+        JobSpec spec = body(ctx, VideoSpec.class).resolve(config);
+        String key = ctx.header("Idempotency-Key");
+        if (key != null && (key.isBlank() || key.length() > 255)) {
+            throw ApiError.invalid("invalid_idempotency_key", "Idempotency-Key must be 1 to 255 characters");
+        }
+        var submitted = store.submit(new Store.Submission(user.id(), spec, Pricing.cost(spec.request(), config.limits().creditUnit()),
+                moderation.check(spec.request().prompt()).orElse(null), key, Store.sha256(ctx.body())), config.limits());
+        if (submitted.job().status().equals(Job.QUEUED)) workers.wake();
+        ctx.status(submitted.replayed() ? 200 : 201).json(view(submitted.job()));
+    }
+
+    private void content(Context ctx) throws IOException {
+        Job job = visible(ctx);
+        String variant = Optional.ofNullable(ctx.queryParam("variant")).orElse("video");
+        if (!variant.equals("video") && !variant.equals("thumbnail")) {
+            throw ApiError.invalid("unsupported_value", "variant must be video or thumbnail, got \"" + variant + "\"");
+        }
+        if (!job.status().equals(Job.SUCCEEDED)) {
+            throw new ApiError(409, "not_ready", "video " + job.id() + " is " + job.status() + "; its content exists once the status is succeeded");
+        }
+        switch (variant) {
+            case "video" -> ctx.writeSeekableStream(Files.newInputStream(media.video(job.id())), "video/mp4", Files.size(media.video(job.id())));
+            default -> ctx.contentType("image/png").result(Files.newInputStream(media.thumbnail(job.id())));
+        }
+    }
+
+    /** Streams progress (and previews) of a job until it finishes; the job was checked by the before-handler. */
+    private void stream(SseClient client) {
+        Job job = client.ctx().attribute("job");
+        client.keepAlive();
+        if (!job.terminal()) {
+            events.watch(job.id(), client);
+            job = store.job(job.id()).orElse(job); // it may have finished while the watch was being set up
+        }
+        if (job.terminal()) {
+            JobEvents.done(client, view(job));
+            return;
+        }
+        var live = events.live(job.id());
+        JobEvents.send(client, "progress", new JobEvents.Progress(job.id(), job.status(),
+                live == null ? 0 : (int) (100 * live.fraction()), live == null ? 0 : live.step(), job.steps()));
+    }
+
+    private void cancel(Context ctx) {
+        Job job = store.cancel(user(ctx).id(), ctx.pathParam("id"));
+        finished(job);
+        ctx.json(view(job));
+    }
+
+    record ShareRequest(Boolean shared) {}
+
+    private void share(Context ctx) {
+        ShareRequest request = body(ctx, ShareRequest.class);
+        if (request.shared() == null) throw ApiError.invalid("missing_field", "shared is required: true to show the video in the public feed, false to hide it");
+        ctx.json(view(store.share(user(ctx).id(), ctx.pathParam("id"), request.shared())));
+    }
+
+    record Deleted(String id, boolean deleted) {}
+
+    private void delete(Context ctx) throws IOException {
+        String id = ctx.pathParam("id");
+        boolean unfinished = !store.job(id).map(Job::terminal).orElse(true);
+        Job job = store.delete(user(ctx).id(), id);
+        if (unfinished) finished(job);
+        media.deleteVideo(job.id());
+        ctx.json(new Deleted(job.id(), true));
+    }
+
+    // ---- Images ----
+
+    record Image(String id, int width, int height) {}
+
+    /** Takes an image as the raw body (Content-Type image/png or image/jpeg) or as the multipart field "file". */
+    private void uploadImage(Context ctx) throws IOException {
+        User user = user(ctx);
+        throttle(ctx, user);
+        UploadedFile file = ctx.isMultipartFormData() ? ctx.uploadedFile("file") : null;
+        if (ctx.isMultipartFormData() && file == null) throw ApiError.invalid("missing_field", "send the image in the multipart field \"file\"");
+        String type = Optional.ofNullable(file != null ? file.contentType() : ctx.contentType()).orElse("").split(";")[0].strip();
+        long size = file != null ? file.size() : ctx.contentLength();
+        if (size > config.limits().maxImageBytes()) {
+            throw new ApiError(413, "image_too_large", "the image has " + size + " bytes, the most allowed is " + config.limits().maxImageBytes());
+        }
+        if (!IMAGE_TYPES.contains(type)) {
+            throw new ApiError(415, "unsupported_image", "send a PNG or JPEG image (Content-Type image/png or image/jpeg), got '" + type + "'");
+        }
+        byte[] bytes;
+        try (InputStream in = file != null ? file.content() : new ByteArrayInputStream(ctx.bodyAsBytes())) {
+            bytes = in.readAllBytes();
+        }
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(bytes));
+        if (image == null) throw new ApiError(415, "unsupported_image", "the bytes are not a readable PNG or JPEG image");
+        if (Math.min(image.getWidth(), image.getHeight()) < MIN_IMAGE_SIDE || Math.max(image.getWidth(), image.getHeight()) > MAX_IMAGE_SIDE) {
+            throw ApiError.invalid("invalid_image_size", "image sides must be " + MIN_IMAGE_SIDE + " to " + MAX_IMAGE_SIDE
+                    + " pixels, got " + image.getWidth() + "x" + image.getHeight());
+        }
+        String id = store.addImage(user.id(), image.getWidth(), image.getHeight());
+        media.saveImage(id, image);
+        ctx.status(201).json(new Image(id, image.getWidth(), image.getHeight()));
+    }
+
+    // ---- Admin ----
+
+    record Usage(List<Store.DayUsage> days, long queueDepth, Map<String, Long> jobsByStatus, int workers, long workersBusy) {}
+
+    private void adminUsage(Context ctx) {
+        if (!user(ctx).admin()) throw new ApiError(403, "forbidden", "the admin view needs an admin account (`kineto user add NAME --admin`)");
+        int days = (int) Math.max(1, Math.min(90, Double.parseDouble(Optional.ofNullable(ctx.queryParam("days")).orElse("7"))));
+        ctx.json(new Usage(store.usage(days), store.queueDepth(), store.statusCounts(), workers.size(), (long) metrics.workersBusy.get()));
+    }
+
+    // ---- Views and helpers ----
+
+    /** A video as the API shows it. */
+    record VideoView(String id, String object, String status, int progress, Integer queuePosition, Double etaSeconds, String prompt,
+                     String negativePrompt, String aspectRatio, String size, int width, int height, int frames, double fps, double seconds,
+                     int steps, double cfg, long seed, long cost, boolean shared, ApiError.Detail error, long createdAt, Long finishedAt,
+                     String url, String thumbnailUrl) {}
+
+    VideoView view(Job j) {
+        Store.Position position = j.status().equals(Job.QUEUED) ? positions.of(j) : null;
+        var live = events.live(j.id());
+        int progress = switch (j.status()) {
+            case Job.SUCCEEDED -> 100;
+            case Job.RUNNING -> (int) (100 * (live != null ? live.fraction() : j.progress()));
+            default -> 0;
+        };
+        boolean done = j.status().equals(Job.SUCCEEDED);
+        String base = "/v1/videos/" + j.id() + "/content";
+        return new VideoView(j.id(), "video", j.status(), progress, position == null ? null : position.ahead(), workers.eta(j, position),
+                j.prompt(), j.negativePrompt(), j.aspectRatio(), j.width() + "x" + j.height(), j.width(), j.height(), j.frames(), j.fps(),
+                j.seconds(), j.steps(), j.cfg(), j.seed(), j.cost(), j.shared(),
+                j.errorCode() == null ? null : new ApiError.Detail(j.errorCode(), j.errorMessage()), j.createdAt() / 1000,
+                j.finishedAt() == null ? null : j.finishedAt() / 1000, done ? base : null, done ? base + "?variant=thumbnail" : null);
+    }
+
+    record Page(String object, List<VideoView> data, boolean hasMore, String nextCursor) {}
+
+    /** A page of the owner's videos, or of the public feed when owner is null, after the cursor in the query. */
+    private Page page(Context ctx, String ownerId) {
+        int limit = limit(ctx);
+        List<Job> jobs = store.page(ownerId, ownerId == null, ctx.queryParam("after"), limit + 1);
+        boolean more = jobs.size() > limit;
+        List<VideoView> views = jobs.stream().limit(limit).map(this::view).toList();
+        return new Page("list", views, more, more ? views.getLast().id() : null);
+    }
+
+    private static int limit(Context ctx) {
+        String raw = Optional.ofNullable(ctx.queryParam("limit")).orElse("20");
+        if (!raw.matches("\\d{1,3}") || Integer.parseInt(raw) < 1 || Integer.parseInt(raw) > 100) {
+            throw ApiError.invalid("out_of_range", "limit must be a whole number from 1 to 100, got \"" + raw + "\"");
+        }
+        return Integer.parseInt(raw);
+    }
+
+    /** The job in the path if the caller owns it or it is shared; anything else is the same 404. */
+    private Job visible(Context ctx) {
+        String id = ctx.pathParam("id");
+        Optional<User> viewer = viewer(ctx);
+        return store.job(id).filter(j -> j.shared() || viewer.map(u -> u.id().equals(j.userId())).orElse(false))
+                .orElseThrow(() -> ApiError.notFound("video", id));
+    }
+
+    private void throttle(Context ctx, User user) {
+        long wait = rateLimiter.acquire(user.id());
+        if (wait > 0) {
+            ctx.header("Retry-After", Long.toString(wait));
+            throw new ApiError(429, "rate_limited", "more than " + config.limits().submitsPerMinute() + " requests a minute; retry in " + wait + " s");
+        }
+    }
+
+    /** Announces a finished job: its event streams end, its webhook is queued, its latency is counted. */
+    private void finished(Job job) {
+        VideoView view = view(job);
+        events.finished(job.id(), view);
+        if (job.finishedAt() != null) metrics.jobLatency.labelValues(job.status()).observe((job.finishedAt() - job.createdAt()) / 1000.0);
+        if (job.callbackUrl() != null) {
+            try {
+                store.enqueueWebhook(job, JSON.writeValueAsString(Map.of("type", "video." + job.status(), "data", view)));
+            } catch (JacksonException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** The JSON body as a T, or a 400 that names what is wrong with it. */
+    private static <T> T body(Context ctx, Class<T> type) {
+        try {
+            T value = JSON.readValue(ctx.bodyAsBytes(), type);
+            if (value == null) throw ApiError.invalid("invalid_json", "send a JSON object in the request body");
+            return value;
+        } catch (UnrecognizedPropertyException e) {
+            throw ApiError.invalid("unknown_field", "unknown field \"" + e.getPropertyName() + "\"; the fields are "
+                    + e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", ")));
+        } catch (MismatchedInputException e) {
+            String field = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]").collect(Collectors.joining("."));
+            if (field.isEmpty()) throw ApiError.invalid("invalid_json", "send a JSON object in the request body");
+            throw ApiError.invalid("invalid_type", "field \"" + field + "\" must be " + typeName(e.getTargetType()));
+        } catch (IOException e) {
+            throw ApiError.invalid("invalid_json", "the body is not valid JSON: " + (e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage()));
+        }
+    }
+
+    private static String typeName(Class<?> type) {
+        if (type == null) return "of another type";
+        if (type == Integer.class || type == Long.class) return "a whole number";
+        if (type == Double.class) return "a number";
+        if (type == Boolean.class) return "true or false";
+        return type == String.class ? "a string" : "a " + type.getSimpleName();
+    }
+
+    private static ApiError httpError(HttpResponseException e) {
+        String code = switch (e.getStatus()) {
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 413 -> "request_too_large";
+            default -> "http_" + e.getStatus();
+        };
+        return new ApiError(e.getStatus(), code, e.getMessage() + (e.getStatus() == 404 ? "; the API is described at /openapi.json" : ""));
+    }
+
+    /** The port the server listens on. */
+    public int port() {
+        return app.port();
+    }
+
+    /** Every registered route as "METHOD /path", for checking the OpenAPI document against. */
+    public List<String> routes() {
+        return List.copyOf(routes);
+    }
+
+    public Store store() {
+        return store;
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+        heartbeat.shutdownNow();
+        workers.close();
+        webhooks.close();
+        store.close();
+        try {
+            lock.release();
+            lockFile.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package dev.kineto.server;
+
+import dev.kineto.model.GenerationRequest;
+import dev.kineto.model.StepListener;
+import dev.kineto.model.VideoGenerator;
+import dev.kineto.video.Clip;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.function.Consumer;
+
+/**
+ * Workers that take jobs from the durable queue, a batch of compatible jobs at a time (one forward pass for all),
+ * under a lease they renew while sampling. Each sampling step publishes progress and previews for watched jobs, and
+ * checks which jobs the worker still holds: the pass stops when none is left (all cancelled or deleted), and a job
+ * that dropped out is not saved.
+ */
+final class WorkerPool implements AutoCloseable {
+    /** A worker that stops renewing (a crashed process elsewhere) loses its jobs to the queue after this long. */
+    static final long LEASE_MILLIS = 30_000;
+
+    private final Store store;
+    private final VideoGenerator generator;
+    private final MediaFiles media;
+    private final JobEvents events;
+    private final Metrics metrics;
+    private final ServerConfig config;
+    private final Consumer<String> onFinished;
+    private final Object wake = new Object();
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean running = true;
+    /** Measured generation time per credit of work, for queue ETAs; NaN until the first batch finishes. */
+    private volatile double secondsPerCredit = Double.NaN;
+
+    WorkerPool(Store store, VideoGenerator generator, MediaFiles media, JobEvents events, Metrics metrics, ServerConfig config,
+               Consumer<String> onFinished) {
+        this.store = store;
+        this.generator = generator;
+        this.media = media;
+        this.events = events;
+        this.metrics = metrics;
+        this.config = config;
+        this.onFinished = onFinished;
+    }
+
+    void start() {
+        for (int i = 0; i < config.workers(); i++) {
+            String id = Store.newId("worker");
+            threads.add(Thread.ofPlatform().name("kineto-" + id).daemon().start(() -> loop(id)));
+        }
+    }
+
+    /** Tells idle workers that a job was queued. */
+    void wake() {
+        synchronized (wake) {
+            wake.notifyAll();
+        }
+    }
+
+    int size() {
+        return threads.size();
+    }
+
+    private void loop(String worker) {
+        while (running) {
+            try {
+                List<Job> batch = store.claim(worker, config.maxBatch(), LEASE_MILLIS, generator::batchable);
+                if (!batch.isEmpty()) {
+                    run(worker, batch);
+                    continue;
+                }
+                synchronized (wake) {
+                    wake.wait(500);
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                if (running) System.err.println("kineto: worker " + worker + ": " + e);
+            }
+        }
+    }
+
+    private void run(String worker, List<Job> batch) {
+        metrics.workersBusy.inc();
+        long start = System.nanoTime();
+        batch.forEach(events::started);
+        try {
+            List<GenerationRequest> requests = batch.stream().map(Job::request).toList();
+            List<Clip> clips = generator.generate(requests, listener(worker, batch));
+            Set<String> held = store.held(batch, worker);
+            for (int i = 0; i < batch.size(); i++) {
+                if (held.contains(batch.get(i).id())) save(worker, batch.get(i), clips.get(i));
+            }
+            recordTiming(batch, start);
+        } catch (CancellationException e) {
+            // Every job was cancelled or deleted (recorded by that request), or the server is stopping and the jobs will be requeued.
+        } catch (RuntimeException e) {
+            batch.forEach(job -> fail(worker, job, e));
+        } finally {
+            batch.forEach(job -> events.forget(job.id()));
+            metrics.workersBusy.dec();
+        }
+    }
+
+    private StepListener listener(String worker, List<Job> batch) {
+        long[] renewedAt = {System.currentTimeMillis()};
+        return (step, steps, preview) -> {
+            if (!running) throw new CancellationException("server stopping");
+            batch.forEach(job -> events.step(job.id(), step, steps));
+            if (System.currentTimeMillis() - renewedAt[0] > LEASE_MILLIS / 3) {
+                store.renew(batch, worker, LEASE_MILLIS, (double) step / steps);
+                renewedAt[0] = System.currentTimeMillis();
+            }
+            if (step < steps && step % config.previewEverySteps() == 0 && batch.stream().anyMatch(j -> events.watched(j.id()))) {
+                List<Clip> clips = preview.get();
+                for (int i = 0; i < batch.size(); i++) {
+                    if (events.watched(batch.get(i).id())) events.preview(batch.get(i).id(), step, MediaFiles.previewDataUrl(clips.get(i)));
+                }
+            }
+            if (store.held(batch, worker).isEmpty()) throw new CancellationException("cancelled");
+        };
+    }
+
+    /** Writes a finished clip and marks its job succeeded, unless it was cancelled meanwhile (then the file goes again). */
+    private void save(String worker, Job job, Clip clip) {
+        try {
+            media.saveVideo(job.id(), clip);
+            if (store.succeed(job.id(), worker)) {
+                metrics.videoSeconds.inc(job.seconds());
+                onFinished.accept(job.id());
+            } else {
+                media.deleteVideo(job.id());
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            fail(worker, job, e);
+        }
+    }
+
+    /** Marks the job failed (and refunded) if this worker still holds it. */
+    private void fail(String worker, Job job, Exception e) {
+        String message = "generation failed: " + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
+        if (store.fail(job.id(), worker, "generation_failed", message)) onFinished.accept(job.id());
+    }
+
+    private void recordTiming(List<Job> batch, long startNanos) {
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        metrics.batchSeconds.labelValues(Integer.toString(batch.size())).observe(seconds);
+        double perCredit = seconds / batch.stream().mapToLong(Job::cost).sum();
+        secondsPerCredit = Double.isNaN(secondsPerCredit) ? perCredit : 0.7 * secondsPerCredit + 0.3 * perCredit;
+    }
+
+    /** Seconds until the job is done: from its own pace when running, from the work ahead of it when queued; null when unknown. */
+    Double eta(Job job, Store.Position position) {
+        if (job.status().equals(Job.RUNNING)) {
+            JobEvents.Live live = events.live(job.id());
+            if (live == null || live.step() == 0 || job.startedAt() == null) return null;
+            double elapsed = (System.currentTimeMillis() - job.startedAt()) / 1000.0;
+            return elapsed * (live.steps() - live.step()) / live.step();
+        }
+        if (position == null || Double.isNaN(secondsPerCredit)) return null;
+        return (position.costAhead() + job.cost()) * secondsPerCredit / threads.size();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        threads.forEach(Thread::interrupt);
+        for (Thread t : threads) {
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.kineto.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kineto.video.Clip;
+import dev.kineto.video.VideoFiles;
+import dev.kineto.cli.ServeCommand;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `kineto serve` as its own process, killed with SIGKILL mid-job and restarted: the job completes exactly once. */
+class CrashRecoveryTest {
+    @TempDir
+    Path dir;
+
+    ServeCommand.Launched serve(Path data, Path model) throws IOException {
+        return ServeCommand.launch(List.of("--data", data.toString(), "--model", model.toString()), dir.resolve("server.log"));
+    }
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void aJobSurvivesKillMinus9AndCompletesOnceAfterRestart() throws Exception {
+        Path data = dir.resolve("data"), model = TinyModel.save(dir.resolve("model"));
+        String key;
+        try (Store store = Store.open(data)) {
+            key = store.createUser("survivor", User.FREE, false, 0).apiKey();
+        }
+
+        var first = serve(data, model);
+        var api = new ApiClient(first.url(), key);
+        var created = api.post("/v1/videos", Map.of("prompt", "a red ball moves right", "size", "32x32", "seconds", 2, "steps", 60));
+        assertEquals(201, created.status(), created.toString());
+        String id = created.json().path("id").asText();
+        long cost = created.json().path("cost").asLong();
+        JsonNode video;
+        do {
+            Thread.sleep(20);
+            video = api.get("/v1/videos/" + id).json();
+        } while (video.path("progress").asInt() < 1 && !video.path("status").asText().equals("succeeded"));
+        assertEquals("running", video.path("status").asText(), "killed mid-job, not after it");
+        first.process().destroyForcibly().waitFor();
+
+        var second = serve(data, model);
+        try {
+            api = new ApiClient(second.url(), key);
+            for (int i = 0; i < 2400 && !(video = api.get("/v1/videos/" + id).json()).path("status").asText().equals("succeeded"); i++) {
+                Thread.sleep(50);
+            }
+            assertEquals("succeeded", video.path("status").asText(), video.toString());
+            Path mp4 = Files.write(dir.resolve("fetched.mp4"), api.get(video.path("url").asText()).bytes());
+            Clip clip = VideoFiles.read(mp4);
+            assertEquals(17, clip.frameCount());
+            assertEquals(32, clip.width());
+            assertEquals(ServerConfig.DEFAULT_LIMITS.dailyFreeCredits() - cost, api.get("/v1/me").json().path("free_credits_left").asLong(),
+                    "charged once");
+            try (Stream<Path> files = Files.list(data.resolve("videos"))) {
+                assertEquals(List.of(id + ".mp4", id + ".png"), files.map(p -> p.getFileName().toString()).sorted().toList(),
+                        "one video and its thumbnail, no partial files");
+            }
+        } finally {
+            second.process().destroy();
+            assertTrue(second.process().waitFor(30, TimeUnit.SECONDS), "a plain kill stops the server gracefully");
+        }
+        try (Store store = Store.open(data)) {
+            Job job = store.job(id).orElseThrow();
+            assertEquals(Job.SUCCEEDED, job.status());
+            assertEquals(2, job.attempts(), "run once before the kill and once after, completed once");
+        }
+    }
+}

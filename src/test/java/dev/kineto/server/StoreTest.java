@@ -1,0 +1,116 @@
+package dev.kineto.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kineto.model.GenerationRequest;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The durable queue's order and claims, against the real database. */
+class StoreTest {
+    @TempDir
+    Path data;
+    Store store;
+
+    @BeforeEach
+    void open() {
+        store = Store.open(data);
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    Job submit(User user, String prompt, int size) {
+        var request = new GenerationRequest(prompt, "", size, size, 5, 8, 2, 5, 1);
+        return store.submit(new Store.Submission(user.id(), new JobSpec(request, "1:1", null, false), 1, null, null, prompt),
+                ServerConfig.DEFAULT_LIMITS).job();
+    }
+
+    List<String> claimOrder() {
+        List<String> order = new ArrayList<>();
+        for (List<Job> batch; !(batch = store.claim("w", 1, 60_000, (a, b) -> true)).isEmpty(); ) order.add(batch.getFirst().prompt());
+        return order;
+    }
+
+    @Test
+    void paidJobsFirstThenRoundRobinOverUsers() {
+        User a = store.createUser("a", User.FREE, false, 0).user(), b = store.createUser("b", User.FREE, false, 0).user();
+        User paid = store.createUser("p", User.PAID, false, 0).user();
+        submit(a, "a1", 8);
+        submit(a, "a2", 8);
+        submit(a, "a3", 8);
+        submit(b, "b1", 8);
+        submit(paid, "p1", 8);
+        assertEquals(List.of("p1", "a1", "b1", "a2", "a3"), claimOrder());
+    }
+
+    @Test
+    void aClaimBatchesOnlyCompatibleJobs() {
+        User a = store.createUser("a", User.FREE, false, 0).user();
+        submit(a, "small1", 8);
+        submit(a, "big", 16);
+        submit(a, "small2", 8);
+        var batch = store.claim("w", 8, 60_000, (x, y) -> x.width() == y.width());
+        assertEquals(List.of("small1", "small2"), batch.stream().map(Job::prompt).toList());
+        assertTrue(batch.stream().allMatch(j -> j.status().equals(Job.RUNNING) && j.worker().equals("w")));
+    }
+
+    @Test
+    void aJobCompletesOnceAndOnlyForTheWorkerHoldingIt() {
+        User a = store.createUser("a", User.FREE, false, 0).user();
+        Job job = submit(a, "x", 8);
+        store.claim("w1", 1, 60_000, (x, y) -> true);
+        assertEquals(1, store.requeueRunning(), "a restart puts the dead process's job back in the queue");
+        store.claim("w2", 1, 60_000, (x, y) -> true);
+        assertEquals(false, store.succeed(job.id(), "w1"), "the old worker cannot complete it");
+        assertEquals(true, store.succeed(job.id(), "w2"));
+        assertEquals(false, store.succeed(job.id(), "w2"), "nor can anyone complete it twice");
+    }
+
+    @Test
+    void aFailedJobIsRefundedToThePotsItWasPaidFrom() {
+        User a = store.createUser("a", User.FREE, false, 5).user();
+        var limits = new ServerConfig.Limits(4000, 10, 512, 100, 65_536, 3, 10, 60, 1); // 3 free credits a day
+        var request = new GenerationRequest("x", "", 16, 16, 5, 8, 2, 5, 1);
+        Job job = store.submit(new Store.Submission(a.id(), new JobSpec(request, "1:1", null, false), 4, null, null, "x"), limits).job();
+        assertEquals(3, job.chargedFree());
+        assertEquals(1, job.chargedPaid());
+        assertEquals(4, store.userById(a.id()).orElseThrow().credits());
+        store.claim("w", 1, 60_000, (x, y) -> true);
+        assertTrue(store.fail(job.id(), "w", "generation_failed", "boom"));
+        User refunded = store.userById(a.id()).orElseThrow();
+        assertEquals(5, refunded.credits());
+        assertEquals(3, refunded.freeLeft(Store.today(), 3));
+        assertEquals(false, store.fail(job.id(), "w", "generation_failed", "boom"), "refunded once");
+    }
+
+    @Test
+    void apiKeysAreStoredOnlyAsHashes() throws Exception {
+        var created = store.createUser("a", User.FREE, false, 0);
+        store.close();
+        byte[] database = java.nio.file.Files.readAllBytes(data.resolve("kineto.db"));
+        byte[] wal = java.nio.file.Files.exists(data.resolve("kineto.db-wal")) ? java.nio.file.Files.readAllBytes(data.resolve("kineto.db-wal")) : new byte[0];
+        String everything = new String(database, java.nio.charset.StandardCharsets.ISO_8859_1) + new String(wal, java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertTrue(!everything.contains(created.apiKey()), "the key itself is nowhere in the database");
+        assertTrue(everything.contains(Store.sha256(created.apiKey())), "its hash is");
+        store = Store.open(data);
+        assertEquals("a", store.userByApiKey(created.apiKey()).orElseThrow().name());
+    }
+
+    @Test
+    void anExpiredLeaseReturnsTheJobToTheQueue() throws Exception {
+        User a = store.createUser("a", User.FREE, false, 0).user();
+        submit(a, "x", 8);
+        store.claim("dead", 1, 1, (x, y) -> true);
+        Thread.sleep(5);
+        assertEquals("live", store.claim("live", 1, 60_000, (x, y) -> true).getFirst().worker());
+    }
+}
