@@ -93,31 +93,44 @@ public final class VideoFiles {
                     + "; crop or resize the clip to even numbers");
         }
         AtomicFiles.write(out, temporary -> {
-            try (var recorder = new FFmpegFrameRecorder(temporary.toFile(), w, h, 0)) {
-                recorder.setFormat("mp4");
-                recorder.setVideoCodec(AV_CODEC_ID_H264);
-                recorder.setPixelFormat(AV_PIX_FMT_YUV420P);
-                recorder.setFrameRate(clip.fps());
-                recorder.setVideoBitrate((int) Math.min(Integer.MAX_VALUE, BITS_PER_PIXEL * w * h * clip.fps()));
-                // OpenH264 decides to skip macroblocks of predicted frames on luma alone, which leaves stale colour
-                // behind moving shapes until the next keyframe; every frame a keyframe avoids it (+3 dB measured).
-                recorder.setGopSize(1);
-                recorder.setVideoOption("qmin", "0");
-                recorder.setVideoOption("qmax", Integer.toString(MAX_QUANTISER));
-                // Area averaging of chroma, with exact rounding, loses least in the RGB -> yuv420p step (measured).
-                recorder.setImageScalingFlags(SWS_AREA | SWS_ACCURATE_RND);
-                recorder.setOption("movflags", "+faststart");
-                recorder.start();
-                ByteBuffer pixels = ByteBuffer.allocateDirect(w * h * 3);
-                for (byte[] frame : clip.frames()) {
-                    pixels.clear().put(frame).flip();
-                    recorder.recordImage(w, h, Frame.DEPTH_UBYTE, 3, w * 3, AV_PIX_FMT_RGB24, pixels);
+            try {
+                encodeH264(clip, temporary, true);
+            } catch (FrameRecorder.Exception capped) {
+                // OpenH264 refuses frames that cannot meet the bit rate under the quantiser cap (noise, such as an
+                // untrained model makes); such content gets the encoder's own rate control instead of failing.
+                try {
+                    encodeH264(clip, temporary, false);
+                } catch (FrameRecorder.Exception e) {
+                    throw new VideoFileException(out, "H.264 encoding failed: " + e.getMessage(), e);
                 }
-                recorder.stop();
-            } catch (FrameRecorder.Exception e) {
-                throw new VideoFileException(out, "H.264 encoding failed: " + e.getMessage(), e);
             }
         });
+    }
+
+    private static void encodeH264(Clip clip, Path file, boolean capQuantiser) throws FrameRecorder.Exception {
+        int w = clip.width(), h = clip.height();
+        try (var recorder = new FFmpegFrameRecorder(file.toFile(), w, h, 0)) {
+            recorder.setFormat("mp4");
+            recorder.setVideoCodec(AV_CODEC_ID_H264);
+            recorder.setPixelFormat(AV_PIX_FMT_YUV420P);
+            recorder.setFrameRate(clip.fps());
+            recorder.setVideoBitrate((int) Math.min(Integer.MAX_VALUE, BITS_PER_PIXEL * w * h * clip.fps()));
+            // OpenH264 decides to skip macroblocks of predicted frames on luma alone, which leaves stale colour
+            // behind moving shapes until the next keyframe; every frame a keyframe avoids it (+3 dB measured).
+            recorder.setGopSize(1);
+            recorder.setVideoOption("qmin", "0");
+            if (capQuantiser) recorder.setVideoOption("qmax", Integer.toString(MAX_QUANTISER));
+            // Area averaging of chroma, with exact rounding, loses least in the RGB -> yuv420p step (measured).
+            recorder.setImageScalingFlags(SWS_AREA | SWS_ACCURATE_RND);
+            recorder.setOption("movflags", "+faststart");
+            recorder.start();
+            ByteBuffer pixels = ByteBuffer.allocateDirect(w * h * 3);
+            for (byte[] frame : clip.frames()) {
+                pixels.clear().put(frame).flip();
+                recorder.recordImage(w, h, Frame.DEPTH_UBYTE, 3, w * 3, AV_PIX_FMT_RGB24, pixels);
+            }
+            recorder.stop();
+        }
     }
 
     private static void writeGif(Clip clip, Path out) throws IOException {

@@ -43,6 +43,22 @@ class VideoFilesTest {
     }
 
     @Test
+    void noiseEncodesLikeAnyOtherContent() throws IOException {
+        Random random = new Random(7);
+        List<byte[]> frames = Stream.generate(() -> {
+            byte[] frame = new byte[64 * 64 * 3];
+            random.nextBytes(frame);
+            return frame;
+        }).limit(5).toList();
+        Clip noise = new Clip(64, 64, 8, frames);
+        Path mp4 = dir.resolve("noise.mp4");
+        VideoFiles.write(noise, mp4);
+        Clip decoded = VideoFiles.read(mp4);
+        assertEquals(5, decoded.frameCount());
+        assertTrue(Psnr.of(noise, decoded) > 10, "the frames are the noise, not a blank");
+    }
+
+    @Test
     void mp4IsBrowserPlayableH264WithIndexAtTheFront() throws IOException {
         Path mp4 = dir.resolve("web.mp4");
         VideoFiles.write(TestClips.movingShapes(64, 48, 3, 24), mp4);
