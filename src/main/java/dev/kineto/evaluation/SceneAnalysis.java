@@ -170,6 +170,8 @@ final class SceneAnalysis {
         return mask;
     }
 
+    /** No object covers more of the frame than this (the world's largest, grown, covers under 16 %): larger regions are background or clutter. */
+    static final double MAX_AREA = 0.25;
     /** An object whose coloured pixels cover less of its filled area than this is drawn in outline. */
     static final double OUTLINE_FILL = 0.6;
 
@@ -205,7 +207,7 @@ final class SceneAnalysis {
                         inked++;
                     }
                 }
-                if (inked < minArea) continue;
+                if (inked < minArea || area > MAX_AREA * w * h) continue;
                 boolean outline = inked < OUTLINE_FILL * area;
                 byte[] region = outline ? enclosed : holesFilled(own, w, h);
                 blobs.add(blob(frame, labels, region, family, outline, w, background));
