@@ -6,6 +6,8 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure speed and memory; prints figures.",
         subcommands = {
+                ModelBench.Train.class,
+                ModelBench.Generate.class,
         })
 public final class BenchCommand {
 }
