@@ -8,6 +8,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 RenderBench.class,
                 EvalBench.class,
+                ModelBench.Train.class,
+                ModelBench.Generate.class,
         })
 public final class BenchCommand {
 }

@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
                 EvalCommand.class,
                 VideoCommand.class,
                 WorldCommand.class,
+                GenerateCommand.class,
+                TrainCommand.class,
         })
 public final class Main implements Runnable {
 

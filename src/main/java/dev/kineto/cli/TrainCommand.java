@@ -1,0 +1,98 @@
+package dev.kineto.cli;
+
+import dev.kineto.training.TrainOptions;
+import dev.kineto.training.Trainer;
+import dev.kineto.training.WorldSource;
+import dev.kineto.world.RenderSpec;
+import dev.kineto.world.Split;
+import java.io.FileOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** `kineto train`: trains (or resumes) a model on the synthetic world within a wall-clock budget. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train the video model (VAE, then text encoder + DiT) on the synthetic world; rerun with the same --out to resume.")
+public final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--out", defaultValue = "runs/default", description = "Run directory: checkpoints, model/, plots, samples, train.log (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--minutes", defaultValue = "75", description = "Wall-clock budget for the whole run, both stages (default: ${DEFAULT-VALUE}).")
+    double minutes;
+
+    @Option(names = "--preset", defaultValue = "default", description = "Model size: tiny or default (default: ${DEFAULT-VALUE}).")
+    String preset;
+
+    @Option(names = "--size", defaultValue = "64x64", description = "Training size WxH, multiples of 16 (default: ${DEFAULT-VALUE}).")
+    String size;
+
+    @Option(names = "--frames", defaultValue = "17", description = "Frames per training clip, 4k+1 (default: ${DEFAULT-VALUE}).")
+    int frames;
+
+    @Option(names = "--fps", defaultValue = "8", description = "Frames per second of training clips (default: ${DEFAULT-VALUE}).")
+    double fps;
+
+    @Option(names = "--vae-share", defaultValue = "0.2", description = "Share of the budget for the VAE stage (default: ${DEFAULT-VALUE}).")
+    double vaeShare;
+
+    @Option(names = "--batch", defaultValue = "32", description = "DiT batch size (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--vae-batch", defaultValue = "16", description = "VAE batch size, of 9x32x32 crops (default: ${DEFAULT-VALUE}).")
+    int vaeBatch;
+
+    @Option(names = "--pool", defaultValue = "1024", description = "Encoded clips kept for DiT training, refreshed as training goes (default: ${DEFAULT-VALUE}).")
+    int pool;
+
+    @Option(names = "--checkpoint-minutes", defaultValue = "5", description = "Minutes between checkpoints (default: ${DEFAULT-VALUE}).")
+    double checkpointMinutes;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed for weights and data (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Override
+    public Integer call() throws Exception {
+        int[] wh = GenerateCommand.parseSize(size);
+        var options = new TrainOptions(out, preset, wh[0], wh[1], frames, fps, minutes, vaeShare, vaeBatch, batch, pool, checkpointMinutes, seed, 0, 0);
+        var spec = new RenderSpec(wh[0], wh[1], frames, fps);
+        Files.createDirectories(out);
+        try (OutputStream file = new FileOutputStream(out.resolve("train.log").toFile(), true);
+             PrintStream log = new PrintStream(new Tee(System.out, file), true)) {
+            log.printf("kineto train --out %s --minutes %s --preset %s --size %s --frames %d --fps %s%n", out, minutes, preset, size, frames, fps);
+            new Trainer(options, new WorldSource(spec, Split.TRAIN, seed * 1_000_003L), new WorldSource(spec, Split.HELDOUT, -seed), log).run();
+        }
+        return 0;
+    }
+
+    /** Writes to two streams: the console and the run's log file. */
+    private static final class Tee extends OutputStream {
+        private final OutputStream a, b;
+
+        Tee(OutputStream a, OutputStream b) {
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        public void write(int c) throws java.io.IOException {
+            a.write(c);
+            b.write(c);
+        }
+
+        @Override
+        public void write(byte[] bytes, int off, int len) throws java.io.IOException {
+            a.write(bytes, off, len);
+            b.write(bytes, off, len);
+        }
+
+        @Override
+        public void flush() throws java.io.IOException {
+            a.flush();
+            b.flush();
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package dev.kineto.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import dev.kineto.video.Clip;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.FileSystemNotFoundException;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
+
+/**
+ * Text → video with the trained model: encode the prompts (and negative prompts for classifier-free guidance),
+ * integrate the flow from seeded noise to a latent with the DiT, decode it with the VAE.
+ */
+public final class DiffusionGenerator implements VideoGenerator {
+    /** Where the bundled default model lives on the classpath. */
+    public static final String DEFAULT_MODEL = "models/default/";
+
+    private final VideoModel model;
+    private final FlowMatching.Sampler sampler;
+
+    public DiffusionGenerator(VideoModel model, FlowMatching.Sampler sampler) {
+        this.model = model;
+        this.sampler = sampler;
+    }
+
+    /** Loads a model directory (config.json + model.safetensors), sampling with Heun. */
+    public static DiffusionGenerator load(Path dir) throws IOException {
+        return new DiffusionGenerator(VideoModel.load(dir), FlowMatching.Sampler.HEUN);
+    }
+
+    /** Loads the model bundled with Kineto (Heun sampling), or fails saying how to train one. */
+    public static DiffusionGenerator loadDefault() throws IOException {
+        return load(defaultModelDir());
+    }
+
+    /** The directory of the bundled default model (on the classpath, possibly inside the jar). */
+    public static Path defaultModelDir() throws IOException {
+        URL url = DiffusionGenerator.class.getClassLoader().getResource(DEFAULT_MODEL + VideoModel.WEIGHTS_FILE);
+        if (url == null) {
+            throw new IOException("no bundled default model in this build: train one with `./kineto train --out runs/default` "
+                    + "(see docs/model.md) and pass --model runs/default/model, or copy it to src/main/resources/models/default");
+        }
+        try {
+            try {
+                return Path.of(url.toURI()).getParent();
+            } catch (FileSystemNotFoundException e) {
+                return FileSystems.newFileSystem(url.toURI(), Map.of()).provider().getPath(url.toURI()).getParent();
+            }
+        } catch (URISyntaxException e) {
+            throw new IOException("cannot locate the bundled model at " + url, e);
+        }
+    }
+
+    public VideoModel model() { return model; }
+
+    /** The words of a prompt the model never saw in training (the caller warns about them). */
+    public Set<String> unknownWords(String prompt) {
+        return model.text().tokenizer().unknownWords(prompt);
+    }
+
+    @Override
+    public List<Clip> generate(List<GenerationRequest> batch, StepListener listener) {
+        GenerationRequest first = batch.getFirst();
+        for (GenerationRequest r : batch) {
+            if (!batchable(first, r)) throw new IllegalArgumentException("requests in one batch must share size, frames and steps");
+        }
+        ModelConfig config = model.config();
+        int multiple = VideoVae.Config.SPACE_FACTOR * config.dit().patch();
+        if (first.width() % multiple != 0 || first.height() % multiple != 0) {
+            throw new IllegalArgumentException("size " + first.width() + "x" + first.height() + " does not fit this model: width and height must be multiples of " + multiple);
+        }
+        int b = batch.size();
+        boolean guided = batch.stream().anyMatch(r -> r.cfg() != 1);
+        long[] latentShape = model.vae().latentShape(first.frames(), first.height(), first.width());
+        double shift = FlowMatching.resolutionShift(config.shift(), config.tokens(first.frames(), first.height(), first.width()), config.trainedTokens());
+        double[] times = FlowMatching.schedule(first.steps(), shift);
+        try (NDScope scope = new NDScope(); NDManager m = model.manager().newSubManager()) {
+            scope.suppressNotUsedWarning();
+            List<String> captions = new ArrayList<>(batch.stream().map(GenerationRequest::prompt).toList());
+            if (guided) captions.addAll(batch.stream().map(GenerationRequest::negativePrompt).toList());
+            TextEncoder.Encoded text = model.text().encode(m, captions);
+            NDList noise = new NDList();
+            float[] scales = new float[b];
+            for (int i = 0; i < b; i++) {
+                noise.add(Noise.gaussian(m, new Shape(latentShape), new SplittableRandom(batch.get(i).seed())));
+                scales[i] = (float) batch.get(i).cfg();
+            }
+            NDArray x = NDArrays.stack(noise);
+            NDArray cfg = m.create(scales, new Shape(b, 1, 1, 1, 1));
+            BiFunction<NDArray, Double, NDArray> velocity = (z, t) -> {
+                NDArray input = guided ? NDArrays.concat(new NDList(z, z)) : z;
+                NDArray v = model.dit().forward(input, m.full(new Shape(input.getShape().get(0)), t.floatValue()), text);
+                if (!guided) return v;
+                NDList parts = v.split(2, 0);
+                return parts.get(1).add(parts.get(0).sub(parts.get(1)).mul(cfg));
+            };
+            for (int i = 0; i < first.steps(); i++) {
+                try (NDScope stepScope = new NDScope()) {
+                    stepScope.suppressNotUsedWarning();
+                    FlowMatching.Step step = FlowMatching.step(sampler, velocity, x, times[i], times[i + 1]);
+                    NDArray denoised = FlowMatching.denoised(x, step.velocity(), times[i]);
+                    listener.onStep(i + 1, first.steps(), memoize(() -> decode(denoised, first.fps())));
+                    x = step.x();
+                    NDScope.unregister(x);
+                }
+                NDScope.register(x);
+            }
+            return decode(x, first.fps());
+        }
+    }
+
+    /** Normalised latents → clips. */
+    private List<Clip> decode(NDArray latent, double fps) {
+        ModelConfig config = model.config();
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            return VideoTensors.toClips(model.vae().decode(latent.mul(config.latentStd()).add(config.latentMean())), fps);
+        }
+    }
+
+    private static Supplier<List<Clip>> memoize(Supplier<List<Clip>> supplier) {
+        return new Supplier<>() {
+            private List<Clip> value;
+
+            @Override
+            public List<Clip> get() {
+                if (value == null) value = supplier.get();
+                return value;
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}

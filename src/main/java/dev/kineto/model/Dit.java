@@ -1,0 +1,135 @@
+package dev.kineto.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import dev.kineto.model.Layers.Attention;
+import dev.kineto.model.Layers.Dense;
+import dev.kineto.model.Layers.Mlp;
+import dev.kineto.model.Layers.Norm;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Diffusion Transformer over spacetime patches of the video latent (DiT with adaLN-Zero, plus Wan-style
+ * cross-attention to the text tokens and QK-norm). 3D sin-cos positions are computed for whatever latent shape
+ * comes in, so other frame counts, sizes and aspect ratios than the trained ones work.
+ */
+public final class Dit {
+
+    /** DiT size: patch (spatial; 1 in time), width, depth, heads. */
+    public record Config(int patch, int width, int depth, int heads) {}
+
+    /** Cuts the latent [B, C, T, H, W] into 1×p×p patches and embeds them: → [B, T·H/p·W/p, width]. */
+    record PatchEmbed(Dense proj, int patch) {
+        NDArray forward(NDArray z) {
+            Shape s = z.getShape();
+            long b = s.get(0), c = s.get(1), t = s.get(2), h = s.get(3) / patch, w = s.get(4) / patch;
+            NDArray patches = z.reshape(b, c, t, h, patch, w, patch).transpose(0, 2, 3, 5, 1, 4, 6)
+                    .reshape(b, t * h * w, c * patch * patch);
+            return proj.forward(patches);
+        }
+    }
+
+    /** Timestep t ∈ [0, 1] → sinusoid → MLP → [B, width]. */
+    record TimestepEmbedder(Dense fc1, Dense fc2) {
+        static final int FREQUENCIES = 256;
+
+        NDArray forward(NDArray t) {
+            double[] ts = new double[(int) t.size()];
+            float[] values = t.toFloatArray();
+            for (int i = 0; i < ts.length; i++) ts[i] = values[i] * 1000.0;
+            float[][] features = Layers.sinusoid(ts, FREQUENCIES, 10000);
+            NDArray x = t.getManager().create(features);
+            return fc2.forward(Layers.silu(fc1.forward(x)));
+        }
+    }
+
+    /** Self-attention, cross-attention to text, MLP; adaLN-Zero modulation from the conditioning vector. */
+    record Block(Norm norm1, Attention selfAttention, Norm norm2, Attention crossAttention, Norm norm3, Mlp mlp, Dense modulation) {
+        static Block of(Params p, String name, Config c, int textWidth) {
+            return new Block(Norm.of(p, name + ".norm1", c.width()), Attention.of(p, name + ".self_attn", c.width(), c.width(), c.heads()),
+                    Norm.of(p, name + ".norm2", c.width()), Attention.of(p, name + ".cross_attn", c.width(), textWidth, c.heads()),
+                    Norm.of(p, name + ".norm3", c.width()), Mlp.of(p, name + ".mlp", c.width()),
+                    Dense.zero(p, name + ".adaLN_modulation", c.width(), 6 * c.width()));
+        }
+
+        NDArray forward(NDArray x, NDArray cond, TextEncoder.Encoded text) {
+            NDList m = modulation.forward(Layers.silu(cond)).expandDims(1).split(6, 2);
+            NDArray h = modulate(norm1.forward(x), m.get(0), m.get(1));
+            x = x.add(m.get(2).mul(selfAttention.forward(h, h, null)));
+            x = x.add(crossAttention.forward(norm2.forward(x), text.tokens(), text.keyMask()));
+            return x.add(m.get(5).mul(mlp.forward(modulate(norm3.forward(x), m.get(3), m.get(4)))));
+        }
+    }
+
+    /** adaLN modulation of the final norm, then a zero-initialised projection back to patches. */
+    record FinalLayer(Norm norm, Dense modulation, Dense proj) {
+        NDArray forward(NDArray x, NDArray cond) {
+            NDList m = modulation.forward(Layers.silu(cond)).expandDims(1).split(2, 2);
+            return proj.forward(modulate(norm.forward(x), m.get(0), m.get(1)));
+        }
+    }
+
+    static NDArray modulate(NDArray x, NDArray shift, NDArray scale) {
+        return x.mul(scale.add(1)).add(shift);
+    }
+
+    private final Config config;
+    private final int latentChannels;
+    private final PatchEmbed patchEmbed;
+    private final TimestepEmbedder timestepEmbedder;
+    private final Dense textPool;
+    private final List<Block> blocks = new ArrayList<>();
+    private final FinalLayer finalLayer;
+
+    public Dit(Params p, Config config, int latentChannels, int textWidth) {
+        this.config = config;
+        this.latentChannels = latentChannels;
+        int w = config.width(), patchDim = latentChannels * config.patch() * config.patch();
+        patchEmbed = new PatchEmbed(Dense.of(p, "dit.patch_embed", patchDim, w), config.patch());
+        timestepEmbedder = new TimestepEmbedder(Dense.of(p, "dit.t_embed.fc1", TimestepEmbedder.FREQUENCIES, w), Dense.of(p, "dit.t_embed.fc2", w, w));
+        textPool = Dense.of(p, "dit.text_pool", textWidth, w);
+        for (int i = 0; i < config.depth(); i++) blocks.add(Block.of(p, "dit.blocks." + i, config, textWidth));
+        finalLayer = new FinalLayer(Norm.of(p, "dit.final.norm", w), Dense.zero(p, "dit.final.adaLN_modulation", w, 2 * w),
+                Dense.zero(p, "dit.final.proj", w, patchDim));
+    }
+
+    public Config config() { return config; }
+
+    /** Predicts the flow velocity for noisy latents z [B, C, T, H, W] at times t [B], given the encoded text. */
+    public NDArray forward(NDArray z, NDArray t, TextEncoder.Encoded text) {
+        Shape s = z.getShape();
+        int p = config.patch();
+        if (s.get(1) != latentChannels || s.get(3) % p != 0 || s.get(4) % p != 0) {
+            throw new IllegalArgumentException("latent " + s + " does not fit the DiT: needs " + latentChannels + " channels and a size divisible by " + p);
+        }
+        long b = s.get(0), frames = s.get(2), h = s.get(3) / p, w = s.get(4) / p;
+        NDArray x = patchEmbed.forward(z).add(z.getManager().create(positions(frames, h, w)));
+        NDArray cond = timestepEmbedder.forward(t).add(textPool.forward(text.pooled()));
+        for (Block block : blocks) x = block.forward(x, cond, text);
+        NDArray patches = finalLayer.forward(x, cond);
+        return patches.reshape(b, frames, h, w, latentChannels, p, p).transpose(0, 4, 1, 2, 5, 3, 6)
+                .reshape(b, latentChannels, frames, h * p, w * p);
+    }
+
+    /** 3D sin-cos positions [T·H·W, width]: a quarter of the width for time, three eighths each for rows and columns. */
+    float[][] positions(long frames, long rows, long cols) {
+        int width = config.width(), timeDim = width / 4 / 2 * 2, rowDim = (width - timeDim) / 2 / 2 * 2, colDim = width - timeDim - rowDim;
+        int n = (int) (frames * rows * cols);
+        double[] tPos = new double[n], rPos = new double[n], cPos = new double[n];
+        for (int i = 0; i < n; i++) {
+            tPos[i] = i / (rows * cols);
+            rPos[i] = (i / cols) % rows;
+            cPos[i] = i % cols;
+        }
+        float[][] tf = Layers.sinusoid(tPos, timeDim, 100), rf = Layers.sinusoid(rPos, rowDim, 100), cf = Layers.sinusoid(cPos, colDim, 100);
+        float[][] out = new float[n][width];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(tf[i], 0, out[i], 0, timeDim);
+            System.arraycopy(rf[i], 0, out[i], timeDim, rowDim);
+            System.arraycopy(cf[i], 0, out[i], timeDim + rowDim, colDim);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,72 @@
+package dev.kineto.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The three trained parts together (VAE, text encoder, DiT) with their config; a model directory holds config.json and model.safetensors. */
+public final class VideoModel implements AutoCloseable {
+    public static final String CONFIG_FILE = "config.json", WEIGHTS_FILE = "model.safetensors";
+
+    private ModelConfig config;
+    private final Params params;
+    private final VideoVae vae;
+    private final TextEncoder text;
+    private final Dit dit;
+
+    /** A freshly initialised model (weights from seed). */
+    public VideoModel(ModelConfig config, long seed) {
+        this.config = config;
+        this.params = new Params(NDManager.newBaseManager(), seed);
+        this.vae = new VideoVae(params, config.vae());
+        this.text = new TextEncoder(params, config.text(), new Tokenizer(config.vocabulary(), config.text().maxLength()));
+        this.dit = new Dit(params, config.dit(), config.vae().latentChannels(), config.text().width());
+    }
+
+    /** Loads config.json and model.safetensors from a model directory. */
+    public static VideoModel load(Path dir) throws IOException {
+        ModelConfig config = ModelConfig.read(dir.resolve(CONFIG_FILE));
+        VideoModel model = new VideoModel(config, 0);
+        try {
+            Path weights = dir.resolve(WEIGHTS_FILE);
+            Checkpoint.load(weights, Checkpoint.read(weights), model.params.arrays());
+            return model;
+        } catch (IOException | RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /** Writes config.json and model.safetensors; weights override (e.g. EMA copies) replace same-named params. */
+    public void save(Path dir, Map<String, NDArray> overrides) throws IOException {
+        Map<String, NDArray> arrays = new LinkedHashMap<>(params.arrays());
+        arrays.putAll(overrides);
+        Checkpoint.write(dir.resolve(WEIGHTS_FILE), arrays);
+        config.write(dir.resolve(CONFIG_FILE));
+    }
+
+    public ModelConfig config() { return config; }
+
+    /** Records the latent statistics measured after VAE training (the DiT works on normalised latents). */
+    public void setLatentStats(float mean, float std) {
+        config = config.withLatentStats(mean, std);
+    }
+
+    public Params params() { return params; }
+
+    public VideoVae vae() { return vae; }
+
+    public TextEncoder text() { return text; }
+
+    public Dit dit() { return dit; }
+
+    public NDManager manager() { return params.manager(); }
+
+    @Override
+    public void close() {
+        params.close();
+    }
+}

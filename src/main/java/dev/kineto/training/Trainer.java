@@ -1,0 +1,349 @@
+package dev.kineto.training;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.training.GradientCollector;
+import dev.kineto.model.Checkpoint;
+import dev.kineto.model.DiffusionGenerator;
+import dev.kineto.model.FlowMatching;
+import dev.kineto.model.GenerationRequest;
+import dev.kineto.model.ModelConfig;
+import dev.kineto.model.Noise;
+import dev.kineto.model.StepListener;
+import dev.kineto.model.Tokenizer;
+import dev.kineto.model.VideoModel;
+import dev.kineto.model.VideoTensors;
+import dev.kineto.model.VideoVae;
+import dev.kineto.training.Progress.Stage;
+import dev.kineto.video.Clip;
+import dev.kineto.video.Psnr;
+import dev.kineto.video.VideoFiles;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+
+/**
+ * Trains a model in two stages inside one wall-clock budget: the VAE on random crops of clips, then the text
+ * encoder and DiT with flow matching on latents of the frozen VAE (a pool of encoded clips, refreshed as it goes).
+ * Every few minutes it saves a checkpoint, loss plots and sample videos; run again with the same directory to resume.
+ */
+public final class Trainer {
+    private static final int VAE_CROP = 32, VAE_CROP_FRAMES = 9, LOG_EVERY = 20, WARMUP = 100, POOL_REFRESH_EVERY = 4, POOL_REFRESH = 8;
+    private static final double VAE_LR = 1e-3, DIT_LR = 4e-4, KL_WEIGHT = 1e-5, CAPTION_DROPOUT = 0.1, MAX_GRAD_NORM = 1.0, EMA_DECAY = 0.999;
+    static final String MODEL_DIR = "model", STATE_FILE = "state.safetensors", PROGRESS_FILE = "progress.json";
+
+    private final TrainOptions options;
+    private final ExampleSource source, heldOut;
+    private final PrintStream log;
+    private final Path runDir;
+
+    private Progress.Stage stage = Stage.VAE;
+    private long vaeSteps, ditSteps;
+    private double vaeSeconds, ditSeconds, heldOutPsnr;
+    private List<double[]> vaeLoss = new ArrayList<>(), ditLoss = new ArrayList<>();
+    private Prefetcher data;
+    private long sessionStart, lastCheckpoint;
+
+    /** Trains on source; heldOut (never trained on) gives the VAE's reconstruction PSNR and the sample prompts. */
+    public Trainer(TrainOptions options, ExampleSource source, ExampleSource heldOut, PrintStream log) {
+        this.options = options;
+        this.source = source;
+        this.heldOut = heldOut;
+        this.log = log;
+        this.runDir = options.runDir();
+    }
+
+    /** Runs (or resumes) training until the budget is spent; the finished model is in runDir/model. */
+    public void run() throws IOException {
+        Files.createDirectories(runDir);
+        long nextExample = 0;
+        Path progressFile = runDir.resolve(PROGRESS_FILE);
+        boolean resuming = Files.exists(progressFile);
+        if (resuming) {
+            Progress p = Progress.read(progressFile);
+            stage = p.stage();
+            vaeSteps = p.vaeSteps();
+            ditSteps = p.ditSteps();
+            vaeSeconds = p.vaeSeconds();
+            ditSeconds = p.ditSeconds();
+            vaeLoss = p.vaeLoss();
+            ditLoss = p.ditLoss();
+            heldOutPsnr = p.heldOutPsnr();
+            nextExample = p.nextExample();
+            log.printf("resuming %s at stage %s (VAE step %d, DiT step %d, %.1f of %.1f minutes spent)%n",
+                    runDir, stage, vaeSteps, ditSteps, (vaeSeconds + ditSeconds) / 60, options.minutes());
+        }
+        if (stage == Stage.DONE) {
+            log.println("training already finished; the model is in " + runDir.resolve(MODEL_DIR));
+            return;
+        }
+        try (VideoModel model = resuming ? resume() : create(); Prefetcher prefetcher = new Prefetcher(source, nextExample)) {
+            data = prefetcher;
+            log.printf("model %s: %,d parameters (VAE %,d, text %,d, DiT %,d), vocabulary %d words%n", model.config().preset(),
+                    model.params().count(), count(model, "vae."), count(model, "text."), count(model, "dit."), model.config().vocabulary().size());
+            sessionStart = lastCheckpoint = System.nanoTime();
+            if (stage == Stage.VAE) trainVae(model);
+            if (stage == Stage.DIT) trainDit(model);
+        }
+        log.println("done: model in " + runDir.resolve(MODEL_DIR));
+    }
+
+    private VideoModel create() {
+        var captions = new ArrayList<String>();
+        for (int i = 0; i < 256; i++) captions.addAll(source.get(-1 - i).captions());
+        List<String> vocabulary = Tokenizer.vocabulary(new TreeSet<>(source.vocabulary()), captions);
+        ModelConfig config = ModelConfig.preset(options.preset(), options.width(), options.height(), options.frames(), options.fps(), vocabulary);
+        return new VideoModel(config, options.seed());
+    }
+
+    private VideoModel resume() throws IOException {
+        VideoModel model = new VideoModel(ModelConfig.read(runDir.resolve(MODEL_DIR).resolve(VideoModel.CONFIG_FILE)), options.seed());
+        Path state = runDir.resolve(STATE_FILE);
+        Checkpoint.load(state, Checkpoint.read(state), model.params().arrays());
+        return model;
+    }
+
+    // ---- Stage 1: VAE ----------------------------------------------------------------------------------------
+
+    private void trainVae(VideoModel model) throws IOException {
+        Map<String, NDArray> params = subset(model, "vae.");
+        AdamW optimizer = new AdamW(params, 0);
+        restoreOptimizer(optimizer, Map.of(), vaeSteps);
+        SplittableRandom rng = new SplittableRandom(options.seed() * 31 + vaeSteps);
+        double budget = options.minutes() * 60 * options.vaeShare();
+        LogWindow window = new LogWindow();
+        while (vaeSeconds + sinceCheckpoint() < budget && !limitReached(vaeSteps, options.maxVaeSteps())) {
+            List<Clip> crops = new ArrayList<>();
+            for (int i = 0; i < options.vaeBatch(); i++) crops.add(randomCrop(data.take().clip(), rng));
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                NDArray video = VideoTensors.of(model.manager(), crops);
+                try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                    NDList posterior = model.vae().encode(video);
+                    NDArray reconstruction = model.vae().decode(VideoVae.sample(posterior, rng));
+                    // MSE, not L1: with L1 every near-perfect background pixel still pulls with full strength and drowns out small objects
+                    NDArray loss = reconstruction.sub(video).square().mean().add(VideoVae.kl(posterior).mul((float) KL_WEIGHT));
+                    collector.backward(loss);
+                    window.add(loss.getFloat());
+                }
+                optimizer.step(learningRate(VAE_LR, vaeSteps, (vaeSeconds + sinceCheckpoint()) / budget), MAX_GRAD_NORM);
+            }
+            vaeSteps++;
+            if (vaeSteps % LOG_EVERY == 0) window.log("vae", vaeSteps, options.vaeBatch(), vaeLoss);
+            if (checkpointDue()) checkpoint(model, optimizer, null);
+        }
+        measureVae(model);
+        stage = Stage.DIT;
+        checkpoint(model, null, null);
+    }
+
+    /** Records the latent statistics (the DiT works on normalised latents) and the held-out reconstruction PSNR. */
+    private void measureVae(VideoModel model) {
+        List<Clip> clips = new ArrayList<>();
+        for (int i = 0; i < 16; i++) clips.add(heldOut.get(i).clip());
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray means = model.vae().encode(VideoTensors.of(model.manager(), clips)).get(0);
+            float mean = means.mean().getFloat(), std = means.sub(mean).square().mean().sqrt().getFloat();
+            model.setLatentStats(mean, std);
+            List<Clip> reconstructed = VideoTensors.toClips(model.vae().decode(means), options.fps());
+            double psnr = 0;
+            for (int i = 0; i < clips.size(); i++) psnr += Psnr.of(clips.get(i), reconstructed.get(i));
+            heldOutPsnr = psnr / clips.size();
+            log.printf("vae done: held-out reconstruction PSNR %.2f dB on %d clips; latent mean %.3f std %.3f%n", heldOutPsnr, clips.size(), mean, std);
+        }
+    }
+
+    private static Clip randomCrop(Clip clip, SplittableRandom rng) {
+        int w = Math.min(VAE_CROP, clip.width()), h = Math.min(VAE_CROP, clip.height()), frames = Math.min(VAE_CROP_FRAMES, clip.frameCount());
+        int x0 = rng.nextInt(clip.width() - w + 1), y0 = rng.nextInt(clip.height() - h + 1), t0 = rng.nextInt(clip.frameCount() - frames + 1);
+        List<byte[]> out = new ArrayList<>(frames);
+        for (int t = 0; t < frames; t++) {
+            byte[] src = clip.frames().get(t0 + t), dst = new byte[w * h * 3];
+            for (int y = 0; y < h; y++) System.arraycopy(src, ((y0 + y) * clip.width() + x0) * 3, dst, y * w * 3, w * 3);
+            out.add(dst);
+        }
+        return new Clip(w, h, clip.fps(), out);
+    }
+
+    // ---- Stage 2: text encoder + DiT ---------------------------------------------------------------------------
+
+    private void trainDit(VideoModel model) throws IOException {
+        Map<String, NDArray> params = subset(model, "text.");
+        params.putAll(subset(model, "dit."));
+        AdamW optimizer = new AdamW(params, 0.01f);
+        Ema ema = new Ema(params, EMA_DECAY);
+        restoreOptimizer(optimizer, ema.weights(), ditSteps);
+        SplittableRandom rng = new SplittableRandom(options.seed() * 17 + ditSteps);
+        LatentPool pool = new LatentPool(model, options.poolSize());
+        long fillStart = System.nanoTime();
+        while (!pool.full()) pool.add(takeBatch(Math.min(32, pool.room())));
+        log.printf("latent pool: %d clips encoded in %.0f s%n", pool.size(), (System.nanoTime() - fillStart) / 1e9);
+        ModelConfig config = model.config();
+        double shift = FlowMatching.resolutionShift(config.shift(), config.trainedTokens(), config.trainedTokens());
+        double budget = options.minutes() * 60 * (1 - options.vaeShare());
+        LogWindow window = new LogWindow();
+        while (ditSeconds + sinceCheckpoint() < budget && !limitReached(ditSteps, options.maxDitSteps())) {
+            if (ditSteps % POOL_REFRESH_EVERY == 0) pool.replace(takeBatch(POOL_REFRESH), rng);
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                NDManager m = model.manager();
+                LatentPool.Batch batch = pool.sample(options.ditBatch(), rng);
+                NDArray x0 = batch.latents().sub(config.latentMean()).div(config.latentStd());
+                List<String> captions = new ArrayList<>();
+                for (List<String> phrasings : batch.captions()) {
+                    captions.add(rng.nextDouble() < CAPTION_DROPOUT ? "" : phrasings.get(rng.nextInt(phrasings.size())));
+                }
+                float[] times = new float[options.ditBatch()];
+                for (int i = 0; i < times.length; i++) times[i] = (float) FlowMatching.sampleTime(rng, shift);
+                NDArray t = m.create(times);
+                NDArray noise = Noise.gaussian(m, x0.getShape(), rng);
+                try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                    NDArray velocity = model.dit().forward(FlowMatching.interpolate(x0, noise, t), t, model.text().encode(m, captions));
+                    NDArray loss = velocity.sub(FlowMatching.target(x0, noise)).square().mean();
+                    collector.backward(loss);
+                    window.add(loss.getFloat());
+                }
+                optimizer.step(learningRate(DIT_LR, ditSteps, (ditSeconds + sinceCheckpoint()) / budget), MAX_GRAD_NORM);
+                ema.update(ditSteps);
+            }
+            ditSteps++;
+            if (ditSteps % LOG_EVERY == 0) window.log("dit", ditSteps, options.ditBatch(), ditLoss);
+            if (checkpointDue()) checkpoint(model, optimizer, ema);
+        }
+        stage = Stage.DONE;
+        checkpoint(model, optimizer, ema);
+        pool.close();
+    }
+
+    private static boolean limitReached(long steps, long limit) {
+        return limit > 0 && steps >= limit;
+    }
+
+    private List<Example> takeBatch(int n) {
+        List<Example> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) out.add(data.take());
+        return out;
+    }
+
+    // ---- Shared: schedule, logging, checkpoints ---------------------------------------------------------------
+
+    /** Linear warm-up, then cosine decay to a tenth over the stage's time budget. */
+    private static double learningRate(double base, long step, double fractionOfBudget) {
+        double warm = Math.min(1, (step + 1.0) / WARMUP);
+        return base * warm * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, fractionOfBudget))));
+    }
+
+    /** Loss and speed over the steps since the last log line (fewer than LOG_EVERY right after a resume). */
+    private final class LogWindow {
+        private double lossSum;
+        private int steps;
+        private long start = System.nanoTime();
+
+        void add(double loss) {
+            lossSum += loss;
+            steps++;
+        }
+
+        /** Logs the window's mean loss and speed, appends the loss to curve, and starts a new window. */
+        void log(String what, long step, int batch, List<double[]> curve) {
+            double seconds = (System.nanoTime() - start) / 1e9, loss = lossSum / steps;
+            double spent = vaeSeconds + ditSeconds + sinceCheckpoint(), left = options.minutes() * 60 - spent;
+            curve.add(new double[] {step, loss});
+            log.printf("%s step %6d  loss %.5f  %.2f s/step  %.1f samples/s  elapsed %s  ETA %s  rss %.2f GB%n", what, step, loss,
+                    seconds / steps, batch * steps / seconds, minutes(spent), minutes(Math.max(0, left)), rssGigabytes());
+            lossSum = 0;
+            steps = 0;
+            start = System.nanoTime();
+        }
+    }
+
+    private static String minutes(double seconds) {
+        return String.format("%d:%02d", (long) seconds / 60, (long) seconds % 60);
+    }
+
+    private static double rssGigabytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D", "")) / 1e6;
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: memory is simply not reported
+        }
+        return 0;
+    }
+
+    private double sinceCheckpoint() {
+        return (System.nanoTime() - lastCheckpoint) / 1e9;
+    }
+
+    private boolean checkpointDue() {
+        return sinceCheckpoint() >= options.checkpointMinutes() * 60;
+    }
+
+    /** Saves the raw weights with optimiser and EMA state, the model (EMA weights), progress, plots and samples. */
+    private void checkpoint(VideoModel model, AdamW optimizer, Ema ema) throws IOException {
+        if (stage == Stage.VAE || (stage == Stage.DIT && ditSteps == 0)) vaeSeconds += sinceCheckpoint();
+        else ditSeconds += sinceCheckpoint();
+        lastCheckpoint = System.nanoTime();
+        Map<String, NDArray> state = new LinkedHashMap<>(model.params().arrays());
+        if (optimizer != null) state.putAll(optimizer.state());
+        if (ema != null) state.putAll(ema.state());
+        Checkpoint.write(runDir.resolve(STATE_FILE), state);
+        model.save(runDir.resolve(MODEL_DIR), ema == null ? Map.of() : ema.weights());
+        new Progress(stage, vaeSteps, ditSteps, vaeSeconds, ditSeconds, data.nextIndex(), vaeLoss, ditLoss, heldOutPsnr).write(runDir.resolve(PROGRESS_FILE));
+        LossPlot.write(runDir.resolve("loss-vae.png"), "VAE loss (MSE + KL)", vaeLoss);
+        LossPlot.write(runDir.resolve("loss-dit.png"), "DiT flow-matching loss", ditLoss);
+        if (ema != null) writeSamples();
+        log.printf("checkpoint: %s (stage %s, VAE step %d, DiT step %d)%n", runDir, stage, vaeSteps, ditSteps);
+        lastCheckpoint = System.nanoTime();
+    }
+
+    /** Generates two held-out prompts with the just-saved model, into runDir/samples. */
+    private void writeSamples() throws IOException {
+        try (DiffusionGenerator generator = DiffusionGenerator.load(runDir.resolve(MODEL_DIR))) {
+            List<GenerationRequest> requests = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                requests.add(new GenerationRequest(heldOut.get(100 + i).captions().getFirst(), "", options.width(), options.height(),
+                        options.frames(), options.fps(), 12, 4.0, i));
+            }
+            List<Clip> clips = generator.generate(requests, StepListener.NONE);
+            for (int i = 0; i < clips.size(); i++) {
+                Path file = runDir.resolve("samples").resolve(String.format("dit-%06d-%d.mp4", ditSteps, i));
+                VideoFiles.write(clips.get(i), file);
+                log.printf("sample %s: %s%n", file.getFileName(), requests.get(i).prompt());
+            }
+        }
+    }
+
+    private void restoreOptimizer(AdamW optimizer, Map<String, NDArray> emaWeights, long steps) throws IOException {
+        Path file = runDir.resolve(STATE_FILE);
+        if (steps == 0 || !Files.exists(file)) return;
+        Map<String, NDArray> targets = new LinkedHashMap<>(optimizer.state());
+        emaWeights.forEach((k, a) -> targets.put("ema." + k, a));
+        Checkpoint.load(file, Checkpoint.read(file), targets);
+        optimizer.restore(steps);
+    }
+
+    private static Map<String, NDArray> subset(VideoModel model, String prefix) {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        model.params().arrays().forEach((k, a) -> {
+            if (k.startsWith(prefix)) out.put(k, a);
+        });
+        return out;
+    }
+
+    private static long count(VideoModel model, String prefix) {
+        return subset(model, prefix).values().stream().mapToLong(NDArray::size).sum();
+    }
+}

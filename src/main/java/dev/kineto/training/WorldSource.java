@@ -1,0 +1,32 @@
+package dev.kineto.training;
+
+import dev.kineto.world.RenderSpec;
+import dev.kineto.world.Split;
+import dev.kineto.world.World;
+import dev.kineto.world.WorldClip;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * The synthetic world rendered on the fly: example i is World.sample(seed + i), with several phrasings of its
+ * description so the text encoder learns synonyms and word order rather than one sentence per clip.
+ */
+public record WorldSource(RenderSpec spec, Split split, long seed) implements ExampleSource {
+    private static final int PHRASINGS = 4;
+
+    @Override
+    public Example get(long index) {
+        WorldClip sample = World.sample(seed + index, split, spec);
+        List<String> captions = new ArrayList<>(List.of(sample.caption()));
+        SplittableRandom rng = new SplittableRandom(seed ^ (index * 0x9E3779B97F4A7C15L));
+        for (int i = 1; i < PHRASINGS; i++) captions.add(World.caption(sample.scene().description(), rng));
+        return new Example(sample.clip(), captions);
+    }
+
+    @Override
+    public Set<String> vocabulary() {
+        return World.vocabulary();
+    }
+}

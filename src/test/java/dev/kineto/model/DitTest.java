@@ -1,0 +1,48 @@
+package dev.kineto.model;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class DitTest {
+    @Test
+    void predictsAVelocityOfTheLatentsShapeForOtherFrameCountsSizesAndAspects() {
+        try (VideoModel model = TinyModel.create(1); NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            var text = model.text().encode(model.manager(), List.of("a red ball moving right", "blue square"));
+            for (long[] shape : new long[][] {{2, 4, 3, 8, 8}, {2, 4, 5, 8, 16}, {2, 4, 1, 12, 4}, {2, 4, 9, 4, 4}}) {
+                NDArray z = Noise.gaussian(model.manager(), new Shape(shape), new SplittableRandom(1));
+                NDArray v = model.dit().forward(z, model.manager().create(new float[] {0.3f, 0.9f}), text);
+                assertEquals(z.getShape(), v.getShape());
+                assertEquals(0, v.abs().max().getFloat(), "adaLN-Zero: the untrained DiT starts as the zero function");
+            }
+        }
+    }
+
+    @Test
+    void positionsTellFramesRowsAndColumnsApart() {
+        try (VideoModel model = TinyModel.create(1)) {
+            float[][] p = model.dit().positions(2, 3, 4);
+            assertEquals(24, p.length);
+            assertNotEquals(java.util.Arrays.toString(p[0]), java.util.Arrays.toString(p[12]), "frame 0 vs 1");
+            assertNotEquals(java.util.Arrays.toString(p[0]), java.util.Arrays.toString(p[4]), "row 0 vs 1");
+            assertNotEquals(java.util.Arrays.toString(p[0]), java.util.Arrays.toString(p[1]), "column 0 vs 1");
+        }
+    }
+
+    @Test
+    void rejectsLatentsThatDoNotFitThePatches() {
+        try (VideoModel model = TinyModel.create(1); NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            var text = model.text().encode(model.manager(), List.of("a ball"));
+            var e = assertThrows(IllegalArgumentException.class,
+                    () -> model.dit().forward(model.manager().zeros(new Shape(1, 4, 3, 7, 8)), model.manager().create(new float[] {0.5f}), text));
+            assertTrue(e.getMessage().contains("divisible"), e.getMessage());
+        }
+    }
+}

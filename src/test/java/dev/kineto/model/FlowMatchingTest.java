@@ -1,0 +1,48 @@
+package dev.kineto.model;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class FlowMatchingTest {
+    @Test
+    void scheduleRunsFromNoiseToDataAndShiftSpendsMoreStepsAtHighNoise() {
+        double[] plain = FlowMatching.schedule(10, 1), shifted = FlowMatching.schedule(10, 3);
+        assertEquals(1, plain[0], 1e-12);
+        assertEquals(0, plain[10], 1e-12);
+        assertEquals(0, shifted[10], 1e-12);
+        for (int i = 1; i < 10; i++) {
+            assertTrue(plain[i] < plain[i - 1] && shifted[i] > plain[i]);
+        }
+        assertTrue(FlowMatching.resolutionShift(1, 4 * 320, 320) > FlowMatching.resolutionShift(1, 320, 320));
+    }
+
+    @Test
+    void logitNormalTimesStayInsideTheInterval() {
+        SplittableRandom rng = new SplittableRandom(1);
+        double sum = 0;
+        for (int i = 0; i < 10_000; i++) {
+            double t = FlowMatching.sampleTime(rng, 1);
+            assertTrue(t > 0 && t < 1);
+            sum += t;
+        }
+        assertEquals(0.5, sum / 10_000, 0.02);
+    }
+
+    @Test
+    void bothSamplersFollowAStraightFlowExactlyBackToTheData() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray data = m.create(new float[] {0.5f, -1f, 2f}, new Shape(1, 3)), noise = m.create(new float[] {1f, 0f, -1f}, new Shape(1, 3));
+            for (FlowMatching.Sampler sampler : FlowMatching.Sampler.values()) {
+                double[] times = FlowMatching.schedule(4, 2);
+                NDArray x = FlowMatching.interpolate(data, noise, m.create(new float[] {1f}));
+                for (int i = 0; i < 4; i++) x = FlowMatching.step(sampler, (z, t) -> FlowMatching.target(data, noise), x, times[i], times[i + 1]).x();
+                assertArrayEquals(data.toFloatArray(), x.toFloatArray(), 1e-5f, sampler.name());
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package dev.kineto.training;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.kineto.model.DiffusionGenerator;
+import dev.kineto.model.GenerationRequest;
+import dev.kineto.video.Clip;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A tiny model overfits two clips, reproduces their colours and motion, and a killed run resumes. */
+class TrainerTest {
+    static final int SIZE = 32, FRAMES = 9;
+    static final int[][] COMBOS = {{0, 2, 1}, {3, 1, 0}}; // red square → right on blue; yellow square ← left on green
+
+    @TempDir Path dir;
+
+    @Test
+    void tinyModelOverfitsTwoClipsAndReproducesTheirColoursAndMotion() throws Exception {
+        ExampleSource source = TestClips.source(SIZE, FRAMES, COMBOS);
+        var options = new TrainOptions(dir, "tiny", SIZE, SIZE, FRAMES, 8, 10, 0.5, 4, 8, 16, 10, 1, 300, 1500);
+        var log = new ByteArrayOutputStream();
+        new Trainer(options, source, source, new PrintStream(log, true)).run();
+        System.out.print(log);
+        assertTrue(Files.exists(dir.resolve("loss-vae.png")) && Files.exists(dir.resolve("loss-dit.png")), "loss plots written");
+        assertTrue(Files.list(dir.resolve("samples")).findAny().isPresent(), "sample videos written");
+
+        try (var generator = DiffusionGenerator.load(dir.resolve("model"))) {
+            for (int[] combo : COMBOS) {
+                String caption = TestClips.caption(combo[0], combo[1], combo[2] == 1);
+                Clip clip = generator.generate(new GenerationRequest(caption, "", SIZE, SIZE, FRAMES, 8, 12, 2.0, 7));
+                Clip truth = TestClips.clip(combo[0], combo[1], combo[2] == 1, SIZE, FRAMES);
+                assertColourNear(truth, clip, 1, 1, caption + ": background");
+                int[] object = TestClips.rgb(combo[0]), background = TestClips.rgb(combo[1]);
+                double start = objectX(clip, 0, object, background), end = objectX(clip, FRAMES - 1, object, background);
+                assertTrue(combo[2] == 1 ? end > start + SIZE / 4.0 : end < start - SIZE / 4.0,
+                        caption + ": object should move " + (combo[2] == 1 ? "right" : "left") + ", went from x=" + start + " to " + end);
+            }
+        }
+    }
+
+    @Test
+    void killedRunResumesFromItsLastCheckpoint() throws Exception {
+        ExampleSource source = TestClips.source(SIZE, FRAMES, COMBOS);
+        var first = new TrainOptions(dir, "tiny", SIZE, SIZE, FRAMES, 8, 10, 0.5, 2, 4, 8, 10, 1, 10, 5);
+        new Trainer(first, source, source, new PrintStream(new ByteArrayOutputStream())).run();
+        var more = new TrainOptions(dir, "tiny", SIZE, SIZE, FRAMES, 8, 10, 0.5, 2, 4, 8, 10, 1, 10, 10);
+        Files.writeString(dir.resolve(Trainer.PROGRESS_FILE), Files.readString(dir.resolve(Trainer.PROGRESS_FILE)).replace("\"DONE\"", "\"DIT\""));
+        var log = new ByteArrayOutputStream();
+        new Trainer(more, source, source, new PrintStream(log, true)).run();
+        assertTrue(log.toString().contains("resuming"), log.toString());
+        assertTrue(log.toString().contains("DiT step 10"), log.toString());
+    }
+
+    /** Asserts the mean colour of the generated clip's corner pixels is close to the truth's. */
+    private static void assertColourNear(Clip truth, Clip generated, int x, int y, String what) {
+        for (int c = 0; c < 3; c++) {
+            int want = truth.sample(0, x, y, c), got = generated.sample(0, x, y, c);
+            assertEquals(want, got, 80, what + " channel " + c + " in " + generated.sample(0, x, y, 0) + "," + generated.sample(0, x, y, 1) + "," + generated.sample(0, x, y, 2));
+        }
+    }
+
+    /** Mean x of the pixels of a frame closer to the object's colour than to the background's. */
+    private static double objectX(Clip generated, int frame, int[] object, int[] background) {
+        double sum = 0;
+        int count = 0;
+        for (int y = 0; y < generated.height(); y++) {
+            for (int x = 0; x < generated.width(); x++) {
+                int[] p = rgb(generated, frame, x, y);
+                if (distance(p, object) < distance(p, background)) {
+                    sum += x;
+                    count++;
+                }
+            }
+        }
+        assertTrue(count > 0, "no object-coloured pixels in frame " + frame);
+        return sum / count;
+    }
+
+    private static int[] rgb(Clip clip, int frame, int x, int y) {
+        return new int[] {clip.sample(frame, x, y, 0), clip.sample(frame, x, y, 1), clip.sample(frame, x, y, 2)};
+    }
+
+    private static double distance(int[] a, int[] b) {
+        return Math.abs(a[0] - b[0]) + Math.abs(a[1] - b[1]) + Math.abs(a[2] - b[2]);
+    }
+}
