@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kineto.evaluation.Report;
+import dev.kineto.model.ModelConfig;
+import dev.kineto.model.VideoModel;
 import dev.kineto.video.VideoFiles;
 import dev.kineto.world.RenderSpec;
 import dev.kineto.world.World;
@@ -15,6 +17,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,6 +85,22 @@ class EvalCommandTest {
         assertTrue(json.get("modes").get("first_frame").get("psnr").asDouble() > 30, result.out());
         assertTrue(json.get("modes").get("trajectory_error_px").asDouble() < 1, result.out());
         assertTrue(json.get("modes").has("seam_flicker"));
+    }
+
+    @Test
+    void scoresAModelDirectoryOnASuite() throws Exception {
+        Path model = dir.resolve("tiny");
+        try (var m = new VideoModel(ModelConfig.preset("tiny", 64, 64, 17, 8, List.of("a", "red", "circle", "on", "black", "background")), 1)) {
+            m.save(model, Map.of());
+        }
+        Path out = dir.resolve("report");
+        Run result = run("eval", "--suite", "world-v1", "--model", model.toString(), "--no-bounds", "--limit", "1", "--steps", "1", "--out", out.toString());
+        assertEquals(0, result.code(), result.err());
+        JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+        assertEquals(1, report.size(), "only the model's row without bounds");
+        assertEquals("tiny", report.get(0).get("generator").asText());
+        assertTrue(report.get(0).get("allCorrect").asDouble() < 0.5, "an untrained tiny model gets almost nothing right");
+        assertTrue(result.out().startsWith("| world-v1@1 | tiny |"), result.out());
     }
 
     @Test
