@@ -93,14 +93,21 @@ class EvalCommandTest {
         try (var m = new VideoModel(ModelConfig.preset("tiny", 64, 64, 17, 8, List.of("a", "red", "circle", "on", "black", "background")), 1)) {
             m.save(model, Map.of());
         }
+        Path suite = dir.resolve("two.json");
+        Files.writeString(suite, """
+                {"name": "two", "version": 1, "width": 64, "height": 64, "frames": 17, "fps": 8,
+                 "prompts": [{"id": "a", "category": "colour", "prompt": "a red circle on a black background", "seed": 1},
+                             {"id": "b", "category": "motion", "prompt": "a red circle moving right on a black background", "seed": 2}]}
+                """);
         Path out = dir.resolve("report");
-        Run result = run("eval", "--suite", "world-v1", "--model", model.toString(), "--no-bounds", "--limit", "1", "--steps", "1", "--out", out.toString());
+        Run result = run("eval", "--suite", suite.toString(), "--model", model.toString(), "--no-bounds", "--steps", "1", "--out", out.toString());
         assertEquals(0, result.code(), result.err());
         JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
         assertEquals(1, report.size(), "only the model's row without bounds");
         assertEquals("tiny", report.get(0).get("generator").asText());
-        assertTrue(report.get(0).get("allCorrect").asDouble() < 0.5, "an untrained tiny model gets almost nothing right");
-        assertTrue(result.out().startsWith("| world-v1@1 | tiny |"), result.out());
+        assertEquals(2, report.get(0).get("items").size());
+        assertEquals(0.0, report.get(0).get("allCorrect").asDouble(), "an untrained tiny model gets nothing right");
+        assertTrue(result.out().startsWith("| two@1 | tiny |"), result.out());
     }
 
     @Test
