@@ -132,9 +132,16 @@ public final class EvalCommand implements Callable<Integer> {
         if (model.equals("ground-truth")) return List.of(new Row("ground truth", GroundTruthGenerator::new));
         Row tested = model.equals("default")
                 ? new Row("default", DiffusionGenerator::loadDefault)
-                : new Row(Path.of(model).getFileName().toString(), () -> DiffusionGenerator.load(Path.of(model)));
+                : new Row(rowName(Path.of(model)), () -> DiffusionGenerator.load(Path.of(model)));
         if (noBounds) return List.of(tested);
         return List.of(tested, new Row("ground truth", GroundTruthGenerator::new), new Row("untrained", () -> untrained(prompts)));
+    }
+
+    /** A model directory's name in the report; training writes runs/NAME/model, so there the run's name. */
+    private static String rowName(Path dir) {
+        Path name = dir.toAbsolutePath().normalize().getFileName();
+        Path parent = dir.toAbsolutePath().normalize().getParent();
+        return name.toString().equals("model") && parent != null && parent.getFileName() != null ? parent.getFileName().toString() : name.toString();
     }
 
     /** The lower bound: the default preset with random weights, its tokenizer knowing the world's words. */

@@ -42,17 +42,8 @@ record Track(List<Blob> blobs) {
         throw new IllegalStateException("empty track");
     }
 
-    Blob last() {
-        for (int i = blobs.size() - 1; i >= 0; i--) if (blobs.get(i) != null) return blobs.get(i);
-        throw new IllegalStateException("empty track");
-    }
-
     int firstFrame() {
         return blobs.indexOf(first());
-    }
-
-    int lastFrame() {
-        return blobs.lastIndexOf(last());
     }
 
     /** Median of the blob radii: the object's size, robust to frames where it touched another. */
