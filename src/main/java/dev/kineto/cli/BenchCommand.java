@@ -9,6 +9,8 @@ import picocli.CommandLine.Command;
                 RenderBench.class,
                 EvalBench.class,
                 ApiBench.Api.class, ApiBench.Batching.class,
+                ModelBench.Train.class,
+                ModelBench.Generate.class,
         })
 public final class BenchCommand {
 }

@@ -7,9 +7,15 @@ import dev.kineto.evaluation.ModeScores;
 import dev.kineto.evaluation.Report;
 import dev.kineto.evaluation.Suite;
 import dev.kineto.evaluation.SuiteResult;
+import dev.kineto.model.DiffusionGenerator;
+import dev.kineto.model.FlowMatching;
+import dev.kineto.model.ModelConfig;
+import dev.kineto.model.Tokenizer;
 import dev.kineto.model.VideoGenerator;
+import dev.kineto.model.VideoModel;
 import dev.kineto.video.Clip;
 import dev.kineto.video.VideoFiles;
+import dev.kineto.world.World;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,7 +63,7 @@ public final class EvalCommand implements Callable<Integer> {
             description = "With --suite: the model to score (default: ${DEFAULT-VALUE}).")
     String model;
 
-    @Option(names = "--no-bounds", description = "With --suite: skip the ground-truth and untrained-model rows.")
+    @Option(names = "--no-bounds", description = "With --suite: skip the ground-truth (upper bound) and untrained-model (lower bound) rows.")
     boolean noBounds;
 
     @Option(names = "--steps", defaultValue = "16", description = "With --suite: sampling steps (default: ${DEFAULT-VALUE}).")
@@ -106,9 +112,9 @@ public final class EvalCommand implements Callable<Integer> {
         Suite prompts = Suite.load(suite);
         if (limit > 0) prompts = prompts.firstOfEachCategory(limit);
         List<SuiteResult> results = new ArrayList<>();
-        for (Map.Entry<String, VideoGenerator> generator : generators().entrySet()) {
-            try (VideoGenerator g = generator.getValue()) {
-                results.add(SuiteResult.run(prompts, generator.getKey(), g, steps, cfg, batch, line -> System.err.println("kineto: " + line)));
+        for (Row row : rows(prompts)) {
+            try (VideoGenerator generator = row.open().call()) {
+                results.add(SuiteResult.run(prompts, row.name(), generator, steps, cfg, batch, line -> System.err.println("kineto: " + line)));
             }
         }
         Path dir = out != null ? out : Path.of("reports", prompts.name());
@@ -118,14 +124,31 @@ public final class EvalCommand implements Callable<Integer> {
         System.err.println("kineto: report written to " + dir.resolve("report.html"));
     }
 
-    /** The model under test first, then its bounds. */
-    private Map<String, VideoGenerator> generators() throws Exception {
-        Map<String, VideoGenerator> generators = new LinkedHashMap<>();
-        if (model.equals("ground-truth")) {
-            generators.put("ground truth", new GroundTruthGenerator());
-            return generators;
-        }
-        throw new IllegalArgumentException("TODO model");
+    /** A row of the report: a name, and how to open its generator (one at a time, closed after its run). */
+    private record Row(String name, Callable<VideoGenerator> open) {}
+
+    /** The model under test first, then its bounds: the world's own renders and an untrained model. */
+    private List<Row> rows(Suite prompts) {
+        if (model.equals("ground-truth")) return List.of(new Row("ground truth", GroundTruthGenerator::new));
+        Row tested = model.equals("default")
+                ? new Row("default", DiffusionGenerator::loadDefault)
+                : new Row(rowName(Path.of(model)), () -> DiffusionGenerator.load(Path.of(model)));
+        if (noBounds) return List.of(tested);
+        return List.of(tested, new Row("ground truth", GroundTruthGenerator::new), new Row("untrained", () -> untrained(prompts)));
+    }
+
+    /** A model directory's name in the report; training writes runs/NAME/model, so there the run's name. */
+    private static String rowName(Path dir) {
+        Path name = dir.toAbsolutePath().normalize().getFileName();
+        Path parent = dir.toAbsolutePath().normalize().getParent();
+        return name.toString().equals("model") && parent != null && parent.getFileName() != null ? parent.getFileName().toString() : name.toString();
+    }
+
+    /** The lower bound: the default preset with random weights, its tokenizer knowing the world's words. */
+    private static VideoGenerator untrained(Suite prompts) {
+        List<String> vocabulary = Tokenizer.vocabulary(World.vocabulary(), prompts.prompts().stream().map(Suite.Prompt::prompt).toList());
+        ModelConfig config = ModelConfig.preset("default", prompts.width(), prompts.height(), prompts.frames(), prompts.fps(), vocabulary);
+        return new DiffusionGenerator(new VideoModel(config, 0), FlowMatching.Sampler.HEUN);
     }
 
     /** An image read at the clip's size (scaled to cover, centre-cropped). */

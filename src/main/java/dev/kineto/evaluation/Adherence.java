@@ -66,7 +66,7 @@ final class Adherence {
         checks.add(count(d, scene));
         if (d.relation() != null) checks.add(relation(d.relation(), matched[0], matched[1], clip));
         checks.add(background(d, scene));
-        checks.add(new Check("style", "scene", word(d.style()), word(style), style == d.style()));
+        checks.add(new Check("style", "scene", word(d.style()), style == null ? "no objects to judge" : word(style), style == d.style()));
         if (camera.observable()) {
             var move = camera.move(clip);
             checks.add(new Check("camera", "scene", word(d.camera()), word(move), move == d.camera()));

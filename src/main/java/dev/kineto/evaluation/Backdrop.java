@@ -87,7 +87,7 @@ record Backdrop(BackgroundKind kind, Colour primary, Colour secondary) {
             return new Backdrop(stripes ? BackgroundKind.STRIPES : BackgroundKind.CHECKER, colours[0], colours[1]);
         }
         if (uniformity(t, background, width, height, false) > 0.95) {
-            boolean flipped = meanRows(t, background, width, height, height / 2, height) < meanRows(t, background, width, height, 0, height / 2);
+            boolean flipped = meanRows(t, background, width, height / 2, height) < meanRows(t, background, width, 0, height / 2);
             return flipped ? new Backdrop(BackgroundKind.GRADIENT, colours[1], colours[0]) : new Backdrop(BackgroundKind.GRADIENT, colours[0], colours[1]);
         }
         return new Backdrop(BackgroundKind.NOISE, colours[0], colours[1]);
@@ -118,7 +118,7 @@ record Backdrop(BackgroundKind kind, Colour primary, Colour secondary) {
         return count == 0 ? 0 : (double) close / count;
     }
 
-    private static double meanRows(double[] t, boolean[] background, int width, int height, int from, int to) {
+    private static double meanRows(double[] t, boolean[] background, int width, int from, int to) {
         double sum = 0;
         int n = 0;
         for (int p = from * width; p < to * width; p++) {

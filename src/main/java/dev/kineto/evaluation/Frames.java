@@ -1,6 +1,5 @@
 package dev.kineto.evaluation;
 
-import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_RGB2GRAY;
 import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
@@ -37,14 +36,5 @@ final class Frames {
         byte[] out = new byte[(int) (continuous.total() * continuous.channels())];
         continuous.data().get(out);
         return out;
-    }
-
-    /** A w×h one-channel 8-bit matrix from a boolean mask (255 where set). */
-    static Mat mask(boolean[] mask, int width, int height) {
-        byte[] bytes = new byte[mask.length];
-        for (int p = 0; p < mask.length; p++) bytes[p] = mask[p] ? (byte) 255 : 0;
-        Mat mat = new Mat(height, width, CV_8UC1);
-        mat.data().put(bytes);
-        return mat;
     }
 }

@@ -14,7 +14,9 @@ final class Looks {
     /** Fall of brightness across an object's inside (grey levels, upper left to lower right) above which it is shaded. */
     static final double SHADED = 20;
 
+    /** The style, or null when there is no object to judge it by. */
     static Style style(SceneAnalysis scene) {
+        if (scene.tracks.isEmpty()) return null;
         if (pixelBlock(scene) > 1) return Style.PIXEL_ART;
         int blobs = 0, outlines = 0, shaded = 0;
         for (Track t : scene.tracks) {
@@ -24,7 +26,7 @@ final class Looks {
                 else if (b.shading() > SHADED) shaded++;
             }
         }
-        if (blobs == 0) return Style.FLAT;
+        if (blobs == 0) return null;
         if (outlines * 2 >= blobs) return Style.OUTLINED;
         return shaded * 2 > blobs - outlines ? Style.SOFT : Style.FLAT;
     }

@@ -96,8 +96,8 @@ record Reading(Track track, Colour colour, Shape shape, Map<Shape, Double> shape
             Description outlined = new Description(List.of(object), null, false, Background.solid(Colour.BLACK), Style.OUTLINED, Camera.STATIC);
             double[] reads = new double[OUTLINE_SIZES.length];
             for (int k = 0; k < reads.length; k++) {
-                Scene scene = new Scene(outlined, new RenderSpec(64, 64, 1, 1), List.of(new dev.kineto.world.Track(object,
-                        List.of(new ObjectState(32.3, 31.7, OUTLINE_SIZES[k], 0.1, Colour.WHITE.rgb())))), List.of(CameraState.START));
+                Scene scene = new Scene(outlined, new RenderSpec(128, 128, 1, 1), List.of(new dev.kineto.world.Track(object,
+                        List.of(new ObjectState(64.3, 63.7, OUTLINE_SIZES[k], 0.1, Colour.WHITE.rgb())))), List.of(CameraState.START));
                 Blob blob = SceneAnalysis.of(World.render(scene)).tracks.getFirst().first();
                 reads[k] = Math.sqrt(blob.area() / Shapes.unitArea(shape));
             }

@@ -42,17 +42,8 @@ record Track(List<Blob> blobs) {
         throw new IllegalStateException("empty track");
     }
 
-    Blob last() {
-        for (int i = blobs.size() - 1; i >= 0; i--) if (blobs.get(i) != null) return blobs.get(i);
-        throw new IllegalStateException("empty track");
-    }
-
     int firstFrame() {
         return blobs.indexOf(first());
-    }
-
-    int lastFrame() {
-        return blobs.lastIndexOf(last());
     }
 
     /** Median of the blob radii: the object's size, robust to frames where it touched another. */
@@ -61,6 +52,22 @@ record Track(List<Blob> blobs) {
         for (Blob b : blobs) if (b != null) radii.add(b.radius());
         Collections.sort(radii);
         return radii.get(radii.size() / 2);
+    }
+
+    /**
+     * Median of how far each sighting's log area lies from the mean of its neighbours': near 0 for an object, even
+     * one that grows or shrinks smoothly, large for clutter whose size jumps about.
+     */
+    double areaJitter() {
+        List<Blob> seen = seen();
+        if (seen.size() < 3) return 0;
+        List<Double> jumps = new ArrayList<>();
+        for (int k = 1; k + 1 < seen.size(); k++) {
+            double here = Math.log(seen.get(k).area()), around = (Math.log(seen.get(k - 1).area()) + Math.log(seen.get(k + 1).area())) / 2;
+            jumps.add(Math.abs(here - around));
+        }
+        Collections.sort(jumps);
+        return jumps.get(jumps.size() / 2);
     }
 
     /** Mean distance from each frame's centroid to the path's point; an unseen frame counts as the frame diagonal. */

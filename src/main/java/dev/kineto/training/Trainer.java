@@ -39,7 +39,7 @@ import java.util.TreeSet;
  */
 public final class Trainer {
     private static final int VAE_CROP = 32, VAE_CROP_FRAMES = 9, LOG_EVERY = 20, WARMUP = 100, POOL_REFRESH_EVERY = 4, POOL_REFRESH = 8;
-    private static final double VAE_LR = 5e-4, DIT_LR = 4e-4, KL_WEIGHT = 1e-5, CAPTION_DROPOUT = 0.1, MAX_GRAD_NORM = 1.0, EMA_DECAY = 0.999;
+    private static final double VAE_LR = 1e-3, DIT_LR = 4e-4, KL_WEIGHT = 1e-5, CAPTION_DROPOUT = 0.1, MAX_GRAD_NORM = 1.0, EMA_DECAY = 0.999;
     static final String MODEL_DIR = "model", STATE_FILE = "state.safetensors", PROGRESS_FILE = "progress.json";
 
     private final TrainOptions options;
@@ -131,7 +131,8 @@ public final class Trainer {
                 try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                     NDList posterior = model.vae().encode(video);
                     NDArray reconstruction = model.vae().decode(VideoVae.sample(posterior, rng));
-                    NDArray loss = reconstruction.sub(video).abs().mean().add(VideoVae.kl(posterior).mul((float) KL_WEIGHT));
+                    // MSE, not L1: with L1 every near-perfect background pixel still pulls with full strength and drowns out small objects
+                    NDArray loss = reconstruction.sub(video).square().mean().add(VideoVae.kl(posterior).mul((float) KL_WEIGHT));
                     collector.backward(loss);
                     window.add(loss.getFloat());
                 }
@@ -301,7 +302,7 @@ public final class Trainer {
         Checkpoint.write(runDir.resolve(STATE_FILE), state);
         model.save(runDir.resolve(MODEL_DIR), ema == null ? Map.of() : ema.weights());
         new Progress(stage, vaeSteps, ditSteps, vaeSeconds, ditSeconds, data.nextIndex(), vaeLoss, ditLoss, heldOutPsnr).write(runDir.resolve(PROGRESS_FILE));
-        LossPlot.write(runDir.resolve("loss-vae.png"), "VAE loss (L1 + KL)", vaeLoss);
+        LossPlot.write(runDir.resolve("loss-vae.png"), "VAE loss (MSE + KL)", vaeLoss);
         LossPlot.write(runDir.resolve("loss-dit.png"), "DiT flow-matching loss", ditLoss);
         if (ema != null) writeSamples();
         log.printf("checkpoint: %s (stage %s, VAE step %d, DiT step %d)%n", runDir, stage, vaeSteps, ditSteps);

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kineto.evaluation.Report;
+import dev.kineto.model.ModelConfig;
+import dev.kineto.model.VideoModel;
 import dev.kineto.video.VideoFiles;
 import dev.kineto.world.RenderSpec;
 import dev.kineto.world.World;
@@ -15,6 +17,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,6 +85,29 @@ class EvalCommandTest {
         assertTrue(json.get("modes").get("first_frame").get("psnr").asDouble() > 30, result.out());
         assertTrue(json.get("modes").get("trajectory_error_px").asDouble() < 1, result.out());
         assertTrue(json.get("modes").has("seam_flicker"));
+    }
+
+    @Test
+    void scoresAModelDirectoryOnASuite() throws Exception {
+        Path model = dir.resolve("tiny");
+        try (var m = new VideoModel(ModelConfig.preset("tiny", 64, 64, 17, 8, List.of("a", "red", "circle", "on", "black", "background")), 1)) {
+            m.save(model, Map.of());
+        }
+        Path suite = dir.resolve("two.json");
+        Files.writeString(suite, """
+                {"name": "two", "version": 1, "width": 64, "height": 64, "frames": 17, "fps": 8,
+                 "prompts": [{"id": "a", "category": "colour", "prompt": "a red circle on a black background", "seed": 1},
+                             {"id": "b", "category": "motion", "prompt": "a red circle moving right on a black background", "seed": 2}]}
+                """);
+        Path out = dir.resolve("report");
+        Run result = run("eval", "--suite", suite.toString(), "--model", model.toString(), "--no-bounds", "--steps", "1", "--out", out.toString());
+        assertEquals(0, result.code(), result.err());
+        JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+        assertEquals(1, report.size(), "only the model's row without bounds");
+        assertEquals("tiny", report.get(0).get("generator").asText());
+        assertEquals(2, report.get(0).get("items").size());
+        assertEquals(0.0, report.get(0).get("allCorrect").asDouble(), "an untrained tiny model gets nothing right");
+        assertTrue(result.out().startsWith("| two@1 | tiny |"), result.out());
     }
 
     @Test

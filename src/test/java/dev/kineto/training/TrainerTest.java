@@ -22,7 +22,7 @@ class TrainerTest {
     @Test
     void tinyModelOverfitsTwoClipsAndReproducesTheirColoursAndMotion() throws Exception {
         ExampleSource source = TestClips.source(SIZE, FRAMES, COMBOS);
-        var options = new TrainOptions(dir, "tiny", SIZE, SIZE, FRAMES, 8, 10, 0.5, 4, 8, 16, 10, 1, 400, 600);
+        var options = new TrainOptions(dir, "tiny", SIZE, SIZE, FRAMES, 8, 10, 0.5, 4, 8, 16, 10, 1, 300, 1500);
         var log = new ByteArrayOutputStream();
         new Trainer(options, source, source, new PrintStream(log, true)).run();
         System.out.print(log);

@@ -1,0 +1,167 @@
+package dev.kineto.cli;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import dev.kineto.model.DiffusionGenerator;
+import dev.kineto.model.Dit;
+import dev.kineto.model.FlowMatching;
+import dev.kineto.model.GenerationRequest;
+import dev.kineto.model.ModelConfig;
+import dev.kineto.model.Noise;
+import dev.kineto.model.VideoModel;
+import dev.kineto.model.VideoVae;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.function.DoubleSupplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Benchmarks of the video model: `kineto bench train` and `kineto bench generate`. */
+final class ModelBench {
+    private ModelBench() {}
+
+    /** Median of repeats timed runs (after one warm-up), in seconds. */
+    static double median(int repeats, DoubleSupplier run) {
+        run.getAsDouble();
+        List<Double> times = new ArrayList<>();
+        for (int i = 0; i < repeats; i++) times.add(run.getAsDouble());
+        Collections.sort(times);
+        return times.get(times.size() / 2);
+    }
+
+    /** sgemm peak of this machine: 1024×1024 float matrix products, GFLOP/s. */
+    static double sgemmPeak(NDManager m) {
+        NDArray a = Noise.gaussian(m, new Shape(1024, 1024), new SplittableRandom(1)), b = Noise.gaussian(m, new Shape(1024, 1024), new SplittableRandom(2));
+        double seconds = median(5, () -> {
+            long t0 = System.nanoTime();
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                for (int i = 0; i < 10; i++) a.matMul(b).getFloat(0, 0);
+            }
+            return (System.nanoTime() - t0) / 1e9 / 10;
+        });
+        return 2.0 * 1024 * 1024 * 1024 / seconds / 1e9;
+    }
+
+    /** Forward FLOPs of the DiT for one sample of tokens latent tokens and textTokens caption tokens (matrix products only). */
+    static double ditForwardFlops(Dit.Config c, int patchDim, long tokens, int textTokens, int textWidth) {
+        double w = c.width();
+        double perBlock = tokens * (4 * w * w + 2 * w * w + 8 * w * w) // self-attention projections, cross-attention q/out, MLP
+                + textTokens * 2 * textWidth * w                        // cross-attention keys and values
+                + 2 * tokens * tokens * w + 2 * tokens * textTokens * w  // attention scores and mixing
+                + 6 * w * w;                                             // adaLN modulation
+        return 2 * (c.depth() * perBlock + tokens * (patchDim * w + w * patchDim));
+    }
+
+    /** Forward FLOPs of the VAE (encoder + decoder) for one clip, from its convolutions. */
+    static double vaeForwardFlops(VideoVae.Config c, int frames, int height, int width) {
+        int t1 = frames, t2 = 1 + (frames - 1) / 2, t3 = 1 + (frames - 1) / 4;
+        double full = (double) height * width, half = full / 4, quarter = full / 16;
+        double f = c.fullWidth(), h = c.halfWidth(), q = c.quarterWidth(), z = c.latentChannels();
+        double encoder = t1 * full * 3 * f + t1 * half * f * h + t2 * quarter * h * q + t3 * quarter * q * q * 3 + t3 * quarter * q * 2 * z;
+        double decoder = t3 * quarter * z * q + t3 * quarter * q * q * 2 + t2 * quarter * q * q + t1 * half * q * h + t1 * full * h * f + t1 * full * f * 3;
+        return 2 * 27 * (encoder + decoder);
+    }
+
+    @Command(name = "train", mixinStandardHelpOptions = true, description = "Training throughput of the default model's two stages, and MFU against sgemm.")
+    static final class Train implements Callable<Integer> {
+        @Option(names = "--repeats", defaultValue = "5", description = "Timed steps per measurement (default: ${DEFAULT-VALUE}).")
+        int repeats;
+
+        @Override
+        public Integer call() {
+            List<String> vocabulary = List.of("a", "red", "ball", "moving", "right", "on", "blue", "background");
+            ModelConfig config = ModelConfig.preset("default", 64, 64, 17, 8, vocabulary);
+            try (VideoModel model = new VideoModel(config, 1)) {
+                NDManager m = model.manager();
+                model.params().arrays().values().forEach(p -> p.setRequiresGradient(true));
+                double peak = sgemmPeak(m);
+                SplittableRandom rng = new SplittableRandom(1);
+                int vaeBatch = 16, ditBatch = 32;
+                double vaeSeconds = median(repeats, () -> step(() -> {
+                    NDArray video = Noise.gaussian(m, new Shape(vaeBatch, 3, 9, 32, 32), rng);
+                    var posterior = model.vae().encode(video);
+                    return model.vae().decode(VideoVae.sample(posterior, rng)).sub(video).square().mean();
+                }));
+                List<String> captions = Collections.nCopies(ditBatch, "a red ball moving right on a blue background");
+                long[] latent = model.vae().latentShape(17, 64, 64);
+                double ditSeconds = median(repeats, () -> step(() -> {
+                    NDArray z = Noise.gaussian(m, new Shape(ditBatch, latent[0], latent[1], latent[2], latent[3]), rng);
+                    NDArray t = m.randomUniform(0, 1, new Shape(ditBatch));
+                    return model.dit().forward(z, t, model.text().encode(m, captions)).sub(z).square().mean();
+                }));
+                double vaeFlops = 3 * vaeBatch * vaeForwardFlops(config.vae(), 9, 32, 32);
+                int patchDim = config.vae().latentChannels() * config.dit().patch() * config.dit().patch();
+                double ditFlops = 3 * ditBatch * ditForwardFlops(config.dit(), patchDim, config.trainedTokens(), 9, config.text().width());
+                System.out.printf("sgemm peak (1024^3, median of 5): %.1f GFLOP/s%n", peak);
+                System.out.printf("VAE stage: batch %d crops 9x32x32, %.3f s/step, %.1f samples/s, %.1f GFLOP/s, MFU %.0f %%%n",
+                        vaeBatch, vaeSeconds, vaeBatch / vaeSeconds, vaeFlops / vaeSeconds / 1e9, 100 * vaeFlops / vaeSeconds / 1e9 / peak);
+                System.out.printf("DiT stage: batch %d, %d tokens, %.3f s/step, %.1f samples/s, %.1f GFLOP/s, MFU %.0f %%%n",
+                        ditBatch, config.trainedTokens(), ditSeconds, ditBatch / ditSeconds, ditFlops / ditSeconds / 1e9, 100 * ditFlops / ditSeconds / 1e9 / peak);
+            }
+            return 0;
+        }
+
+        /** One forward + backward of loss, timed in seconds. */
+        private static double step(java.util.function.Supplier<NDArray> loss) {
+            long t0 = System.nanoTime();
+            try (NDScope scope = new NDScope(); GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                scope.suppressNotUsedWarning();
+                NDArray l = loss.get();
+                collector.backward(l);
+                l.getFloat();
+                collector.zeroGradients();
+            }
+            return (System.nanoTime() - t0) / 1e9;
+        }
+    }
+
+    @Command(name = "generate", mixinStandardHelpOptions = true, description = "Wall time, real-time factor and peak memory of a 4-second clip.")
+    static final class Generate implements Callable<Integer> {
+        @Option(names = "--model", description = "Model directory (default: the bundled model).")
+        Path model;
+
+        @Option(names = "--steps", defaultValue = "16", description = "Sampling steps (default: ${DEFAULT-VALUE}).")
+        int steps;
+
+        @Option(names = "--repeats", defaultValue = "3", description = "Timed runs (default: ${DEFAULT-VALUE}).")
+        int repeats;
+
+        @Override
+        public Integer call() throws Exception {
+            try (var generator = DiffusionGenerator.load(model != null ? model : DiffusionGenerator.defaultModelDir())) {
+                ModelConfig c = generator.model().config();
+                int frames = GenerationRequest.framesFor(4, c.fps());
+                for (FlowMatching.Sampler sampler : FlowMatching.Sampler.values()) {
+                    var g = new DiffusionGenerator(generator.model(), sampler);
+                    var request = new GenerationRequest("a red ball moving right on a blue background", "", c.width(), c.height(), frames, c.fps(), steps, 4.5, 1);
+                    double seconds = median(repeats, () -> {
+                        long t0 = System.nanoTime();
+                        g.generate(request);
+                        return (System.nanoTime() - t0) / 1e9;
+                    });
+                    System.out.printf("generate %s: %d frames %dx%d (%.1f s of video), %d %s steps, cfg 4.5: %.2f s (median of %d), real-time factor %.2f%n",
+                            sampler, frames, c.width(), c.height(), frames / c.fps(), steps, sampler, seconds, repeats, frames / c.fps() / seconds);
+                }
+                System.out.printf("peak memory (RSS high-water mark of this process): %.2f GB%n", peakRssGigabytes());
+            }
+            return 0;
+        }
+
+        private static double peakRssGigabytes() throws java.io.IOException {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("\\D", "")) / 1e6;
+            }
+            return Double.NaN;
+        }
+    }
+}
