@@ -198,7 +198,7 @@ public final class ApiBench {
                         rates[0][r] = jobsPerSecond(generator, dir.resolve("run" + run++), concurrent, 1);
                         rates[1][r] = jobsPerSecond(generator, dir.resolve("run" + run++), concurrent, 8);
                     }
-                    System.out.printf("%-12d %26s %26s %9.2fx%n", concurrent, spread(rates[0]), spread(rates[1]), median(rates[1]) / median(rates[0]));
+                    System.out.printf("%-12d %26s %26s %9.2fx%n", concurrent, spread(rates[0]), spread(rates[1]), Timing.median(rates[1]) / Timing.median(rates[0]));
                 }
             } finally {
                 deleteTree(dir);
@@ -206,15 +206,9 @@ public final class ApiBench {
             return 0;
         }
 
-        private static double median(double[] values) {
-            double[] sorted = values.clone();
-            Arrays.sort(sorted);
-            return sorted[sorted.length / 2];
-        }
-
         /** "median (min–max)". */
         private static String spread(double[] values) {
-            return "%.2f (%.2f–%.2f)".formatted(median(values), Arrays.stream(values).min().orElseThrow(), Arrays.stream(values).max().orElseThrow());
+            return "%.2f (%.2f–%.2f)".formatted(Timing.median(values), Arrays.stream(values).min().orElseThrow(), Arrays.stream(values).max().orElseThrow());
         }
 
         private DiffusionGenerator loadOrRandom(Path dir) throws IOException {

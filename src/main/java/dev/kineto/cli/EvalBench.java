@@ -6,7 +6,6 @@ import dev.kineto.world.Split;
 import dev.kineto.world.World;
 import dev.kineto.world.WorldClip;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,23 +30,10 @@ final class EvalBench implements Callable<Integer> {
         for (int side : new int[] {64, 256}) {
             List<WorldClip> videos = new ArrayList<>();
             for (int i = 0; i < clips; i++) videos.add(World.sample(i, Split.TRAIN, new RenderSpec(side, side, 17, 8)));
-            double quality = median(() -> videos.forEach(v -> Evaluator.evaluate(v.clip(), null)));
-            double full = median(() -> videos.forEach(v -> Evaluator.evaluate(v.clip(), v.caption())));
+            double quality = Timing.medianSeconds(repeats, () -> videos.forEach(v -> Evaluator.evaluate(v.clip(), null)));
+            double full = Timing.medianSeconds(repeats, () -> videos.forEach(v -> Evaluator.evaluate(v.clip(), v.caption())));
             System.out.printf("%-9s %18.2f %24.2f%n", side + "x" + side, clips / quality, clips / full);
         }
         return 0;
-    }
-
-    /** Median seconds of the body over the repeats, after one untimed warm-up. */
-    private double median(Runnable body) {
-        body.run();
-        double[] seconds = new double[repeats];
-        for (int r = 0; r < repeats; r++) {
-            long start = System.nanoTime();
-            body.run();
-            seconds[r] = (System.nanoTime() - start) / 1e9;
-        }
-        Arrays.sort(seconds);
-        return seconds[repeats / 2];
     }
 }

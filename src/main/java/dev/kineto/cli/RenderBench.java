@@ -8,7 +8,6 @@ import dev.kineto.world.WorldClip;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -37,11 +36,11 @@ final class RenderBench implements Callable<Integer> {
             for (int side : new int[] {64, 256}) {
                 RenderSpec spec = new RenderSpec(side, side, frames, 8);
                 List<WorldClip> rendered = new ArrayList<>();
-                double render = median(() -> {
+                double render = Timing.medianSeconds(repeats, () -> {
                     rendered.clear();
                     for (int i = 0; i < clips; i++) rendered.add(World.sample(i, Split.TRAIN, spec));
                 });
-                double encode = median(() -> {
+                double encode = Timing.medianSeconds(repeats, () -> {
                     for (int i = 0; i < clips; i++) VideoFiles.write(rendered.get(i).clip(), dir.resolve(i + ".mp4"));
                 });
                 double total = (double) clips * frames;
@@ -54,23 +53,5 @@ final class RenderBench implements Callable<Integer> {
             Files.delete(dir);
         }
         return 0;
-    }
-
-    /** A body that may throw, timed. */
-    private interface Run {
-        void run() throws Exception;
-    }
-
-    /** Median seconds of the body over the repeats, after one untimed warm-up. */
-    private double median(Run body) throws Exception {
-        body.run();
-        double[] seconds = new double[repeats];
-        for (int r = 0; r < repeats; r++) {
-            long start = System.nanoTime();
-            body.run();
-            seconds[r] = (System.nanoTime() - start) / 1e9;
-        }
-        Arrays.sort(seconds);
-        return seconds[repeats / 2];
     }
 }
