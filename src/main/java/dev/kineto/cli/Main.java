@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
                 BenchCommand.class,
                 GenerateCommand.class,
                 TrainCommand.class,
+                VideoCommand.class,
         })
 public final class Main implements Runnable {
 

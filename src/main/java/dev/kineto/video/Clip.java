@@ -24,6 +24,15 @@ public record Clip(int width, int height, double fps, List<byte[]> frames) {
 
     public double seconds() { return frames.size() / fps; }
 
+    /** The same clip played at another frame rate, keeping its duration: each new frame is the one showing at its time. */
+    public Clip atFps(double newFps) {
+        if (!(newFps > 0)) throw new IllegalArgumentException("fps must be positive, got " + newFps);
+        int count = Math.max(1, (int) Math.round(frames.size() * newFps / fps));
+        List<byte[]> picked = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) picked.add(frames.get(Math.min(frames.size() - 1, (int) (i * fps / newFps + 1e-9))));
+        return new Clip(width, height, newFps, picked);
+    }
+
     /** Channel c (0 red, 1 green, 2 blue) of pixel (x, y) in frame i, 0..255. */
     public int sample(int i, int x, int y, int c) {
         return frames.get(i)[(y * width + x) * 3 + c] & 0xff;
