@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 GenerateCommand.class,
                 TrainCommand.class,
                 VideoCommand.class,
+                WorldCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -89,6 +89,8 @@ final class CaptionParser {
             }
             case STYLE -> style = agree(style, (Style) w.value(), w, "styles");
             case CAMERA -> camera = agree(camera, (Camera) w.value(), w, "camera moves");
+            case POSITION -> throw error("positions such as '" + w.text() + "' are not modelled; place objects with a relation, "
+                    + "e.g. \"a blue square left of a red circle\"");
             case FILLER -> { }
         }
     }
@@ -101,7 +103,7 @@ final class CaptionParser {
         for (Word w : pending) {
             if (w.kind() == Kind.COUNT) count = (Integer) w.value();
             else if (w.kind() == Kind.COLOUR && template.colour != null) {
-                throw error("the " + noun.text() + " is given two colours ('" + colourWord(template.colour, w) + "'); give each shape one colour");
+                throw error("the " + noun.text() + " is given two colours ('" + template.colour.word() + "' and '" + w.text() + "'); give each shape one colour");
             } else attach(template, w);
         }
         pending.clear();
@@ -121,10 +123,6 @@ final class CaptionParser {
         objects.addAll(group);
         lastGroup = group;
         open = Open.OBJECT;
-    }
-
-    private static String colourWord(Colour first, Word second) {
-        return first.word() + "' and '" + second.text();
     }
 
     private void attach(Part p, Word w) {
@@ -157,7 +155,7 @@ final class CaptionParser {
     private Description finish() {
         takeLeftovers();
         if (objects.isEmpty()) {
-            throw error("it names no shape to draw; say what to draw, e.g. \"a red circle\". " + Lexicon.get().describe());
+            throw error("it names no shape to draw; say what to draw, e.g. \"a red circle\". " + Lexicon.summary());
         }
         if (relation != null && (objects.size() != 2 || objectsBeforeRelation != 1)) {
             throw error("a relation such as 'left of' goes between exactly two objects, e.g. \"a red circle left of a blue square\"");

@@ -25,12 +25,12 @@ final class Captioner {
         String background = background(d.background());
         String style = style(d.style());
         String camera = camera(d.camera());
+        String afterStyle = style.isEmpty() ? "" : ", " + style, afterCamera = camera.isEmpty() ? "" : ", " + camera;
         String text = switch (rng.nextInt(4)) {
-            case 0 -> join(objects, background, style.isEmpty() ? "" : ", " + style, camera.isEmpty() ? "" : ", " + camera);
-            case 1 -> background.isEmpty() ? join(objects, style, camera)
-                    : join(background + ",", objects, style.isEmpty() ? "" : ", " + style, camera);
-            case 2 -> style.isEmpty() ? join(objects, background, camera) : join(stylePrefix(d.style()), objects, background, camera);
-            default -> camera.isEmpty() ? join(objects, style, background) : join(camera + ",", objects, background, style);
+            case 0 -> join(objects, background, afterStyle, afterCamera);
+            case 1 -> background.isEmpty() ? join(objects, afterStyle, afterCamera) : join(background + ",", objects, afterStyle, afterCamera);
+            case 2 -> style.isEmpty() ? join(objects, background, afterCamera) : join(stylePrefix(d.style()), objects, background, afterCamera);
+            default -> camera.isEmpty() ? join(objects, background, afterStyle) : join(camera + ",", objects, background, afterStyle);
         };
         text = text.replace(" ,", ",").replace(",,", ",");
         if (rng.nextBoolean()) text = Character.toUpperCase(text.charAt(0)) + text.substring(1);
@@ -59,7 +59,7 @@ final class Captioner {
         List<String> parts = os.stream().map(o -> phrase(o, 1)).toList();
         return switch (parts.size()) {
             case 1 -> parts.getFirst();
-            case 2 -> join(parts.get(0), pick("and", "and", "while", "with"), parts.get(1));
+            case 2 -> join(parts.get(0), pick("and", "and", "with"), parts.get(1));
             default -> parts.get(0) + ", " + parts.get(1) + pick(" and ", ", and ") + parts.get(2);
         };
     }
@@ -71,23 +71,27 @@ final class Captioner {
         if (m == Motion.STILL) {
             return switch (rng.nextInt(4)) {
                 case 0 -> noun(o, count, false);
-                case 1 -> nounWith(o, count, pick(m.adjectives()));
+                case 1 -> noun(o, count, pick(m.adjectives()), false);
                 case 2 -> join(noun(o, count, false), pick(m.participles()));
                 default -> join(noun(o, count, false), plural ? pick(m.participles()) : pick(m.finite()));
             };
         }
         boolean adjectiveSpeed = o.speed() != Speed.NORMAL && rng.nextInt(4) == 0;
-        String noun = adjectiveSpeed ? noun(o, count, true) : noun(o, count, false);
         String adverb = adjectiveSpeed ? "" : adverb(o.speed());
         if (!m.adjectives().isEmpty() && rng.nextInt(3) == 0) {
-            return adjectiveSpeed ? nounWith(o, count, pick(m.adjectives()), true) : nounWith(o, count, join(adverb, pick(m.adjectives())));
+            return noun(o, count, join(adverb, pick(m.adjectives())), adjectiveSpeed);
         }
-        String verb = switch (plural ? 0 : rng.nextInt(4)) {
-            case 0, 1 -> verb(m, m.participles(), Motion.MOVE_PARTICIPLES);
-            case 2 -> verb(m, m.finite(), Motion.MOVE_FINITE);
-            default -> pick("that ", "which ") + verb(m, m.finite(), Motion.MOVE_FINITE);
+        String noun = noun(o, count, adjectiveSpeed);
+        return switch (plural ? 0 : rng.nextInt(4)) {
+            case 0, 1 -> join(noun, around(verb(m, m.participles(), Motion.MOVE_PARTICIPLES), adverb));
+            case 2 -> join(noun, around(verb(m, m.finite(), Motion.MOVE_FINITE), adverb));
+            default -> join(noun, pick("that", "which"), around(verb(m, m.finite(), Motion.MOVE_FINITE), adverb));
         };
-        return rng.nextBoolean() ? join(noun, adverb, verb) : join(noun, verb, adverb);
+    }
+
+    /** The adverb before or after the verb phrase. */
+    private String around(String verb, String adverb) {
+        return rng.nextBoolean() && !adverb.equals("fast") ? join(adverb, verb) : join(verb, adverb);
     }
 
     /** The motion's own verb, or a movement verb and a direction. */
@@ -102,15 +106,11 @@ final class Captioner {
     }
 
     private String noun(ObjectSpec o, int count, boolean speedAdjective) {
-        return nounWith(o, count, "", speedAdjective);
-    }
-
-    private String nounWith(ObjectSpec o, int count, String premotion) {
-        return nounWith(o, count, premotion, false);
+        return noun(o, count, "", speedAdjective);
     }
 
     /** Determiner, speed adjective, size, pre-noun motion, colour, noun. */
-    private String nounWith(ObjectSpec o, int count, String premotion, boolean speedAdjective) {
+    private String noun(ObjectSpec o, int count, String premotion, boolean speedAdjective) {
         String speed = speedAdjective && o.speed() != Speed.NORMAL ? pick(o.speed().adjectives()) : "";
         String size = o.size() != Size.MEDIUM || rng.nextInt(4) == 0 ? pick(o.size().words()) : "";
         int synonym = rng.nextInt(o.shape().words().size());
@@ -123,7 +123,7 @@ final class Captioner {
         if (count == 2) return pick("two", "two", "a pair of", "a couple of");
         if (count == 3) return pick("three", "three", "a trio of");
         return switch (rng.nextInt(6)) {
-            case 0, 1, 2 -> "aeiou".indexOf(next.charAt(0)) >= 0 ? "an" : "a";
+            case 0, 1, 2 -> article(next);
             case 3 -> "the";
             case 4 -> "one";
             default -> "";
@@ -136,26 +136,26 @@ final class Captioner {
         String p = pick(b.primary().words()), s = pick(b.secondary().words());
         return switch (b.kind()) {
             case SOLID -> b.primary() == Colour.BLACK && rng.nextInt(3) == 0 ? "" : switch (rng.nextInt(5)) {
-                case 0 -> "on a " + p + " background";
-                case 1 -> "against a " + p + " backdrop";
+                case 0 -> "on " + article(p) + " " + p + " background";
+                case 1 -> "against " + article(p) + " " + p + " backdrop";
                 case 2 -> "on a plain " + p + " background";
                 case 3 -> "over a solid " + p + " backdrop";
-                default -> "in front of a " + p + " background";
+                default -> "in front of " + article(p) + " " + p + " background";
             };
             case GRADIENT -> switch (rng.nextInt(4)) {
                 case 0 -> "on a gradient from " + p + " to " + s;
-                case 1 -> "against a " + p + " to " + s + " gradient";
-                case 2 -> "over a " + p + "-to-" + s + " gradient background";
+                case 1 -> "against " + article(p) + " " + p + " to " + s + " gradient";
+                case 2 -> "over " + article(p) + " " + p + "-to-" + s + " gradient background";
                 default -> "on a background fading from " + p + " to " + s;
             };
             case STRIPES -> switch (rng.nextInt(3)) {
-                case 0 -> "on a " + p + " and " + s + " striped background";
+                case 0 -> "on " + article(p) + " " + p + " and " + s + " striped background";
                 case 1 -> "against " + p + " and " + s + " stripes";
                 default -> "over a background of " + p + " and " + s + " stripes";
             };
             case CHECKER -> switch (rng.nextInt(3)) {
                 case 0 -> "over a checkered " + p + " and " + s + " backdrop";
-                case 1 -> "on a " + p + " and " + s + " checkerboard";
+                case 1 -> "on " + article(p) + " " + p + " and " + s + " checkerboard";
                 default -> "against a checkerboard of " + p + " and " + s;
             };
             case NOISE -> switch (rng.nextInt(3)) {
@@ -194,6 +194,10 @@ final class Captioner {
     }
 
     // ---- helpers ----
+
+    private static String article(String next) {
+        return "aeiou".indexOf(next.charAt(0)) >= 0 ? "an" : "a";
+    }
 
     @SafeVarargs
     private <T> T pick(T... options) {

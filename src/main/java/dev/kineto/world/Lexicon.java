@@ -15,7 +15,7 @@ import java.util.TreeSet;
 final class Lexicon {
 
     /** What a word does in a caption. */
-    enum Kind { COUNT, SIZE, COLOUR, SHAPE, MOTION, SPEED, RELATION, COLLIDE, BACKGROUND, BACKGROUND_KIND, STYLE, CAMERA, ARTICLE, BOUNDARY, FILLER }
+    enum Kind { COUNT, SIZE, COLOUR, SHAPE, MOTION, SPEED, RELATION, COLLIDE, BACKGROUND, BACKGROUND_KIND, STYLE, CAMERA, POSITION, ARTICLE, BOUNDARY, FILLER }
 
     /** A matched phrase: its kind, its meaning (an enum constant or a count) and the caption text it covered. */
     record Word(Kind kind, Object value, boolean plural, String text) {}
@@ -26,6 +26,9 @@ final class Lexicon {
     static final List<String> COLLIDE_WORDS = List.of("collide", "collides", "colliding", "crash into", "crashes into",
             "crashing into", "bump into", "bumps into", "bumping into", "hit each other", "hitting each other");
     static final Map<String, Integer> COUNTS = orderedCounts();
+    /** Absolute positions, which the world does not model; known only to explain that relations place objects. */
+    static final List<String> POSITIONS = List.of("on the left", "on the right", "at the top", "at the bottom",
+            "in the middle", "in the center", "in the centre");
     private static final List<String> FILLERS = List.of("on", "in", "of", "is", "are", "it", "its", "that", "which",
             "from", "to", "into", "at", "there", "by", "against", "over", "front", "behind", "along", "across", "toward",
             "towards", "around", "round", "each", "other", "both", "scene", "video", "clip", "showing", "shows", "image",
@@ -61,6 +64,7 @@ final class Lexicon {
         for (BackgroundKind k : BackgroundKind.values()) for (String w : k.words()) add("backgrounds", w, Kind.BACKGROUND_KIND, k, false);
         for (Style s : Style.values()) for (String w : s.words()) add("styles", w, Kind.STYLE, s, false);
         for (Camera c : Camera.values()) for (String w : c.words()) add("camera", w, Kind.CAMERA, c, false);
+        for (String w : POSITIONS) add(null, w, Kind.POSITION, null, false);
         for (String w : ARTICLES) add("fillers", w, Kind.ARTICLE, null, false);
         for (String w : BOUNDARIES) add(null, w, Kind.BOUNDARY, null, false);
         for (String w : FILLERS) add("fillers", w, Kind.FILLER, null, false);
@@ -122,7 +126,7 @@ final class Lexicon {
             }
         }
         if (!unknown.isEmpty()) {
-            throw new CaptionException("could not understand " + quoteAll(unknown) + " in \"" + caption.strip() + "\". " + describe());
+            throw new CaptionException("could not understand " + quoteAll(unknown) + " in \"" + caption.strip() + "\". " + summary());
         }
         return words;
     }
@@ -154,7 +158,24 @@ final class Lexicon {
         return out;
     }
 
-    /** What the world understands, by category, for error messages. */
+    /** What the world understands, in brief: the canonical word of each kind, for error messages. */
+    static String summary() {
+        return "The world understands shapes (" + words(Shape.values(), Shape::word)
+                + "), colours (" + words(Colour.values(), Colour::word)
+                + "), sizes (" + words(Size.values(), Size::word)
+                + "), counts (one, two, three), motions (still, moving " + words(Motion.values(), m -> m.directions().isEmpty() ? null : m.directions().getFirst())
+                + ", " + words(Motion.values(), m -> m.participles().isEmpty() || !m.directions().isEmpty() || m == Motion.STILL ? null : m.participles().getFirst())
+                + "), speeds (slowly, quickly), relations (" + words(Relation.values(), Relation::word)
+                + "), collisions (collide), backgrounds (on a blue background; " + words(BackgroundKind.values(), BackgroundKind::word)
+                + "), styles (" + words(Style.values(), Style::word)
+                + ") and camera moves (pans left, pans right, zooms in, zooms out); 'kineto world words' lists every synonym.";
+    }
+
+    private static <T> String words(T[] values, java.util.function.Function<T, String> word) {
+        return String.join(", ", Arrays.stream(values).map(word).filter(Objects::nonNull).toList());
+    }
+
+    /** Every phrase the world understands, by category. */
     String describe() {
         StringBuilder sb = new StringBuilder("The world understands:");
         categories.forEach((category, list) -> sb.append("\n  ").append(category).append(": ").append(String.join(", ", list)).append(';'));

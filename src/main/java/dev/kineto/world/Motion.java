@@ -12,11 +12,11 @@ public enum Motion {
     STILL(List.of(), List.of("sitting still", "resting", "standing still", "staying still", "not moving"),
             List.of("sits still", "rests", "stays still", "stands still", "does not move"),
             List.of("still", "motionless", "stationary", "static")),
-    LEFT(List.of("left", "to the left", "leftward", "leftwards"), List.of(), List.of(), List.of()),
-    RIGHT(List.of("right", "to the right", "rightward", "rightwards"), List.of(), List.of(), List.of()),
-    UP(List.of("up", "upward", "upwards"), List.of("rising", "climbing", "ascending", "rising up"),
+    LEFT(List.of("left", "to the left", "leftward", "leftwards", "from right to left"), List.of(), List.of(), List.of()),
+    RIGHT(List.of("right", "to the right", "rightward", "rightwards", "from left to right"), List.of(), List.of(), List.of()),
+    UP(List.of("up", "upward", "upwards", "from bottom to top"), List.of("rising", "climbing", "ascending", "rising up"),
             List.of("rises", "climbs", "ascends"), List.of("rising", "ascending")),
-    DOWN(List.of("down", "downward", "downwards"), List.of("sinking", "descending"),
+    DOWN(List.of("down", "downward", "downwards", "from top to bottom"), List.of("sinking", "descending"),
             List.of("sinks", "descends"), List.of("sinking", "descending")),
     UP_LEFT(diagonal("up", "left"), List.of(), List.of(), List.of()),
     UP_RIGHT(diagonal("up", "right"), List.of(), List.of(), List.of()),
@@ -34,8 +34,8 @@ public enum Motion {
                     "travelling along a circular path"),
             List.of("orbits", "moves in a circle", "goes round in a circle", "follows a circular path"),
             List.of("orbiting", "circling")),
-    FALL(List.of(), List.of("falling", "dropping", "falling down", "tumbling down", "falling under gravity"),
-            List.of("falls", "drops", "falls down", "tumbles down"), List.of("falling", "dropping", "tumbling"));
+    FALL(List.of(), List.of("falling", "dropping", "falling down", "tumbling down", "falling under gravity", "falling and bouncing"),
+            List.of("falls", "drops", "falls down", "tumbles down", "falls and bounces", "drops and bounces"), List.of("falling", "dropping", "tumbling"));
 
     /** Verbs that carry no direction of their own: "moving" + "left". */
     public static final List<String> MOVE_PARTICIPLES = List.of("moving", "sliding", "drifting", "gliding", "travelling", "heading");

@@ -6,7 +6,7 @@ import java.util.List;
 public enum Relation {
     LEFT_OF("left of", "to the left of", "on the left of", "on the left side of"),
     RIGHT_OF("right of", "to the right of", "on the right of", "on the right side of"),
-    ABOVE("above", "higher than"),
+    ABOVE("above", "higher than", "on top of"),
     BELOW("below", "beneath", "under", "underneath", "lower than");
 
     private final List<String> words;

@@ -14,6 +14,8 @@ final class Simulator {
     /** Integration step for the physical motions (falling, collisions), in seconds. */
     private static final double DT = 1.0 / 600;
     private static final double RESTITUTION = 0.7;
+    /** A falling object whose next bounce would rise less than this (frame-sides) comes to rest. */
+    private static final double REST_HEIGHT = 0.02;
     private static final double PAN_PER_SECOND = 0.12, MAX_PAN = 0.25, ZOOM_PER_SECOND = 0.3, MAX_ZOOM = 1.5;
 
     /** A rectangle in world pixels. */
@@ -137,7 +139,11 @@ final class Simulator {
 
     private double[][] trajectory(ObjectSpec o, Box region) {
         double r = radius(o.size()) * unit;
-        double reach = o.motion() == Motion.GROW || o.motion() == Motion.SHRINK ? r * 1.4 : r;
+        double reach = switch (o.motion()) {
+            case GROW, SHRINK -> r * 1.4;
+            case ROTATE -> r * Math.sqrt(2); // a square's corners sweep a circle of radius r√2
+            default -> r;
+        };
         double loX = region.left() + reach, hiX = region.right() - reach;
         double loY = region.top() + reach, hiY = region.bottom() - reach;
         double x0 = jitter(loX, hiX, 0.5), y0 = jitter(loY, hiY, 0.5);
@@ -200,7 +206,7 @@ final class Simulator {
                 if (y > floor) {
                     y = floor - (y - floor) * RESTITUTION;
                     vy = -vy * RESTITUTION;
-                    if (Math.abs(vy) < 0.05 * unit) { vy = 0; y = floor; }
+                    if (vy * vy < 2 * g * REST_HEIGHT * unit) { vy = 0; y = floor; }
                 }
             }
             ys[f] = Math.min(y, floor);
@@ -214,7 +220,7 @@ final class Simulator {
         double ra = radius(a.size()) * unit, rb = radius(b.size()) * unit;
         double va = linearSpeed(a.speed()) * unit, vb = -linearSpeed(b.speed()) * unit;
         double ma = ra * ra, mb = rb * rb;
-        double contact = area.cx() + jitter(-0.1, 0.1, 1) * area.width();
+        double contact = area.cx() + (rng.nextDouble() - 0.5) * 0.2 * area.width();
         double meet = 0.45 * spec.duration();
         meet = Math.min(meet, Math.max(0, (contact - area.left() - 2 * ra) / va));
         meet = Math.min(meet, Math.max(0, (area.right() - contact - 2 * rb) / -vb));

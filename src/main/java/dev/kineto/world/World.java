@@ -53,6 +53,11 @@ public final class World {
         return new WorldClip(caption, scene, render(scene));
     }
 
+    /** The words and phrases the parser understands, by category, one category a line. */
+    public static String describeVocabulary() {
+        return Lexicon.get().describe();
+    }
+
     /** Every word the caption parser understands. */
     public static Set<String> vocabulary() {
         return Lexicon.get().tokens();

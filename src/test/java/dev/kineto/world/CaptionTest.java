@@ -65,6 +65,8 @@ class CaptionTest {
         assertEquals(Motion.ORBIT, World.parse("a ball moving in a circle").objects().getFirst().motion());
         assertEquals(Motion.FALL, World.parse("a ball falling down").objects().getFirst().motion());
         assertEquals(Motion.DOWN_RIGHT, World.parse("a ball moving down-right").objects().getFirst().motion());
+        assertEquals(Motion.RIGHT, World.parse("a ball moving from left to right").objects().getFirst().motion());
+        assertEquals(Motion.FALL, World.parse("a big box that falls and bounces").objects().getFirst().motion());
     }
 
     @Test
@@ -116,8 +118,9 @@ class CaptionTest {
     void unknownWordsAreNamedWithTheVocabulary() {
         CaptionException e = assertThrows(CaptionException.class, () -> World.parse("a red dragon flying over lava"));
         assertTrue(e.getMessage().contains("'dragon'") && e.getMessage().contains("'flying'") && e.getMessage().contains("'lava'"), e.getMessage());
-        assertTrue(e.getMessage().contains("shapes: circle, ball"), e.getMessage());
-        assertTrue(e.getMessage().contains("colours: red, crimson"), e.getMessage());
+        assertTrue(e.getMessage().contains("shapes (circle, square, triangle"), e.getMessage());
+        assertTrue(e.getMessage().contains("colours (red, orange, yellow"), e.getMessage());
+        assertTrue(World.describeVocabulary().contains("colours: red, crimson, scarlet"), World.describeVocabulary());
     }
 
     @Test
@@ -128,6 +131,7 @@ class CaptionTest {
         assertMessage("relation", "a red circle left of a blue square and a green star");
         assertMessage("two different motions", "a spinning red circle bouncing");
         assertMessage("empty", "   ");
+        assertMessage("place objects with a relation", "a blue square on the left and a red circle on the right");
     }
 
     private static void assertMessage(String expected, String caption) {
