@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 ModelBench.Train.class,
                 ModelBench.Generate.class,
+                ModelBench.Peer.class,
                 RenderBench.class,
         })
 public final class BenchCommand {
