@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
                 ApiBench.Api.class, ApiBench.Batching.class,
                 ModelBench.Train.class,
                 ModelBench.Generate.class,
+                ModelBench.Peer.class,
         })
 public final class BenchCommand {
 }

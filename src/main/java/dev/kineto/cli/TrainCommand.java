@@ -1,8 +1,10 @@
 package dev.kineto.cli;
 
+import dev.kineto.training.FolderSource;
 import dev.kineto.training.TrainOptions;
 import dev.kineto.training.Trainer;
 import dev.kineto.training.WorldSource;
+import dev.kineto.video.Dataset;
 import dev.kineto.world.RenderSpec;
 import dev.kineto.world.Split;
 import java.io.FileOutputStream;
@@ -16,10 +18,13 @@ import picocli.CommandLine.Option;
 
 /** `kineto train`: trains (or resumes) a model on the synthetic world within a wall-clock budget. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train the video model (VAE, then text encoder + DiT) on the synthetic world; rerun with the same --out to resume.")
+        description = "Train the video model (VAE, then text encoder + DiT) on the synthetic world or a folder of clips; rerun with the same --out to resume.")
 public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "runs/default", description = "Run directory: checkpoints, model/, plots, samples, train.log (default: ${DEFAULT-VALUE}).")
     Path out;
+
+    @Option(names = "--data", description = "Train on this folder of captioned clips (manifest.jsonl, or videos with same-named .txt captions) instead of the synthetic world.")
+    Path data;
 
     @Option(names = "--minutes", defaultValue = "75", description = "Wall-clock budget for the whole run, both stages (default: ${DEFAULT-VALUE}).")
     double minutes;
@@ -63,7 +68,12 @@ public final class TrainCommand implements Callable<Integer> {
         try (OutputStream file = new FileOutputStream(out.resolve("train.log").toFile(), true);
              PrintStream log = new PrintStream(new Tee(System.out, file), true)) {
             log.printf("kineto train --out %s --minutes %s --preset %s --size %s --frames %d --fps %s%n", out, minutes, preset, size, frames, fps);
-            new Trainer(options, new WorldSource(spec, Split.TRAIN, seed * 1_000_003L), new WorldSource(spec, Split.HELDOUT, -seed), log).run();
+            if (data != null) {
+                var folder = new FolderSource(Dataset.open(data), wh[0], wh[1], frames);
+                new Trainer(options, folder, folder, log).run();
+            } else {
+                new Trainer(options, new WorldSource(spec, Split.TRAIN, seed * 1_000_003L), new WorldSource(spec, Split.HELDOUT, -seed), log).run();
+            }
         }
         return 0;
     }
