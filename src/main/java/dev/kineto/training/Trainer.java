@@ -136,7 +136,7 @@ public final class Trainer {
                     collector.backward(loss);
                     window.add(loss.getFloat());
                 }
-                optimizer.step(learningRate(VAE_LR, vaeSteps, progress(vaeSeconds + sinceCheckpoint(), budget, vaeSteps, options.maxVaeSteps())), MAX_GRAD_NORM);
+                optimizer.step(learningRate(VAE_LR, vaeSteps, progress(vaeSeconds + sinceCheckpoint(), budget, options.maxVaeSteps())), MAX_GRAD_NORM);
             }
             vaeSteps++;
             if (vaeSteps % LOG_EVERY == 0) window.log("vae", vaeSteps, options.vaeBatch(), vaeLoss);
@@ -214,7 +214,7 @@ public final class Trainer {
                     collector.backward(loss);
                     window.add(loss.getFloat());
                 }
-                optimizer.step(learningRate(DIT_LR, ditSteps, progress(ditSeconds + sinceCheckpoint(), budget, ditSteps, options.maxDitSteps())), MAX_GRAD_NORM);
+                optimizer.step(learningRate(DIT_LR, ditSteps, progress(ditSeconds + sinceCheckpoint(), budget, options.maxDitSteps())), MAX_GRAD_NORM);
                 ema.update(ditSteps);
             }
             ditSteps++;
@@ -226,9 +226,9 @@ public final class Trainer {
         pool.close();
     }
 
-    /** How far a stage is, 0..1: by steps when it has a step limit (so short runs are reproducible), else by time. */
-    private static double progress(double seconds, double budget, long steps, long maxSteps) {
-        return maxSteps > 0 ? (double) steps / maxSteps : seconds / budget;
+    /** How far a stage is through its time budget, 0..1; step-limited runs (tests) stay at 0, so they do not depend on machine load. */
+    private static double progress(double seconds, double budget, long maxSteps) {
+        return maxSteps > 0 ? 0 : seconds / budget;
     }
 
     private static boolean limitReached(long steps, long limit) {
