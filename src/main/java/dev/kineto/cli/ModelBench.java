@@ -21,7 +21,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import java.util.function.DoubleSupplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -29,19 +28,10 @@ import picocli.CommandLine.Option;
 final class ModelBench {
     private ModelBench() {}
 
-    /** Median of repeats timed runs (after one warm-up), in seconds. */
-    static double median(int repeats, DoubleSupplier run) {
-        run.getAsDouble();
-        List<Double> times = new ArrayList<>();
-        for (int i = 0; i < repeats; i++) times.add(run.getAsDouble());
-        Collections.sort(times);
-        return times.get(times.size() / 2);
-    }
-
     /** sgemm peak of this machine: 1024×1024 float matrix products, GFLOP/s. */
     static double sgemmPeak(NDManager m) {
         NDArray a = Noise.gaussian(m, new Shape(1024, 1024), new SplittableRandom(1)), b = Noise.gaussian(m, new Shape(1024, 1024), new SplittableRandom(2));
-        double seconds = median(5, () -> {
+        double seconds = Timing.medianOfTimedRuns(5, () -> {
             long t0 = System.nanoTime();
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
@@ -87,14 +77,14 @@ final class ModelBench {
                 double peak = sgemmPeak(m);
                 SplittableRandom rng = new SplittableRandom(1);
                 int vaeBatch = 16, ditBatch = 32;
-                double vaeSeconds = median(repeats, () -> step(() -> {
+                double vaeSeconds = Timing.medianOfTimedRuns(repeats, () -> step(() -> {
                     NDArray video = Noise.gaussian(m, new Shape(vaeBatch, 3, 9, 32, 32), rng);
                     var posterior = model.vae().encode(video);
                     return model.vae().decode(VideoVae.sample(posterior, rng)).sub(video).square().mean();
                 }));
                 List<String> captions = Collections.nCopies(ditBatch, "a red ball moving right on a blue background");
                 long[] latent = model.vae().latentShape(17, 64, 64);
-                double ditSeconds = median(repeats, () -> step(() -> {
+                double ditSeconds = Timing.medianOfTimedRuns(repeats, () -> step(() -> {
                     NDArray z = Noise.gaussian(m, new Shape(ditBatch, latent[0], latent[1], latent[2], latent[3]), rng);
                     NDArray t = m.randomUniform(0, 1, new Shape(ditBatch));
                     return model.dit().forward(z, t, model.text().encode(m, captions)).sub(z).square().mean();
@@ -144,7 +134,7 @@ final class ModelBench {
                 for (FlowMatching.Sampler sampler : FlowMatching.Sampler.values()) {
                     var g = new DiffusionGenerator(generator.model(), sampler);
                     var request = new GenerationRequest("a red ball moving right on a blue background", "", c.width(), c.height(), frames, c.fps(), steps, 4.5, 1);
-                    double seconds = median(repeats, () -> {
+                    double seconds = Timing.medianOfTimedRuns(repeats, () -> {
                         long t0 = System.nanoTime();
                         g.generate(request);
                         return (System.nanoTime() - t0) / 1e9;
@@ -244,7 +234,7 @@ final class ModelBench {
                         var text = model.text().encode(m, Collections.nCopies(batch, caption));
                         NDArray z = Noise.gaussian(m, new Shape(batch, latent[0], latent[1], latent[2], latent[3]), new SplittableRandom(1));
                         NDArray t = m.randomUniform(0, 1, new Shape(batch));
-                        ours = median(repeats, () -> {
+                        ours = Timing.medianOfTimedRuns(repeats, () -> {
                             long t0 = System.nanoTime();
                             try (NDScope step = new NDScope()) {
                                 step.suppressNotUsedWarning();

@@ -1,6 +1,7 @@
 package dev.kineto.cli;
 
 import java.util.Arrays;
+import java.util.function.DoubleSupplier;
 
 /** What every bench command measures with: medians of repeated runs after a warm-up, robust on a noisy shared machine. */
 final class Timing {
@@ -20,6 +21,14 @@ final class Timing {
             body.run();
             seconds[r] = (System.nanoTime() - start) / 1e9;
         }
+        return median(seconds);
+    }
+
+    /** Median of repeats runs that time themselves (returning seconds, so setup can stay outside), after one warm-up run. */
+    static double medianOfTimedRuns(int repeats, DoubleSupplier timedRun) {
+        timedRun.getAsDouble();
+        double[] seconds = new double[repeats];
+        for (int r = 0; r < repeats; r++) seconds[r] = timedRun.getAsDouble();
         return median(seconds);
     }
 
