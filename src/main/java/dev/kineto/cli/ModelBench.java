@@ -212,7 +212,10 @@ final class ModelBench {
                     model(z, t, text, mask)
                     for _ in range(R):
                         t0 = time.perf_counter(); model(z, t, text, mask); times.append(time.perf_counter() - t0)
-                print(sorted(times)[len(times) // 2])
+                a = torch.randn(1024, 1024); a @ a; gemm = []
+                for _ in range(5):
+                    t0 = time.perf_counter(); a @ a; gemm.append(time.perf_counter() - t0)
+                print(sorted(times)[len(times) // 2], 2 * 1024 ** 3 / sorted(gemm)[2] / 1e9)
                 """;
 
         @Override
@@ -243,9 +246,13 @@ final class ModelBench {
                             return (System.nanoTime() - t0) / 1e9;
                         });
                     }
-                    double theirs = python(script, d, latent, config, batch, textTokens);
-                    System.out.printf("DiT forward, batch %d, %d tokens: Kineto (DJL %s) %.1f ms, PyTorch (Python) %.1f ms, ours / theirs = %.2f%n",
-                            batch, config.trainedTokens(), Engine.getInstance().getVersion(), ours * 1e3, theirs * 1e3, ours / theirs);
+                    double[] theirs = python(script, d, latent, config, batch, textTokens);
+                    System.out.printf("DiT forward, batch %d, %d tokens: Kineto (DJL %s, sgemm %.0f GFLOP/s) %.1f ms, PyTorch (Python %s, sgemm %.0f GFLOP/s) %.1f ms, ours / theirs = %.2f%n",
+                            batch, config.trainedTokens(), Engine.getInstance().getVersion(), sgemmPeak(model.manager()), ours * 1e3,
+                            python, theirs[1], theirs[0] * 1e3, ours / theirs[0]);
+                    if (theirs[1] < 20) {
+                        System.out.println("  the Python side's sgemm is slow: Debian's torch is on the reference BLAS; apt-get install -y libopenblas0-pthread makes it a fair peer");
+                    }
                 }
             } finally {
                 Files.deleteIfExists(script);
@@ -253,7 +260,8 @@ final class ModelBench {
             return 0;
         }
 
-        private double python(Path script, Dit.Config d, long[] latent, ModelConfig config, int batch, int textTokens) throws Exception {
+        /** Runs the Python peer; returns its median forward time in seconds and its sgemm GFLOP/s. */
+        private double[] python(Path script, Dit.Config d, long[] latent, ModelConfig config, int batch, int textTokens) throws Exception {
             List<String> command = new ArrayList<>(List.of(python, script.toString()));
             for (long v : new long[] {d.width(), d.depth(), d.heads(), d.patch(), latent[0], config.text().width(), batch, latent[1], latent[2], latent[3], textTokens, repeats}) {
                 command.add(Long.toString(v));
@@ -261,9 +269,10 @@ final class ModelBench {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes()).strip();
             if (process.waitFor() != 0) {
-                throw new IllegalStateException("the Python peer failed (install Debian's python3-torch: apt-get install -y python3-torch): " + output);
+                throw new IllegalStateException("the Python peer failed (install Debian's python3-torch with a fast BLAS: apt-get install -y python3-torch libopenblas0-pthread): " + output);
             }
-            return Double.parseDouble(output.lines().reduce((a, b) -> b).orElseThrow());
+            String[] last = output.lines().reduce((a, b) -> b).orElseThrow().split(" ");
+            return new double[] {Double.parseDouble(last[0]), Double.parseDouble(last[1])};
         }
     }
 }

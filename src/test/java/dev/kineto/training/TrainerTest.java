@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.kineto.model.DiffusionGenerator;
 import dev.kineto.model.GenerationRequest;
 import dev.kineto.video.Clip;
+import dev.kineto.video.Psnr;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,20 +21,8 @@ class TrainerTest {
     @TempDir Path dir;
 
     @Test
-    void tinyModelOverfitsOneClipAndReproducesItsBackground() throws Exception {
-        overfitAndReproduce(new int[][] {COMBOS[0]}, false);
-    }
-
-    @Test
-    @Disabled("issue 3, open: after 300 VAE + 1,500 DiT tiny steps the small moving square is not reproduced (no "
-            + "object-coloured pixels even for one clip) and text conditioning does not tell two captions apart (the "
-            + "red-on-blue caption came out green, the other clip's background); the default model shows the same")
     void tinyModelOverfitsTwoClipsAndReproducesTheirColoursAndMotion() throws Exception {
-        overfitAndReproduce(COMBOS, true);
-    }
-
-    private void overfitAndReproduce(int[][] combos, boolean checkObjects) throws Exception {
-        ExampleSource source = TestClips.source(SIZE, FRAMES, combos);
+        ExampleSource source = TestClips.source(SIZE, FRAMES, COMBOS);
         var options = new TrainOptions(dir, "tiny", SIZE, SIZE, FRAMES, 8, 10, 0.5, 4, 8, 16, 10, 1, 300, 1500);
         var log = new ByteArrayOutputStream();
         new Trainer(options, source, source, new PrintStream(log, true)).run();
@@ -43,12 +31,13 @@ class TrainerTest {
         assertTrue(Files.list(dir.resolve("samples")).findAny().isPresent(), "sample videos written");
 
         try (var generator = DiffusionGenerator.load(dir.resolve("model"))) {
-            for (int[] combo : combos) {
+            for (int[] combo : COMBOS) {
                 String caption = TestClips.caption(combo[0], combo[1], combo[2] == 1);
                 Clip clip = generator.generate(new GenerationRequest(caption, "", SIZE, SIZE, FRAMES, 8, 12, 2.0, 7));
                 Clip truth = TestClips.clip(combo[0], combo[1], combo[2] == 1, SIZE, FRAMES);
                 assertColourNear(truth, clip, 1, 1, caption + ": background");
-                if (!checkObjects) continue;
+                // the VAE alone reaches about 22-25 dB here; a clip without the square scores about 14
+                assertTrue(Psnr.of(truth, clip) >= 18, caption + ": PSNR against the training clip " + Psnr.of(truth, clip));
                 int[] object = TestClips.rgb(combo[0]), background = TestClips.rgb(combo[1]);
                 double start = objectX(clip, 0, object, background), end = objectX(clip, FRAMES - 1, object, background);
                 assertTrue(combo[2] == 1 ? end > start + SIZE / 4.0 : end < start - SIZE / 4.0,
