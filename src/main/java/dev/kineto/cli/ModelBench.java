@@ -55,10 +55,10 @@ final class ModelBench {
     /** Forward FLOPs of the VAE (encoder + decoder) for one clip, from its convolutions. */
     static double vaeForwardFlops(VideoVae.Config c, int frames, int height, int width) {
         int t1 = frames, t2 = 1 + (frames - 1) / 2, t3 = 1 + (frames - 1) / 4;
-        double full = (double) height * width, half = full / 4, quarter = full / 16;
-        double f = c.fullWidth(), h = c.halfWidth(), q = c.quarterWidth(), z = c.latentChannels();
-        double encoder = t1 * full * 3 * f + t1 * half * f * h + t2 * quarter * h * q + t3 * quarter * q * q * 3 + t3 * quarter * q * 2 * z;
-        double decoder = t3 * quarter * z * q + t3 * quarter * q * q * 2 + t2 * quarter * q * q + t1 * half * q * h + t1 * full * h * f + t1 * full * f * 3;
+        double half = (double) height * width / 4, quarter = half / 4;
+        double o = c.outerWidth(), i = c.innerWidth(), z = c.latentChannels();
+        double encoder = t1 * half * (12 * o + 2 * o * o) + t2 * quarter * (o * i + 2 * i * i) + t3 * quarter * (3 * i * i + 2 * i * z);
+        double decoder = t3 * quarter * (z * i + 2 * i * i + 2 * i * i) + t2 * quarter * (2 * i * i + 2 * i * i) + t1 * half * (i * o + 2 * o * o + 12 * o);
         return 2 * 27 * (encoder + decoder);
     }
 

@@ -41,7 +41,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--fps", defaultValue = "8", description = "Frames per second of training clips (default: ${DEFAULT-VALUE}).")
     double fps;
 
-    @Option(names = "--vae-share", defaultValue = "0.2", description = "Share of the budget for the VAE stage (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--vae-share", defaultValue = "0.25", description = "Share of the budget for the VAE stage (default: ${DEFAULT-VALUE}).")
     double vaeShare;
 
     @Option(names = "--batch", defaultValue = "32", description = "DiT batch size (default: ${DEFAULT-VALUE}).")

@@ -21,9 +21,9 @@ public record ModelConfig(String preset, VideoVae.Config vae, TextEncoder.Config
     /** Named sizes: tiny for tests, default for the shipped model. */
     public static ModelConfig preset(String name, int width, int height, int frames, double fps, List<String> vocabulary) {
         return switch (name) {
-            case "tiny" -> new ModelConfig(name, new VideoVae.Config(4, 8, 8, 16), new TextEncoder.Config(32, 1, 2, 32),
+            case "tiny" -> new ModelConfig(name, new VideoVae.Config(4, 8, 16), new TextEncoder.Config(32, 1, 2, 32),
                     new Dit.Config(2, 32, 2, 2), width, height, frames, fps, 1.0, 0, 1, vocabulary);
-            case "default" -> new ModelConfig(name, new VideoVae.Config(8, 16, 32, 64), new TextEncoder.Config(128, 2, 4, 48),
+            case "default" -> new ModelConfig(name, new VideoVae.Config(8, 32, 64), new TextEncoder.Config(128, 2, 4, 48),
                     new Dit.Config(4, 192, 6, 6), width, height, frames, fps, 1.0, 0, 1, vocabulary);
             default -> throw new IllegalArgumentException("unknown preset '" + name + "': use tiny or default");
         };

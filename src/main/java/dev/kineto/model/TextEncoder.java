@@ -9,6 +9,7 @@ import dev.kineto.model.Layers.Attention;
 import dev.kineto.model.Layers.Mlp;
 import dev.kineto.model.Layers.Norm;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** A small bidirectional transformer over caption tokens, trained with the DiT (no pretrained text model here). */
@@ -17,7 +18,7 @@ public final class TextEncoder {
     /** Text encoder size. */
     public record Config(int width, int depth, int heads, int maxLength) {}
 
-    /** The encoded captions: tokens [B, L, width], the additive key mask [B, 1, 1, L], and the pooled start token [B, width]. */
+    /** The encoded captions: tokens [B, L, width], the additive key mask [B, 1, 1, L], and the mean of the real tokens [B, width]. */
     public record Encoded(NDArray tokens, NDArray keyMask, NDArray pooled) {}
 
     /** Pre-norm transformer layer: self-attention then MLP, each residual. */
@@ -41,8 +42,10 @@ public final class TextEncoder {
 
     public TextEncoder(Params p, Config config, Tokenizer tokenizer) {
         this.tokenizer = tokenizer;
-        tokenEmbedding = p.normal("text.token_embedding", 0.02, tokenizer.size(), config.width());
-        positionEmbedding = p.normal("text.position_embedding", 0.02, config.maxLength(), config.width());
+        // Unit scale, not GPT's 0.02: at 0.02 what the untrained layers add swamped each word's identity, every caption
+        // encoded alike, and the DiT learned to ignore the text (measured: 2 % velocity difference between two captions).
+        tokenEmbedding = p.normal("text.token_embedding", 1, tokenizer.size(), config.width());
+        positionEmbedding = p.normal("text.position_embedding", 1, config.maxLength(), config.width());
         for (int i = 0; i < config.depth(); i++) layers.add(Layer.of(p, "text.layers." + i, config));
         finalNorm = Norm.of(p, "text.final_norm", config.width());
     }
@@ -68,6 +71,9 @@ public final class TextEncoder {
         NDArray keyMask = manager.create(Layers.paddingMask(lengths, longest), new Shape(b, 1, 1, longest));
         for (Layer layer : layers) x = layer.forward(x, keyMask);
         x = finalNorm.forward(x);
-        return new Encoded(x, keyMask, x.get(":, 0"));
+        float[] real = new float[b * longest];
+        for (int i = 0; i < b; i++) Arrays.fill(real, i * longest, i * longest + lengths[i], 1f / lengths[i]);
+        NDArray pooled = x.mul(manager.create(real, new Shape(b, longest, 1))).sum(new int[] {1});
+        return new Encoded(x, keyMask, pooled);
     }
 }

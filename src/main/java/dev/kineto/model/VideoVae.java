@@ -13,8 +13,8 @@ import java.util.SplittableRandom;
  */
 public final class VideoVae {
 
-    /** VAE size: latent channels and the widths at full, half and quarter resolution. */
-    public record Config(int latentChannels, int fullWidth, int halfWidth, int quarterWidth) {
+    /** VAE size: latent channels, the width at half resolution (outer) and at quarter resolution (inner). */
+    public record Config(int latentChannels, int outerWidth, int innerWidth) {
         public static final int TIME_FACTOR = 4, SPACE_FACTOR = 4;
     }
 
@@ -44,52 +44,75 @@ public final class VideoVae {
         }
     }
 
-    /** Video → mean and log-variance of the latent: full res, ½ space, ½ time and ½ space, ½ time. */
-    record Encoder(CausalConv3d in, CausalConv3d down1, CausalConv3d down2, CausalConv3d down3, ResBlock res, CausalConv3d out) {
+    /**
+     * Video → mean and log-variance of the latent. The first step folds 2×2 pixel blocks into channels (as LTX-Video's
+     * VAE does), so no convolution runs at full resolution and the width goes where it pays: ½ space, then ½ time and
+     * ½ space, then ½ time, with a residual block at each level.
+     */
+    record Encoder(CausalConv3d in, ResBlock res1, CausalConv3d down1, ResBlock res2, CausalConv3d down2, ResBlock res3, CausalConv3d out) {
         static Encoder of(Params p, Config c) {
-            return new Encoder(CausalConv3d.of(p, "vae.encoder.conv_in", 3, c.fullWidth(), 1, 1),
-                    CausalConv3d.of(p, "vae.encoder.down1", c.fullWidth(), c.halfWidth(), 1, 2),
-                    CausalConv3d.of(p, "vae.encoder.down2", c.halfWidth(), c.quarterWidth(), 2, 2),
-                    CausalConv3d.of(p, "vae.encoder.down3", c.quarterWidth(), c.quarterWidth(), 2, 1),
-                    ResBlock.of(p, "vae.encoder.res", c.quarterWidth()),
-                    CausalConv3d.of(p, "vae.encoder.conv_out", c.quarterWidth(), 2 * c.latentChannels(), 1, 1));
+            return new Encoder(CausalConv3d.of(p, "vae.encoder.conv_in", 3 * 4, c.outerWidth(), 1, 1),
+                    ResBlock.of(p, "vae.encoder.res1", c.outerWidth()),
+                    CausalConv3d.of(p, "vae.encoder.down1", c.outerWidth(), c.innerWidth(), 2, 2),
+                    ResBlock.of(p, "vae.encoder.res2", c.innerWidth()),
+                    CausalConv3d.of(p, "vae.encoder.down2", c.innerWidth(), c.innerWidth(), 2, 1),
+                    ResBlock.of(p, "vae.encoder.res3", c.innerWidth()),
+                    CausalConv3d.of(p, "vae.encoder.conv_out", c.innerWidth(), 2 * c.latentChannels(), 1, 1));
         }
 
         NDArray forward(NDArray video) {
-            NDArray x = Layers.silu(in.forward(video));
-            x = Layers.silu(down1.forward(x));
-            x = Layers.silu(down2.forward(x));
-            x = down3.forward(x);
-            return out.forward(Layers.silu(res.forward(x)));
+            NDArray x = res1.forward(in.forward(spaceToChannels(video)));
+            x = res2.forward(down1.forward(Layers.silu(x)));
+            x = res3.forward(down2.forward(Layers.silu(x)));
+            return out.forward(Layers.silu(x));
         }
     }
 
-    /** Latent → video, mirroring the encoder; time upsampling doubles frames and drops the first copy (1 + k → 1 + 2k). */
-    record Decoder(CausalConv3d in, ResBlock res, CausalConv3d up1, CausalConv3d up2, CausalConv3d up3, CausalConv3d out) {
+    /**
+     * Latent → video, mirroring the encoder. Time is upsampled by convolutions that emit two frames' channels at once
+     * (as Wan's resampler does), so the frames a latent frame stands for each get their own features; repeating
+     * frames instead left moving objects frozen at their first position. 1 + k latent frames → 1 + 2k → 1 + 4k.
+     */
+    record Decoder(CausalConv3d in, ResBlock res1, CausalConv3d time1, ResBlock res2, CausalConv3d time2, CausalConv3d up, ResBlock res3, CausalConv3d out) {
         static Decoder of(Params p, Config c) {
-            return new Decoder(CausalConv3d.of(p, "vae.decoder.conv_in", c.latentChannels(), c.quarterWidth(), 1, 1),
-                    ResBlock.of(p, "vae.decoder.res", c.quarterWidth()),
-                    CausalConv3d.of(p, "vae.decoder.up1", c.quarterWidth(), c.quarterWidth(), 1, 1),
-                    CausalConv3d.of(p, "vae.decoder.up2", c.quarterWidth(), c.halfWidth(), 1, 1),
-                    CausalConv3d.of(p, "vae.decoder.up3", c.halfWidth(), c.fullWidth(), 1, 1),
-                    CausalConv3d.of(p, "vae.decoder.conv_out", c.fullWidth(), 3, 1, 1));
+            return new Decoder(CausalConv3d.of(p, "vae.decoder.conv_in", c.latentChannels(), c.innerWidth(), 1, 1),
+                    ResBlock.of(p, "vae.decoder.res1", c.innerWidth()),
+                    CausalConv3d.of(p, "vae.decoder.time1", c.innerWidth(), 2 * c.innerWidth(), 1, 1),
+                    ResBlock.of(p, "vae.decoder.res2", c.innerWidth()),
+                    CausalConv3d.of(p, "vae.decoder.time2", c.innerWidth(), 2 * c.innerWidth(), 1, 1),
+                    CausalConv3d.of(p, "vae.decoder.up", c.innerWidth(), c.outerWidth(), 1, 1),
+                    ResBlock.of(p, "vae.decoder.res3", c.outerWidth()),
+                    CausalConv3d.of(p, "vae.decoder.conv_out", c.outerWidth(), 3 * 4, 1, 1));
         }
 
         NDArray forward(NDArray z) {
-            NDArray x = res.forward(in.forward(z));
-            x = Layers.silu(up1.forward(upTime(Layers.silu(x))));
-            x = Layers.silu(up2.forward(upSpace(upTime(x))));
-            x = Layers.silu(up3.forward(upSpace(x)));
-            return out.forward(x);
+            NDArray x = res1.forward(in.forward(z));
+            x = res2.forward(channelsToTime(time1.forward(Layers.silu(x))));
+            x = channelsToTime(time2.forward(Layers.silu(x)));
+            x = res3.forward(up.forward(Layers.silu(x.repeat(3, 2).repeat(4, 2))));
+            return channelsToSpace(out.forward(Layers.silu(x)));
         }
+    }
 
-        static NDArray upTime(NDArray x) {
-            return x.repeat(2, 2).get(":, :, 1:");
-        }
+    /** [B, 2C, T, H, W] → [B, C, 2T − 1, H, W]: each frame's channels become two frames; the first one is dropped (causal). */
+    static NDArray channelsToTime(NDArray x) {
+        Shape s = x.getShape();
+        long b = s.get(0), c = s.get(1) / 2, t = s.get(2), h = s.get(3), w = s.get(4);
+        return x.reshape(b, 2, c, t, h, w).transpose(0, 2, 3, 1, 4, 5).reshape(b, c, 2 * t, h, w).get(":, :, 1:");
+    }
 
-        static NDArray upSpace(NDArray x) {
-            return x.repeat(3, 2).repeat(4, 2);
-        }
+    /** [B, C, T, H, W] → [B, 4C, T, H/2, W/2]: each 2×2 block of pixels becomes one position's channels. */
+    static NDArray spaceToChannels(NDArray x) {
+        Shape s = x.getShape();
+        long b = s.get(0), c = s.get(1), t = s.get(2), h = s.get(3) / 2, w = s.get(4) / 2;
+        return x.reshape(b, c, t, h, 2, w, 2).transpose(0, 1, 4, 6, 2, 3, 5).reshape(b, c * 4, t, h, w);
+    }
+
+    /** The inverse of spaceToChannels. */
+    static NDArray channelsToSpace(NDArray x) {
+        Shape s = x.getShape();
+        long b = s.get(0), c = s.get(1) / 4, t = s.get(2), h = s.get(3), w = s.get(4);
+        return x.reshape(b, c, 2, 2, t, h, w).transpose(0, 1, 4, 5, 2, 6, 3).reshape(b, c, t, h * 2, w * 2);
     }
 
     private final Config config;

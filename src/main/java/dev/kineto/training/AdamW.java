@@ -2,11 +2,13 @@ package dev.kineto.training;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Adam with decoupled weight decay (on matrices and kernels only) and global-norm gradient clipping. */
 final class AdamW {
+    private static final NDIndex EVERYTHING = new NDIndex("...");
     private static final float BETA1 = 0.9f, BETA2 = 0.99f, EPS = 1e-8f;
 
     private final Map<String, NDArray> params;
@@ -51,8 +53,9 @@ final class AdamW {
         }
     }
 
+    /** Sets the gradients to zero by assignment: multiplying by 0 would keep an Infinity as NaN and freeze training for good. */
     private void zeroGradients() {
-        for (NDArray p : params.values()) p.getGradient().muli(0);
+        for (NDArray p : params.values()) p.getGradient().set(EVERYTHING, 0);
     }
 
     long steps() { return steps; }
