@@ -229,6 +229,7 @@ final class ModelBench {
                 Dit.Config d = config.dit();
                 String caption = "a big red ball moving right slowly on the blue background";
                 int textTokens = model.text().tokenizer().encode(caption).length;
+                double ourSgemm = sgemmPeak(model.manager());
                 for (int batch : new int[] {2, 32}) {
                     double ours;
                     try (NDScope scope = new NDScope()) {
@@ -248,7 +249,7 @@ final class ModelBench {
                     }
                     double[] theirs = python(script, d, latent, config, batch, textTokens);
                     System.out.printf("DiT forward, batch %d, %d tokens: Kineto (DJL %s, sgemm %.0f GFLOP/s) %.1f ms, PyTorch (Python %s, sgemm %.0f GFLOP/s) %.1f ms, ours / theirs = %.2f%n",
-                            batch, config.trainedTokens(), Engine.getInstance().getVersion(), sgemmPeak(model.manager()), ours * 1e3,
+                            batch, config.trainedTokens(), Engine.getInstance().getVersion(), ourSgemm, ours * 1e3,
                             python, theirs[1], theirs[0] * 1e3, ours / theirs[0]);
                     if (theirs[1] < 20) {
                         System.out.println("  the Python side's sgemm is slow: Debian's torch is on the reference BLAS; apt-get install -y libopenblas0-pthread makes it a fair peer");

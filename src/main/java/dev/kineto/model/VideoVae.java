@@ -89,7 +89,7 @@ public final class VideoVae {
             NDArray x = res1.forward(in.forward(z));
             x = res2.forward(channelsToTime(time1.forward(Layers.silu(x))));
             x = channelsToTime(time2.forward(Layers.silu(x)));
-            x = res3.forward(up.forward(Layers.silu(x.repeat(3, 2).repeat(4, 2))));
+            x = res3.forward(up.forward(Layers.silu(upSpace(x))));
             return channelsToSpace(out.forward(Layers.silu(x)));
         }
     }
@@ -99,6 +99,11 @@ public final class VideoVae {
         Shape s = x.getShape();
         long b = s.get(0), c = s.get(1) / 2, t = s.get(2), h = s.get(3), w = s.get(4);
         return x.reshape(b, 2, c, t, h, w).transpose(0, 2, 3, 1, 4, 5).reshape(b, c, 2 * t, h, w).get(":, :, 1:");
+    }
+
+    /** Nearest-neighbour 2× in rows and columns. */
+    static NDArray upSpace(NDArray x) {
+        return x.repeat(3, 2).repeat(4, 2);
     }
 
     /** [B, C, T, H, W] → [B, 4C, T, H/2, W/2]: each 2×2 block of pixels becomes one position's channels. */
