@@ -51,9 +51,18 @@ final class Layers {
     /** Multi-head attention of queries x over keys/values from context (itself for self-attention), with QK-norm. */
     record Attention(Dense q, Dense k, Dense v, Dense out, RmsNorm qNorm, RmsNorm kNorm, int heads) {
         static Attention of(Params p, String name, int dim, int contextDim, int heads) {
+            return of(p, name, dim, contextDim, heads, Dense.of(p, name + ".out", dim, dim));
+        }
+
+        /** Attention whose output projection starts at zero, so the branch adds nothing until it has learnt something. */
+        static Attention zeroOut(Params p, String name, int dim, int contextDim, int heads) {
+            return of(p, name, dim, contextDim, heads, Dense.zero(p, name + ".out", dim, dim));
+        }
+
+        private static Attention of(Params p, String name, int dim, int contextDim, int heads, Dense out) {
             int headDim = dim / heads;
             return new Attention(Dense.of(p, name + ".q", dim, dim), Dense.of(p, name + ".k", contextDim, dim),
-                    Dense.of(p, name + ".v", contextDim, dim), Dense.of(p, name + ".out", dim, dim),
+                    Dense.of(p, name + ".v", contextDim, dim), out,
                     RmsNorm.of(p, name + ".q_norm", headDim), RmsNorm.of(p, name + ".k_norm", headDim), heads);
         }
 

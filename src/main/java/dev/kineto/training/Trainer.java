@@ -38,7 +38,8 @@ import java.util.TreeSet;
  * Every few minutes it saves a checkpoint, loss plots and sample videos; run again with the same directory to resume.
  */
 public final class Trainer {
-    private static final int VAE_CROP = 32, VAE_CROP_FRAMES = 9, LOG_EVERY = 20, WARMUP = 100, POOL_REFRESH_EVERY = 4, POOL_REFRESH = 8;
+    private static final int VAE_CROP = 32, VAE_CROP_FRAMES = 9, LOG_EVERY = 20, WARMUP = 100, POOL_REFRESH_EVERY = 4, POOL_REFRESH = 8,
+            TEXT_GAP_CLIPS = 32;
     // DiT lr measured on the tiny overfit (two clips, 1,500 steps): 4e-4 leaves the moving square out (14 dB against the
     // VAE reconstruction), 1e-3 draws it (34 dB). VAE lr on the default VAE, 400 steps on the world: 1e-3 spikes and
     // ends at 17.7 dB held-out, 4e-4 descends steadily to 21.2 dB.
@@ -195,6 +196,10 @@ public final class Trainer {
         ModelConfig config = model.config();
         double shift = FlowMatching.resolutionShift(config.shift(), config.trainedTokens(), config.trainedTokens());
         double budget = options.minutes() * 60 * (1 - options.vaeShare());
+        List<Example> gapClips = new ArrayList<>();
+        for (int i = 0; i < TEXT_GAP_CLIPS; i++) gapClips.add(heldOut.get(200 + i));
+        TextGap textGap = new TextGap(model, gapClips, shift, options.seed());
+        logTextGap(textGap.measure(model));
         LogWindow window = new LogWindow();
         while (ditSeconds + sinceCheckpoint() < budget && !limitReached(ditSteps, options.maxDitSteps())) {
             if (ditSteps % POOL_REFRESH_EVERY == 0) pool.replace(takeBatch(POOL_REFRESH), rng);
@@ -222,11 +227,21 @@ public final class Trainer {
             }
             ditSteps++;
             if (ditSteps % LOG_EVERY == 0) window.log("dit", ditSteps, options.ditBatch(), ditLoss);
-            if (checkpointDue()) checkpoint(model, optimizer, ema);
+            if (checkpointDue()) {
+                checkpoint(model, optimizer, ema);
+                logTextGap(textGap.measure(model));
+            }
         }
         stage = Stage.DONE;
         checkpoint(model, optimizer, ema);
+        logTextGap(textGap.measure(model));
+        textGap.close();
         pool.close();
+    }
+
+    private void logTextGap(TextGap.Result r) {
+        log.printf("text gap at DiT step %d: held-out loss %.4f with its own captions, %.4f with other clips' (the text removes %.1f %%)%n",
+                ditSteps, r.ownCaption(), r.otherCaption(), 100 * r.gap());
     }
 
     /** How far a stage is through its time budget, 0..1; step-limited runs (tests) stay at 0, so they do not depend on machine load. */

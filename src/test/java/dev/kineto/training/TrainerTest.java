@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.kineto.model.DiffusionGenerator;
 import dev.kineto.model.GenerationRequest;
+import dev.kineto.model.VideoModel;
 import dev.kineto.video.Clip;
 import dev.kineto.video.Psnr;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +32,10 @@ class TrainerTest {
         assertTrue(Files.exists(dir.resolve("loss-vae.png")) && Files.exists(dir.resolve("loss-dit.png")), "loss plots written");
         assertTrue(Files.list(dir.resolve("samples")).findAny().isPresent(), "sample videos written");
 
+        try (VideoModel model = VideoModel.load(dir.resolve("model")); var gap = new TextGap(model, List.of(source.get(0), source.get(1)), 1, 5)) {
+            TextGap.Result r = gap.measure(model);
+            assertTrue(r.gap() > 0.2, "the DiT should use the captions to tell the clips apart: " + r);
+        }
         try (var generator = DiffusionGenerator.load(dir.resolve("model"))) {
             for (int[] combo : COMBOS) {
                 String caption = TestClips.caption(combo[0], combo[1], combo[2] == 1);
