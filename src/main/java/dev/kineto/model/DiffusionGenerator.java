@@ -125,10 +125,9 @@ public final class DiffusionGenerator implements VideoGenerator {
 
     /** Normalised latents → clips. */
     private List<Clip> decode(NDArray latent, double fps) {
-        ModelConfig config = model.config();
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            return VideoTensors.toClips(model.vae().decode(latent.mul(config.latentStd()).add(config.latentMean())), fps);
+            return VideoTensors.toClips(model.vae().decode(model.denormalise(latent)), fps);
         }
     }
 

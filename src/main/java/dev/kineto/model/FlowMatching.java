@@ -44,6 +44,11 @@ public final class FlowMatching {
         return noise.sub(x0);
     }
 
+    /** The training loss: mean squared error of the predicted velocity against the target. */
+    public static NDArray loss(NDArray velocity, NDArray x0, NDArray noise) {
+        return velocity.sub(target(x0, noise)).square().mean();
+    }
+
     /** The denoised estimate x₀ = x_t − t·v. */
     public static NDArray denoised(NDArray x, NDArray velocity, double t) {
         return x.sub(velocity.mul((float) t));

@@ -55,6 +55,16 @@ public final class VideoModel implements AutoCloseable {
         config = config.withLatentStats(mean, std);
     }
 
+    /** VAE latents → the normalised latents the DiT works on (zero mean, unit deviation over the training latents). */
+    public NDArray normalise(NDArray latents) {
+        return latents.sub(config.latentMean()).div(config.latentStd());
+    }
+
+    /** The inverse of normalise: DiT latents → what the VAE decodes. */
+    public NDArray denormalise(NDArray latents) {
+        return latents.mul(config.latentStd()).add(config.latentMean());
+    }
+
     public Params params() { return params; }
 
     public VideoVae vae() { return vae; }

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import dev.kineto.model.FlowMatching;
-import dev.kineto.model.ModelConfig;
 import dev.kineto.model.Noise;
 import dev.kineto.model.VideoModel;
 import dev.kineto.model.VideoTensors;
@@ -30,12 +29,11 @@ final class TextGap implements AutoCloseable {
     /** Encodes the examples with the model's (trained, frozen) VAE; the probe owns its arrays. */
     TextGap(VideoModel model, List<Example> examples, double shift, long seed) {
         manager = model.manager().newSubManager();
-        ModelConfig config = model.config();
         SplittableRandom rng = new SplittableRandom(seed);
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDArray latents = model.vae().encode(VideoTensors.of(model.manager(), examples.stream().map(Example::clip).toList())).get(0);
-            x0 = latents.sub(config.latentMean()).div(config.latentStd());
+            x0 = model.normalise(latents);
             NDScope.unregister(x0);
             x0.attach(manager);
         }
@@ -57,7 +55,7 @@ final class TextGap implements AutoCloseable {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDArray velocity = model.dit().forward(FlowMatching.interpolate(x0, noise, times), times, model.text().encode(model.manager(), texts));
-            return velocity.sub(FlowMatching.target(x0, noise)).square().mean().getFloat();
+            return FlowMatching.loss(velocity, x0, noise).getFloat();
         }
     }
 

@@ -207,7 +207,7 @@ public final class Trainer {
                 scope.suppressNotUsedWarning();
                 NDManager m = model.manager();
                 LatentPool.Batch batch = pool.sample(options.ditBatch(), rng);
-                NDArray x0 = batch.latents().sub(config.latentMean()).div(config.latentStd());
+                NDArray x0 = model.normalise(batch.latents());
                 List<String> captions = new ArrayList<>();
                 for (List<String> phrasings : batch.captions()) {
                     captions.add(rng.nextDouble() < CAPTION_DROPOUT ? "" : phrasings.get(rng.nextInt(phrasings.size())));
@@ -218,7 +218,7 @@ public final class Trainer {
                 NDArray noise = Noise.gaussian(m, x0.getShape(), rng);
                 try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                     NDArray velocity = model.dit().forward(FlowMatching.interpolate(x0, noise, t), t, model.text().encode(m, captions));
-                    NDArray loss = velocity.sub(FlowMatching.target(x0, noise)).square().mean();
+                    NDArray loss = FlowMatching.loss(velocity, x0, noise);
                     collector.backward(loss);
                     window.add(loss.getFloat());
                 }
