@@ -49,6 +49,11 @@ public final class FlowMatching {
         return velocity.sub(target(x0, noise)).square().mean();
     }
 
+    /** The loss with each latent cell's squared error scaled by weights (broadcast over channels: [B, 1, T, H, W]). */
+    public static NDArray loss(NDArray velocity, NDArray x0, NDArray noise, NDArray weights) {
+        return velocity.sub(target(x0, noise)).square().mul(weights).mean();
+    }
+
     /** The denoised estimate x₀ = x_t − t·v. */
     public static NDArray denoised(NDArray x, NDArray velocity, double t) {
         return x.sub(velocity.mul((float) t));

@@ -3,10 +3,19 @@ package dev.kineto.training;
 import dev.kineto.video.Clip;
 import java.util.List;
 
-/** One training clip with one or more phrasings of its caption (the trainer picks one each time it uses the clip). */
-public record Example(Clip clip, List<String> captions) {
+/**
+ * One training clip with one or more phrasings of its caption (the trainer picks one each time it uses the clip), and,
+ * when the source knows it, the same clip without its objects (null otherwise), which tells the trainer where the
+ * objects are.
+ */
+public record Example(Clip clip, List<String> captions, Clip background) {
     public Example {
         if (captions.isEmpty()) throw new IllegalArgumentException("a training example needs at least one caption");
         captions = List.copyOf(captions);
+    }
+
+    /** An example whose objects are not known apart from its background. */
+    public Example(Clip clip, List<String> captions) {
+        this(clip, captions, null);
     }
 }

@@ -4,19 +4,21 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
 import dev.kineto.model.VideoModel;
+import dev.kineto.model.VideoVae;
 import dev.kineto.model.VideoTensors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Clips already encoded by the frozen VAE (posterior means) with their captions. Encoding is the costly part of a
+ * Clips already encoded by the frozen VAE (posterior means) with their captions and loss weights. Encoding is the costly part of a
  * DiT step's data, so the pool is filled once and then a few entries are replaced with fresh clips every few steps.
  */
 final class LatentPool implements AutoCloseable {
-    /** A training batch: latents [B, C, T, H, W] and each clip's caption phrasings. */
-    record Batch(NDArray latents, List<List<String>> captions) {}
+    /** A training batch: latents [B, C, T, H, W], loss weights [B, 1, T, H, W] and each clip's caption phrasings. */
+    record Batch(NDArray latents, NDArray weights, List<List<String>> captions) {}
 
     private final VideoModel model;
     private final int capacity;
@@ -28,6 +30,7 @@ final class LatentPool implements AutoCloseable {
     int room() { return capacity - latents.size(); }
     private final List<NDArray> latents = new ArrayList<>();
     private final List<List<String>> captions = new ArrayList<>();
+    private final List<float[]> weights = new ArrayList<>();
 
     LatentPool(VideoModel model, int capacity) {
         this.model = model;
@@ -42,6 +45,7 @@ final class LatentPool implements AutoCloseable {
         for (int i = 0; i < encoded.size(); i++) {
             latents.add(encoded.get(i));
             captions.add(examples.get(i).captions());
+            weights.add(weights(examples.get(i)));
         }
     }
 
@@ -53,6 +57,7 @@ final class LatentPool implements AutoCloseable {
             latents.get(slot).close();
             latents.set(slot, encoded.get(i));
             captions.set(slot, examples.get(i).captions());
+            weights.set(slot, weights(examples.get(i)));
         }
     }
 
@@ -60,12 +65,21 @@ final class LatentPool implements AutoCloseable {
     Batch sample(int n, SplittableRandom rng) {
         NDList chosen = new NDList();
         List<List<String>> chosenCaptions = new ArrayList<>();
+        Shape cells = latents.getFirst().getShape();
+        int cellCount = (int) (cells.size() / cells.get(0));
+        float[] chosenWeights = new float[n * cellCount];
         for (int i = 0; i < n; i++) {
             int slot = rng.nextInt(latents.size());
             chosen.add(latents.get(slot));
             chosenCaptions.add(captions.get(slot));
+            System.arraycopy(weights.get(slot), 0, chosenWeights, i * cellCount, cellCount);
         }
-        return new Batch(NDArrays.stack(chosen), chosenCaptions);
+        NDArray batchWeights = model.manager().create(chosenWeights, new Shape(n, 1, cells.get(1), cells.get(2), cells.get(3)));
+        return new Batch(NDArrays.stack(chosen), batchWeights, chosenCaptions);
+    }
+
+    private static float[] weights(Example example) {
+        return ObjectWeights.of(example, VideoVae.Config.TIME_FACTOR, VideoVae.Config.SPACE_FACTOR);
     }
 
     private List<NDArray> encode(List<Example> examples) {
@@ -86,5 +100,6 @@ final class LatentPool implements AutoCloseable {
     public void close() {
         latents.forEach(NDArray::close);
         latents.clear();
+        weights.clear();
     }
 }

@@ -218,7 +218,7 @@ public final class Trainer {
                 NDArray noise = Noise.gaussian(m, x0.getShape(), rng);
                 try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                     NDArray velocity = model.dit().forward(FlowMatching.interpolate(x0, noise, t), t, model.text().encode(m, captions));
-                    NDArray loss = FlowMatching.loss(velocity, x0, noise);
+                    NDArray loss = FlowMatching.loss(velocity, x0, noise, batch.weights());
                     collector.backward(loss);
                     window.add(loss.getFloat());
                 }

@@ -11,7 +11,8 @@ import java.util.SplittableRandom;
 
 /**
  * The synthetic world rendered on the fly: example i is World.sample(seed + i), with several phrasings of its
- * description so the text encoder learns synonyms and word order rather than one sentence per clip.
+ * description so the text encoder learns synonyms and word order rather than one sentence per clip, and the clip's
+ * background rendered alone, so the trainer knows where the objects are.
  */
 public record WorldSource(RenderSpec spec, Split split, long seed) implements ExampleSource {
     private static final int PHRASINGS = 4;
@@ -22,7 +23,7 @@ public record WorldSource(RenderSpec spec, Split split, long seed) implements Ex
         List<String> captions = new ArrayList<>(List.of(sample.caption()));
         SplittableRandom rng = new SplittableRandom(seed ^ (index * 0x9E3779B97F4A7C15L));
         for (int i = 1; i < PHRASINGS; i++) captions.add(World.caption(sample.scene().description(), rng));
-        return new Example(sample.clip(), captions);
+        return new Example(sample.clip(), captions, World.renderBackground(sample.scene()));
     }
 
     @Override

@@ -33,7 +33,8 @@ final class Renderer {
 
     private Renderer() {}
 
-    static Clip render(Scene scene) {
+    /** The scene frame by frame; without objects, only the background as the camera sees it. */
+    static Clip render(Scene scene, boolean objects) {
         RenderSpec spec = scene.spec();
         int w = spec.width(), h = spec.height();
         Style style = scene.description().style();
@@ -59,7 +60,7 @@ final class Renderer {
                 }
                 g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, block == 1 ? RenderingHints.VALUE_ANTIALIAS_ON : RenderingHints.VALUE_ANTIALIAS_OFF);
                 g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
-                for (Track t : scene.tracks()) drawObject(g, t.spec().shape(), t.states().get(f), style);
+                if (objects) for (Track t : scene.tracks()) drawObject(g, t.spec().shape(), t.states().get(f), style);
             } finally {
                 g.dispose();
             }

@@ -30,7 +30,12 @@ public final class World {
 
     /** The scene drawn anti-aliased, frame by frame. */
     public static Clip render(Scene scene) {
-        return Renderer.render(scene);
+        return Renderer.render(scene, true);
+    }
+
+    /** The scene's background alone, as its camera sees it: where a clip differs from it, an object is drawn. */
+    public static Clip renderBackground(Scene scene) {
+        return Renderer.render(scene, false);
     }
 
     /** Parses, simulates and renders a caption. */

@@ -1,0 +1,72 @@
+package dev.kineto.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kineto.world.Background;
+import dev.kineto.world.BackgroundKind;
+import dev.kineto.world.Camera;
+import dev.kineto.world.Colour;
+import dev.kineto.world.Description;
+import dev.kineto.world.Motion;
+import dev.kineto.world.ObjectSpec;
+import dev.kineto.world.ObjectState;
+import dev.kineto.world.RenderSpec;
+import dev.kineto.world.Scene;
+import dev.kineto.world.Shape;
+import dev.kineto.world.Size;
+import dev.kineto.world.Speed;
+import dev.kineto.world.Style;
+import dev.kineto.world.World;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ObjectWeightsTest {
+    private static final int TIME = 4, SPACE = 4;
+
+    /** A white square moving right over stripes while the camera pans: the weights must follow the square, not the stripes. */
+    @Test
+    void objectCellsAreWeightedWhereTheSceneSaysTheObjectIs() {
+        RenderSpec spec = new RenderSpec(64, 64, 17, 8);
+        Description d = new Description(List.of(new ObjectSpec(Colour.WHITE, Shape.SQUARE, Size.MEDIUM, Motion.RIGHT, Speed.FAST)), null, false,
+                new Background(BackgroundKind.STRIPES, Colour.BLUE, Colour.GREEN), Style.FLAT, Camera.PAN_LEFT);
+        Scene scene = World.simulate(d, spec, 7);
+        float[] weights = ObjectWeights.of(new Example(World.render(scene), List.of("x"), World.renderBackground(scene)), TIME, SPACE);
+        int cells = 16 * 16, weighted = 0;
+        assertEquals(5 * cells, weights.length);
+        for (int k = 0; k < 5; k++) {
+            List<ObjectState> states = scene.tracks().getFirst().states().subList(Math.max(0, 4 * k - 3), 4 * k + 1);
+            for (int cy = 0; cy < 16; cy++) {
+                for (int cx = 0; cx < 16; cx++) {
+                    float w = weights[k * cells + cy * 16 + cx];
+                    boolean inside = false, outside = true;
+                    for (ObjectState s : states) {
+                        double r = distance(s, cx, cy);
+                        inside |= r < s.size() - 1.5;
+                        outside &= r > s.size() * Math.sqrt(2) + 1.5;
+                    }
+                    String where = "latent frame " + k + " cell " + cx + "," + cy;
+                    if (outside) assertEquals(1f, w, where + " is off the square");
+                    if (inside) assertEquals(1 + ObjectWeights.EXTRA, w, where + " holds part of the square");
+                    if (w > 1) weighted++;
+                }
+            }
+        }
+        assertTrue(weighted > 5 && weighted < 5 * cells / 4, weighted + " weighted cells");
+    }
+
+    @Test
+    void withoutAKnownBackgroundEveryCellWeighsOne() {
+        Scene scene = World.sample(3, dev.kineto.world.Split.TRAIN, new RenderSpec(32, 32, 9, 8)).scene();
+        float[] weights = ObjectWeights.of(new Example(World.render(scene), List.of("x")), TIME, SPACE);
+        assertEquals(3 * 8 * 8, weights.length);
+        for (float w : weights) assertEquals(1f, w);
+    }
+
+    /** Distance in pixels from the object's centre to the nearest point of a latent cell's pixel block. */
+    private static double distance(ObjectState s, int cx, int cy) {
+        double dx = Math.max(0, Math.max(cx * SPACE - s.x(), s.x() - (cx + 1) * SPACE));
+        double dy = Math.max(0, Math.max(cy * SPACE - s.y(), s.y() - (cy + 1) * SPACE));
+        return Math.hypot(dx, dy);
+    }
+}
