@@ -7,6 +7,7 @@ import dev.kineto.evaluation.ModeScores;
 import dev.kineto.evaluation.Report;
 import dev.kineto.evaluation.Suite;
 import dev.kineto.evaluation.SuiteResult;
+import dev.kineto.evaluation.VaeRoundTripGenerator;
 import dev.kineto.model.DiffusionGenerator;
 import dev.kineto.model.FlowMatching;
 import dev.kineto.model.ModelConfig;
@@ -63,7 +64,7 @@ public final class EvalCommand implements Callable<Integer> {
             description = "With --suite: the model to score (default: ${DEFAULT-VALUE}).")
     String model;
 
-    @Option(names = "--no-bounds", description = "With --suite: skip the ground-truth (upper bound) and untrained-model (lower bound) rows.")
+    @Option(names = "--no-bounds", description = "With --suite: skip the bound rows (the world's renders through the model's VAE and as they are, and an untrained model).")
     boolean noBounds;
 
     @Option(names = "--steps", defaultValue = "16", description = "With --suite: sampling steps (default: ${DEFAULT-VALUE}).")
@@ -127,14 +128,17 @@ public final class EvalCommand implements Callable<Integer> {
     /** A row of the report: a name, and how to open its generator (one at a time, closed after its run). */
     private record Row(String name, Callable<VideoGenerator> open) {}
 
-    /** The model under test first, then its bounds: the world's own renders and an untrained model. */
+    /**
+     * The model under test first, then its bounds: the world's renders through the model's VAE (what its DiT can reach
+     * at best), the world's own renders, and an untrained model.
+     */
     private List<Row> rows(Suite prompts) {
         if (model.equals("ground-truth")) return List.of(new Row("ground truth", GroundTruthGenerator::new));
-        Row tested = model.equals("default")
-                ? new Row("default", DiffusionGenerator::loadDefault)
-                : new Row(rowName(Path.of(model)), () -> DiffusionGenerator.load(Path.of(model)));
+        Callable<Path> dir = model.equals("default") ? DiffusionGenerator::defaultModelDir : () -> Path.of(model);
+        Row tested = new Row(model.equals("default") ? "default" : rowName(Path.of(model)), () -> DiffusionGenerator.load(dir.call()));
         if (noBounds) return List.of(tested);
-        return List.of(tested, new Row("ground truth", GroundTruthGenerator::new), new Row("untrained", () -> untrained(prompts)));
+        return List.of(tested, new Row("VAE round trip", () -> new VaeRoundTripGenerator(VideoModel.load(dir.call()))),
+                new Row("ground truth", GroundTruthGenerator::new), new Row("untrained", () -> untrained(prompts)));
     }
 
     /** A model directory's name in the report; training writes runs/NAME/model, so there the run's name. */

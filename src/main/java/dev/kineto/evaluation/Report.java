@@ -19,7 +19,7 @@ import org.knowm.xchart.CategoryChartBuilder;
 
 /**
  * The suite report: report.json with every score, and report.html with per-category bar charts, a table that puts
- * the model beside its upper bound (ground-truth renders) and lower bound (an untrained model), and the model's best
+ * the model beside its upper bound (ground-truth renders, also through the model's VAE) and lower bound (an untrained model), and the model's best
  * and worst videos as GIFs in clips/. The first result is the model under test.
  */
 public final class Report {
@@ -47,7 +47,8 @@ public final class Report {
                         + ".case img{width:192px;image-rendering:pixelated}.fail{color:#b00}</style></head><body>\n");
         html.append("<h1>Kineto evaluation on ").append(escape(model.suite())).append("</h1>\n");
         html.append("<p>").append(escape(model.generator())).append(results.size() == 1 ? " alone." : " beside its bounds: "
-                        + "<i>ground truth</i> is the world's own render of each prompt (the upper bound), <i>untrained</i> the default preset "
+                        + "<i>ground truth</i> is the world's own render of each prompt (the upper bound), <i>VAE round trip</i> that render "
+                        + "encoded and decoded by the model's VAE (the most its DiT can reach), <i>untrained</i> the default preset "
                         + "with random weights (the lower bound).")
                 .append(" Category scores: the share of a category's prompts that pass that category's checks (for <i>heldout</i>, all checks);"
                         + " quality dimensions in [0, 1], higher is better. See docs/evaluation.md.</p>\n");
