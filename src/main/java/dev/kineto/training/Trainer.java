@@ -189,54 +189,52 @@ public final class Trainer {
         Ema ema = new Ema(params, EMA_DECAY);
         restoreOptimizer(optimizer, ema.weights(), ditSteps);
         SplittableRandom rng = new SplittableRandom(options.seed() * 17 + ditSteps);
-        LatentPool pool = new LatentPool(model, options.poolSize());
-        long fillStart = System.nanoTime();
-        while (!pool.full()) pool.add(takeBatch(Math.min(32, pool.room())));
-        log.printf("latent pool: %d clips encoded in %.0f s%n", pool.size(), (System.nanoTime() - fillStart) / 1e9);
         ModelConfig config = model.config();
         double shift = FlowMatching.resolutionShift(config.shift(), config.trainedTokens(), config.trainedTokens());
         double budget = options.minutes() * 60 * (1 - options.vaeShare());
         List<Example> gapClips = new ArrayList<>();
         for (int i = 0; i < TEXT_GAP_CLIPS; i++) gapClips.add(heldOut.get(200 + i));
-        TextGap textGap = new TextGap(model, gapClips, shift, options.seed());
-        logTextGap(textGap.measure(model));
-        LogWindow window = new LogWindow();
-        while (ditSeconds + sinceCheckpoint() < budget && !limitReached(ditSteps, options.maxDitSteps())) {
-            if (ditSteps % POOL_REFRESH_EVERY == 0) pool.replace(takeBatch(POOL_REFRESH), rng);
-            try (NDScope scope = new NDScope()) {
-                scope.suppressNotUsedWarning();
-                NDManager m = model.manager();
-                LatentPool.Batch batch = pool.sample(options.ditBatch(), rng);
-                NDArray x0 = model.normalise(batch.latents());
-                List<String> captions = new ArrayList<>();
-                for (List<String> phrasings : batch.captions()) {
-                    captions.add(rng.nextDouble() < CAPTION_DROPOUT ? "" : phrasings.get(rng.nextInt(phrasings.size())));
+        try (LatentPool pool = new LatentPool(model, options.poolSize()); TextGap textGap = new TextGap(model, gapClips, shift, options.seed())) {
+            long fillStart = System.nanoTime();
+            while (!pool.full()) pool.add(takeBatch(Math.min(32, pool.room())));
+            log.printf("latent pool: %d clips encoded in %.0f s%n", pool.size(), (System.nanoTime() - fillStart) / 1e9);
+            logTextGap(textGap.measure(model));
+            LogWindow window = new LogWindow();
+            while (ditSeconds + sinceCheckpoint() < budget && !limitReached(ditSteps, options.maxDitSteps())) {
+                if (ditSteps % POOL_REFRESH_EVERY == 0) pool.replace(takeBatch(POOL_REFRESH), rng);
+                try (NDScope scope = new NDScope()) {
+                    scope.suppressNotUsedWarning();
+                    NDManager m = model.manager();
+                    LatentPool.Batch batch = pool.sample(options.ditBatch(), rng);
+                    NDArray x0 = model.normalise(batch.latents());
+                    List<String> captions = new ArrayList<>();
+                    for (List<String> phrasings : batch.captions()) {
+                        captions.add(rng.nextDouble() < CAPTION_DROPOUT ? "" : phrasings.get(rng.nextInt(phrasings.size())));
+                    }
+                    float[] times = new float[options.ditBatch()];
+                    for (int i = 0; i < times.length; i++) times[i] = (float) FlowMatching.sampleTime(rng, shift);
+                    NDArray t = m.create(times);
+                    NDArray noise = Noise.gaussian(m, x0.getShape(), rng);
+                    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                        NDArray velocity = model.dit().forward(FlowMatching.interpolate(x0, noise, t), t, model.text().encode(m, captions));
+                        NDArray loss = FlowMatching.loss(velocity, x0, noise, batch.weights());
+                        collector.backward(loss);
+                        window.add(loss.getFloat());
+                    }
+                    optimizer.step(learningRate(DIT_LR, ditSteps, progress(ditSeconds + sinceCheckpoint(), budget, options.maxDitSteps())), MAX_GRAD_NORM);
+                    ema.update(ditSteps);
                 }
-                float[] times = new float[options.ditBatch()];
-                for (int i = 0; i < times.length; i++) times[i] = (float) FlowMatching.sampleTime(rng, shift);
-                NDArray t = m.create(times);
-                NDArray noise = Noise.gaussian(m, x0.getShape(), rng);
-                try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                    NDArray velocity = model.dit().forward(FlowMatching.interpolate(x0, noise, t), t, model.text().encode(m, captions));
-                    NDArray loss = FlowMatching.loss(velocity, x0, noise, batch.weights());
-                    collector.backward(loss);
-                    window.add(loss.getFloat());
+                ditSteps++;
+                if (ditSteps % LOG_EVERY == 0) window.log("dit", ditSteps, options.ditBatch(), ditLoss);
+                if (checkpointDue()) {
+                    checkpoint(model, optimizer, ema);
+                    logTextGap(textGap.measure(model));
                 }
-                optimizer.step(learningRate(DIT_LR, ditSteps, progress(ditSeconds + sinceCheckpoint(), budget, options.maxDitSteps())), MAX_GRAD_NORM);
-                ema.update(ditSteps);
             }
-            ditSteps++;
-            if (ditSteps % LOG_EVERY == 0) window.log("dit", ditSteps, options.ditBatch(), ditLoss);
-            if (checkpointDue()) {
-                checkpoint(model, optimizer, ema);
-                logTextGap(textGap.measure(model));
-            }
+            stage = Stage.DONE;
+            checkpoint(model, optimizer, ema);
+            logTextGap(textGap.measure(model));
         }
-        stage = Stage.DONE;
-        checkpoint(model, optimizer, ema);
-        logTextGap(textGap.measure(model));
-        textGap.close();
-        pool.close();
     }
 
     private void logTextGap(TextGap.Result r) {
