@@ -127,8 +127,10 @@ public final class Trainer {
         double budget = options.minutes() * 60 * options.vaeShare();
         LogWindow window = new LogWindow();
         while (vaeSeconds + sinceCheckpoint() < budget && !limitReached(vaeSteps, options.maxVaeSteps())) {
+            long dataStart = System.nanoTime();
             List<Clip> crops = new ArrayList<>();
             for (int i = 0; i < options.vaeBatch(); i++) crops.add(randomCrop(data.take().clip(), rng));
+            window.data(dataStart);
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
                 NDArray video = VideoTensors.of(model.manager(), crops);
@@ -140,7 +142,10 @@ public final class Trainer {
                     collector.backward(loss);
                     window.add(loss.getFloat());
                 }
-                optimizer.step(learningRate(VAE_LR, vaeSteps, progress(vaeSeconds + sinceCheckpoint(), budget, options.maxVaeSteps())), MAX_GRAD_NORM);
+                long updateStart = System.nanoTime();
+                double lr = learningRate(VAE_LR, vaeSteps, progress(vaeSeconds + sinceCheckpoint(), budget, options.maxVaeSteps()));
+                optimizer.step(lr, MAX_GRAD_NORM);
+                window.update(updateStart);
             }
             vaeSteps++;
             if (vaeSteps % LOG_EVERY == 0) window.log("vae", vaeSteps, options.vaeBatch(), vaeLoss);
@@ -201,11 +206,13 @@ public final class Trainer {
             logTextGap(textGap.measure(model));
             LogWindow window = new LogWindow();
             while (ditSeconds + sinceCheckpoint() < budget && !limitReached(ditSteps, options.maxDitSteps())) {
+                long dataStart = System.nanoTime();
                 if (ditSteps % POOL_REFRESH_EVERY == 0) pool.replace(takeBatch(POOL_REFRESH), rng);
                 try (NDScope scope = new NDScope()) {
                     scope.suppressNotUsedWarning();
                     NDManager m = model.manager();
                     LatentPool.Batch batch = pool.sample(options.ditBatch(), rng);
+                    window.data(dataStart);
                     NDArray x0 = model.normalise(batch.latents());
                     List<String> captions = new ArrayList<>();
                     for (List<String> phrasings : batch.captions()) {
@@ -221,8 +228,11 @@ public final class Trainer {
                         collector.backward(loss);
                         window.add(loss.getFloat());
                     }
-                    optimizer.step(learningRate(DIT_LR, ditSteps, progress(ditSeconds + sinceCheckpoint(), budget, options.maxDitSteps())), MAX_GRAD_NORM);
+                    long updateStart = System.nanoTime();
+                    double lr = learningRate(DIT_LR, ditSteps, progress(ditSeconds + sinceCheckpoint(), budget, options.maxDitSteps()));
+                    optimizer.step(lr, MAX_GRAD_NORM);
                     ema.update(ditSteps);
+                    window.update(updateStart);
                 }
                 ditSteps++;
                 if (ditSteps % LOG_EVERY == 0) window.log("dit", ditSteps, options.ditBatch(), ditLoss);
@@ -265,9 +275,9 @@ public final class Trainer {
         return base * warm * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, fractionOfBudget))));
     }
 
-    /** Loss and speed over the steps since the last log line (fewer than LOG_EVERY right after a resume). */
+    /** Loss, speed and where the time went over the steps since the last log line (fewer than LOG_EVERY right after a resume). */
     private final class LogWindow {
-        private double lossSum;
+        private double lossSum, dataSeconds, updateSeconds;
         private int steps;
         private long start = System.nanoTime();
 
@@ -276,14 +286,27 @@ public final class Trainer {
             steps++;
         }
 
+        /** Time getting a batch (rendering, cropping, encoding new clips into the latent pool) since start. */
+        void data(long start) {
+            dataSeconds += (System.nanoTime() - start) / 1e9;
+        }
+
+        /** Time in the optimiser step and EMA update since start; the rest of a step is the model's forward and backward. */
+        void update(long start) {
+            updateSeconds += (System.nanoTime() - start) / 1e9;
+        }
+
         /** Logs the window's mean loss and speed, appends the loss to curve, and starts a new window. */
         void log(String what, long step, int batch, List<double[]> curve) {
             double seconds = (System.nanoTime() - start) / 1e9, loss = lossSum / steps;
             double spent = vaeSeconds + ditSeconds + sinceCheckpoint(), left = options.minutes() * 60 - spent;
             curve.add(new double[] {step, loss});
-            log.printf("%s step %6d  loss %.5f  %.2f s/step  %.1f samples/s  elapsed %s  ETA %s  rss %.2f GB%n", what, step, loss,
-                    seconds / steps, batch * steps / seconds, minutes(spent), minutes(Math.max(0, left)), rssGigabytes());
+            log.printf("%s step %6d  loss %.5f  %.2f s/step (data %.0f %%, update %.0f %%)  %.1f samples/s  elapsed %s  ETA %s  rss %.2f GB%n",
+                    what, step, loss, seconds / steps, 100 * dataSeconds / seconds, 100 * updateSeconds / seconds, batch * steps / seconds,
+                    minutes(spent), minutes(Math.max(0, left)), rssGigabytes());
             lossSum = 0;
+            dataSeconds = 0;
+            updateSeconds = 0;
             steps = 0;
             start = System.nanoTime();
         }
