@@ -2,6 +2,8 @@ package dev.kineto.training;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.kineto.model.DiffusionGenerator;
 import dev.kineto.model.GenerationRequest;
 import dev.kineto.model.VideoModel;
@@ -27,8 +29,12 @@ class TrainerTest {
         ExampleSource source = TestClips.source(SIZE, FRAMES, COMBOS);
         var options = new TrainOptions(dir, "tiny", SIZE, SIZE, FRAMES, 8, 10, 0.5, 4, 8, 16, 10, 1, 300, 1500);
         var log = new ByteArrayOutputStream();
+        Engine.getInstance(); // loads PyTorch's native library, which JniUtils needs
+        int threads = JniUtils.getNumThreads();
         new Trainer(options, source, source, new PrintStream(log, true)).run();
         System.out.print(log);
+        assertEquals(threads, JniUtils.getNumThreads(), "the one-thread weight update gives PyTorch its threads back");
+        assertTrue(log.toString().matches("(?s).*dit step +20 .* s/step \\(data \\d+ %, update \\d+ %\\).*"), "log says where a step's time went");
         assertTrue(Files.exists(dir.resolve("loss-vae.png")) && Files.exists(dir.resolve("loss-dit.png")), "loss plots written");
         assertTrue(Files.list(dir.resolve("samples")).findAny().isPresent(), "sample videos written");
 
