@@ -5,10 +5,11 @@ import java.nio.file.Path;
 /**
  * What to train and for how long. The run stops after minutes of wall time in all (summed over resumed sessions):
  * vaeShare of it for the VAE stage, the rest for the DiT stage (text encoder + DiT on frozen-VAE latents).
+ * vaeObjectWeights weighs the VAE's reconstruction error near objects like the DiT's loss (ObjectWeights.pixels).
  * maxVaeSteps and maxDitSteps (0: no limit) end a stage early, for tests and quick experiments.
  */
 public record TrainOptions(Path runDir, String preset, int width, int height, int frames, double fps,
-                           double minutes, double vaeShare, int vaeBatch, int ditBatch, int poolSize,
+                           double minutes, double vaeShare, int vaeBatch, int ditBatch, int poolSize, boolean vaeObjectWeights,
                            double checkpointMinutes, long seed, long maxVaeSteps, long maxDitSteps) {
     public TrainOptions {
         if (width % 16 != 0 || height % 16 != 0) throw new IllegalArgumentException("training size must be multiples of 16, got " + width + "x" + height);

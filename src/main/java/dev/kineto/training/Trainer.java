@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import dev.kineto.model.Checkpoint;
@@ -129,17 +130,19 @@ public final class Trainer {
         LogWindow window = new LogWindow();
         while (vaeSeconds + sinceCheckpoint() < budget && !limitReached(vaeSteps, options.maxVaeSteps())) {
             long dataStart = System.nanoTime();
-            List<Clip> crops = new ArrayList<>();
-            for (int i = 0; i < options.vaeBatch(); i++) crops.add(randomCrop(data.take().clip(), rng));
+            List<Example> crops = new ArrayList<>();
+            for (int i = 0; i < options.vaeBatch(); i++) crops.add(randomCrop(data.take(), rng));
             window.data(dataStart);
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
-                NDArray video = VideoTensors.of(model.manager(), crops);
+                NDArray video = VideoTensors.of(model.manager(), crops.stream().map(Example::clip).toList());
                 try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                     NDList posterior = model.vae().encode(video);
                     NDArray reconstruction = model.vae().decode(VideoVae.sample(posterior, rng));
                     // MSE, not L1: with L1 every near-perfect background pixel still pulls with full strength and drowns out small objects
-                    NDArray loss = reconstruction.sub(video).square().mean().add(VideoVae.kl(posterior).mul((float) KL_WEIGHT));
+                    NDArray error = reconstruction.sub(video).square();
+                    if (options.vaeObjectWeights()) error = error.mul(pixelWeights(model.manager(), crops));
+                    NDArray loss = error.mean().add(VideoVae.kl(posterior).mul((float) KL_WEIGHT));
                     collector.backward(loss);
                     window.add(loss.getFloat());
                 }
@@ -174,9 +177,16 @@ public final class Trainer {
         }
     }
 
-    private static Clip randomCrop(Clip clip, SplittableRandom rng) {
+    /** The same random window of the clip and of its background. */
+    private static Example randomCrop(Example example, SplittableRandom rng) {
+        Clip clip = example.clip();
         int w = Math.min(VAE_CROP, clip.width()), h = Math.min(VAE_CROP, clip.height()), frames = Math.min(VAE_CROP_FRAMES, clip.frameCount());
         int x0 = rng.nextInt(clip.width() - w + 1), y0 = rng.nextInt(clip.height() - h + 1), t0 = rng.nextInt(clip.frameCount() - frames + 1);
+        Clip background = example.background() == null ? null : crop(example.background(), x0, y0, t0, w, h, frames);
+        return new Example(crop(clip, x0, y0, t0, w, h, frames), example.captions(), background);
+    }
+
+    private static Clip crop(Clip clip, int x0, int y0, int t0, int w, int h, int frames) {
         List<byte[]> out = new ArrayList<>(frames);
         for (int t = 0; t < frames; t++) {
             byte[] src = clip.frames().get(t0 + t), dst = new byte[w * h * 3];
@@ -184,6 +194,15 @@ public final class Trainer {
             out.add(dst);
         }
         return new Clip(w, h, clip.fps(), out);
+    }
+
+    /** Per-pixel weights [B, 1, T, H, W] of the crops' reconstruction error. */
+    private static NDArray pixelWeights(NDManager manager, List<Example> crops) {
+        Clip first = crops.getFirst().clip();
+        int size = first.frameCount() * first.height() * first.width();
+        float[] all = new float[crops.size() * size];
+        for (int i = 0; i < crops.size(); i++) System.arraycopy(ObjectWeights.pixels(crops.get(i), ObjectWeights.VAE_DILATION), 0, all, i * size, size);
+        return manager.create(all, new Shape(crops.size(), 1, first.frameCount(), first.height(), first.width()));
     }
 
     // ---- Stage 2: text encoder + DiT ---------------------------------------------------------------------------

@@ -63,6 +63,31 @@ class ObjectWeightsTest {
         for (float w : weights) assertEquals(1f, w);
     }
 
+    /** The VAE's pixel weights cover the object and a ring of dilation pixels around it, so drawing it too large costs too. */
+    @Test
+    void pixelWeightsReachDilationPixelsPastTheObject() {
+        Description d = new Description(List.of(new ObjectSpec(Colour.RED, Shape.CIRCLE, Size.MEDIUM, Motion.DOWN, Speed.SLOW)), null, false,
+                new Background(BackgroundKind.SOLID, Colour.BLACK, Colour.BLACK), Style.FLAT, Camera.STATIC);
+        Scene scene = World.simulate(d, new RenderSpec(32, 32, 9, 8), 3);
+        Example example = new Example(World.render(scene), List.of("x"), World.renderBackground(scene));
+        float[] exact = ObjectWeights.pixels(example, 0), dilated = ObjectWeights.pixels(example, ObjectWeights.VAE_DILATION);
+        int objectPixels = 0, ringPixels = 0;
+        for (int i = 0; i < exact.length; i++) {
+            int f = i / (32 * 32), y = i / 32 % 32, x = i % 32;
+            boolean nearObject = false;
+            for (int dy = -2; dy <= 2; dy++) {
+                for (int dx = -2; dx <= 2; dx++) {
+                    int yy = y + dy, xx = x + dx;
+                    nearObject |= yy >= 0 && yy < 32 && xx >= 0 && xx < 32 && exact[(f * 32 + yy) * 32 + xx] > 1;
+                }
+            }
+            assertEquals(nearObject ? 1 + ObjectWeights.EXTRA : 1f, dilated[i], "frame " + f + " pixel " + x + "," + y);
+            if (exact[i] > 1) objectPixels++;
+            else if (dilated[i] > 1) ringPixels++;
+        }
+        assertTrue(objectPixels > 9 * 20 && ringPixels > objectPixels / 2, objectPixels + " object pixels, " + ringPixels + " in the ring");
+    }
+
     /** Distance in pixels from the object's centre to the nearest point of a latent cell's pixel block. */
     private static double distance(ObjectState s, int cx, int cy) {
         double dx = Math.max(0, Math.max(cx * SPACE - s.x(), s.x() - (cx + 1) * SPACE));

@@ -27,7 +27,7 @@ class TrainerTest {
     @Test
     void tinyModelOverfitsTwoClipsAndReproducesTheirColoursAndMotion() throws Exception {
         ExampleSource source = TestClips.source(SIZE, FRAMES, COMBOS);
-        var options = new TrainOptions(dir, "tiny", SIZE, SIZE, FRAMES, 8, 10, 0.5, 4, 8, 16, 10, 1, 300, 1500);
+        var options = new TrainOptions(dir, "tiny", SIZE, SIZE, FRAMES, 8, 10, 0.5, 4, 8, 16, false, 10, 1, 300, 1500);
         var log = new ByteArrayOutputStream();
         Engine.getInstance(); // loads PyTorch's native library, which JniUtils needs
         int threads = JniUtils.getNumThreads();
@@ -61,9 +61,9 @@ class TrainerTest {
     @Test
     void killedRunResumesFromItsLastCheckpoint() throws Exception {
         ExampleSource source = TestClips.source(SIZE, FRAMES, COMBOS);
-        var first = new TrainOptions(dir, "tiny", SIZE, SIZE, FRAMES, 8, 10, 0.5, 2, 4, 8, 10, 1, 10, 5);
+        var first = new TrainOptions(dir, "tiny", SIZE, SIZE, FRAMES, 8, 10, 0.5, 2, 4, 8, true, 10, 1, 10, 5);
         new Trainer(first, source, source, new PrintStream(new ByteArrayOutputStream())).run();
-        var more = new TrainOptions(dir, "tiny", SIZE, SIZE, FRAMES, 8, 10, 0.5, 2, 4, 8, 10, 1, 10, 10);
+        var more = new TrainOptions(dir, "tiny", SIZE, SIZE, FRAMES, 8, 10, 0.5, 2, 4, 8, true, 10, 1, 10, 10);
         Files.writeString(dir.resolve(Trainer.PROGRESS_FILE), Files.readString(dir.resolve(Trainer.PROGRESS_FILE)).replace("\"DONE\"", "\"DIT\""));
         var log = new ByteArrayOutputStream();
         new Trainer(more, source, source, new PrintStream(log, true)).run();
