@@ -71,7 +71,8 @@ public final class TrainCommand implements Callable<Integer> {
         Files.createDirectories(out);
         try (OutputStream file = new FileOutputStream(out.resolve("train.log").toFile(), true);
              PrintStream log = new PrintStream(new Tee(System.out, file), true)) {
-            log.printf("kineto train --out %s --minutes %s --preset %s --size %s --frames %d --fps %s%n", out, minutes, preset, size, frames, fps);
+            log.printf("kineto train --out %s --minutes %s --vae-share %s --batch %d --vae-batch %d --pool %d%s --preset %s --size %s --frames %d --fps %s --seed %d%n",
+                    out, minutes, vaeShare, batch, vaeBatch, pool, vaeObjectWeights ? " --vae-object-weights" : "", preset, size, frames, fps, seed);
             if (data != null) {
                 var folder = new FolderSource(Dataset.open(data), wh[0], wh[1], frames);
                 new Trainer(options, folder, folder, log).run();
