@@ -53,8 +53,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--pool", defaultValue = "1024", description = "Encoded clips kept for DiT training, refreshed as training goes (default: ${DEFAULT-VALUE}).")
     int pool;
 
-    @Option(names = "--vae-object-weights", description = "Weigh the VAE's reconstruction error 5x within 2 pixels of an object (world data only; "
-            + "its round trip passes more of the suite's checks, 723 of 844 against 666, but no DiT has been trained on such a VAE yet).")
+    @Option(names = "--vae-object-weights", description = "Weigh the VAE's reconstruction error 5x within 2 pixels of an object (world data only; measured in docs/model.md).")
     boolean vaeObjectWeights;
 
     @Option(names = "--checkpoint-minutes", defaultValue = "5", description = "Minutes between checkpoints (default: ${DEFAULT-VALUE}).")
