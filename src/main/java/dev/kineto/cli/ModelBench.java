@@ -14,6 +14,7 @@ import dev.kineto.model.ModelConfig;
 import dev.kineto.model.Noise;
 import dev.kineto.model.VideoModel;
 import dev.kineto.model.VideoVae;
+import dev.kineto.training.Trainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -88,8 +89,8 @@ final class ModelBench {
                         vaeBatch, vaeSeconds, vaeBatch / vaeSeconds, vaeFlops / vaeSeconds / 1e9, 100 * vaeFlops / vaeSeconds / 1e9 / peak);
                 long[] latent = model.vae().latentShape(17, 64, 64);
                 int patchDim = config.vae().latentChannels() * config.dit().patch() * config.dit().patch();
-                // The default batch (16) beside the previous one (32): smaller batches buy more steps at some cost in samples/s.
-                for (int ditBatch : new int[] {16, 32}) {
+                // The default batch (16) beside half and double: smaller batches buy more steps at some cost in samples/s.
+                for (int ditBatch : new int[] {8, 16, 32}) {
                     List<String> captions = Collections.nCopies(ditBatch, "a red ball moving right on a blue background");
                     double ditSeconds = Timing.medianOfTimedRuns(repeats, () -> step(() -> {
                         NDArray z = Noise.gaussian(m, new Shape(ditBatch, latent[0], latent[1], latent[2], latent[3]), rng);
@@ -100,6 +101,8 @@ final class ModelBench {
                     System.out.printf("DiT stage: batch %d, %d tokens, %.3f s/step, %.1f samples/s, %.1f GFLOP/s, MFU %.0f %%%n",
                             ditBatch, config.trainedTokens(), ditSeconds, ditBatch / ditSeconds, ditFlops / ditSeconds / 1e9, 100 * ditFlops / ditSeconds / 1e9 / peak);
                 }
+                double updateSeconds = Timing.medianOfTimedRuns(repeats, Trainer.timedDitUpdate(model));
+                System.out.printf("DiT stage weight update (AdamW + EMA over the text encoder and DiT, one thread), any batch: %.1f ms/step%n", updateSeconds * 1e3);
             }
             return 0;
         }

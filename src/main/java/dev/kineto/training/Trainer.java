@@ -2,6 +2,7 @@ package dev.kineto.training;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -33,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+import java.util.function.DoubleSupplier;
 
 /**
  * Trains a model in two stages inside one wall-clock budget: the VAE on random crops of clips, then the text
@@ -49,6 +51,7 @@ public final class Trainer {
     // VAE reconstruction), 1e-3 draws it (34 dB). VAE lr on the default VAE, 400 steps on the world: 1e-3 spikes and
     // ends at 17.7 dB held-out, 4e-4 descends steadily to 21.2 dB.
     private static final double VAE_LR = 4e-4, DIT_LR = 1e-3, KL_WEIGHT = 1e-5, CAPTION_DROPOUT = 0.1, MAX_GRAD_NORM = 1.0, EMA_DECAY = 0.999;
+    private static final float DIT_WEIGHT_DECAY = 0.01f;
     static final String MODEL_DIR = "model", STATE_FILE = "state.safetensors", PROGRESS_FILE = "progress.json";
 
     private final TrainOptions options;
@@ -211,9 +214,8 @@ public final class Trainer {
     // ---- Stage 2: text encoder + DiT ---------------------------------------------------------------------------
 
     private void trainDit(VideoModel model) throws IOException {
-        Map<String, NDArray> params = subset(model, "text.");
-        params.putAll(subset(model, "dit."));
-        AdamW optimizer = new AdamW(params, 0.01f);
+        Map<String, NDArray> params = ditParams(model);
+        AdamW optimizer = new AdamW(params, DIT_WEIGHT_DECAY);
         Ema ema = new Ema(params, EMA_DECAY);
         restoreOptimizer(optimizer, ema.weights(), ditSteps);
         SplittableRandom rng = new SplittableRandom(options.seed() * 17 + ditSteps);
@@ -254,10 +256,7 @@ public final class Trainer {
                     }
                     long updateStart = System.nanoTime();
                     double lr = learningRate(DIT_LR, ditSteps, progress(ditSeconds + sinceCheckpoint(), budget, options.maxDitSteps()));
-                    onOneThread(() -> {
-                        optimizer.step(lr, MAX_GRAD_NORM);
-                        ema.update(ditSteps);
-                    });
+                    updateDit(optimizer, ema, lr, ditSteps);
                     window.update(updateStart);
                 }
                 ditSteps++;
@@ -271,6 +270,41 @@ public final class Trainer {
             checkpoint(model, optimizer, ema);
             logTextGap(textGap.measure(model));
         }
+    }
+
+    /** The text encoder's and the DiT's weights: what the second stage trains. */
+    private static Map<String, NDArray> ditParams(VideoModel model) {
+        Map<String, NDArray> params = subset(model, "text.");
+        params.putAll(subset(model, "dit."));
+        return params;
+    }
+
+    private static void updateDit(AdamW optimizer, Ema ema, double lr, long step) {
+        onOneThread(() -> {
+            optimizer.step(lr, MAX_GRAD_NORM);
+            ema.update(step);
+        });
+    }
+
+    /**
+     * The second stage's weight update (AdamW and EMA, as in training) on fresh gradients of a stand-in loss; each call
+     * returns the seconds of one update alone, for `kineto bench train`.
+     */
+    public static DoubleSupplier timedDitUpdate(VideoModel model) {
+        Map<String, NDArray> params = ditParams(model);
+        AdamW optimizer = new AdamW(params, DIT_WEIGHT_DECAY);
+        Ema ema = new Ema(params, EMA_DECAY);
+        return () -> {
+            try (NDScope scope = new NDScope(); GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                scope.suppressNotUsedWarning();
+                NDList squares = new NDList();
+                for (NDArray p : params.values()) squares.add(p.square().sum());
+                collector.backward(NDArrays.stack(squares).sum());
+            }
+            long start = System.nanoTime();
+            updateDit(optimizer, ema, DIT_LR, optimizer.steps());
+            return (System.nanoTime() - start) / 1e9;
+        };
     }
 
     private void logTextGap(TextGap.Result r) {
