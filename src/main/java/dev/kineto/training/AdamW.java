@@ -31,7 +31,7 @@ final class AdamW {
     /**
      * Clips the gradients to maxNorm, takes one step at lr, zeroes the gradients; returns the norm before clipping.
      * Each tensor's update is one call into PyTorch's fused Adam kernel sequence rather than ~17 element-wise ops from
-     * Java, and the norm waits on the native side once rather than once a tensor (measured in the closing note of issue 3).
+     * Java, and the norm waits on the native side once rather than once a tensor (measured in docs/model.md).
      */
     double step(double lr, double maxNorm) {
         try (NDScope scope = new NDScope()) {

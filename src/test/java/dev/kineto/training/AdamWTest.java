@@ -5,10 +5,11 @@ import static org.junit.jupiter.api.Assertions.*;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The optimiser skips a step whose gradient is not finite, and the next finite gradient trains again. */
+/** The optimiser skips a step whose gradient is not finite, and decays matrices but not vectors. */
 class AdamWTest {
     @Test
     void aNonFiniteGradientSkipsOneStepAndTrainingGoesOn() {
@@ -28,6 +29,21 @@ class AdamWTest {
             float[] after = weight.toFloatArray();
             assertEquals(-0.1f, after[0], 1e-4f);
             assertEquals(0.9f, after[1], 1e-4f);
+        }
+    }
+
+    @Test
+    void weightDecayShrinksMatricesButNotVectors() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray matrix = manager.create(new float[][] {{1f, 2f}}), vector = manager.create(new float[] {1f});
+            AdamW optimizer = new AdamW(new LinkedHashMap<>(Map.of("w", matrix, "b", vector)), 0.5f);
+            try (var collector = Engine.getInstance().newGradientCollector()) {
+                collector.backward(matrix.sum().add(vector.sum()).mul(3));
+            }
+            optimizer.step(0.1, 100);
+            // A first Adam step moves each weight by lr against its gradient's sign; decay takes lr * 0.5 of the matrix too.
+            assertArrayEquals(new float[] {0.85f, 1.8f}, matrix.toFloatArray(), 1e-5f);
+            assertArrayEquals(new float[] {0.9f}, vector.toFloatArray(), 1e-5f);
         }
     }
 }
