@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.kineto.model.DiffusionGenerator;
@@ -14,6 +15,7 @@ import dev.kineto.model.ModelConfig;
 import dev.kineto.model.Noise;
 import dev.kineto.model.VideoModel;
 import dev.kineto.model.VideoVae;
+import dev.kineto.training.DataParallel;
 import dev.kineto.training.Trainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,22 +91,39 @@ final class ModelBench {
                         vaeBatch, vaeSeconds, vaeBatch / vaeSeconds, vaeFlops / vaeSeconds / 1e9, 100 * vaeFlops / vaeSeconds / 1e9 / peak);
                 long[] latent = model.vae().latentShape(17, 64, 64);
                 int patchDim = config.vae().latentChannels() * config.dit().patch() * config.dit().patch();
-                // The default batch (16) beside half and double: smaller batches buy more steps at some cost in samples/s.
-                for (int ditBatch : new int[] {8, 16, 32}) {
-                    List<String> captions = Collections.nCopies(ditBatch, "a red ball moving right on a blue background");
-                    double ditSeconds = Timing.medianOfTimedRuns(repeats, () -> step(() -> {
+                // The default batch (16) beside half and double, each as one batch on PyTorch's threads and as the trainer
+                // runs it: slices on one-thread workers, one per core.
+                try (DataParallel parallel = new DataParallel()) {
+                    for (int ditBatch : new int[] {8, 16, 32}) {
                         NDArray z = Noise.gaussian(m, new Shape(ditBatch, latent[0], latent[1], latent[2], latent[3]), rng);
                         NDArray t = m.randomUniform(0, 1, new Shape(ditBatch));
-                        return model.dit().forward(z, t, model.text().encode(m, captions)).sub(z).square().mean();
-                    }));
-                    double ditFlops = 3 * ditBatch * ditForwardFlops(config.dit(), patchDim, config.trainedTokens(), 9, config.text().width());
-                    System.out.printf("DiT stage: batch %d, %d tokens, %.3f s/step, %.1f samples/s, %.1f GFLOP/s, MFU %.0f %%%n",
-                            ditBatch, config.trainedTokens(), ditSeconds, ditBatch / ditSeconds, ditFlops / ditSeconds / 1e9, 100 * ditFlops / ditSeconds / 1e9 / peak);
+                        List<String> captions = Collections.nCopies(ditBatch, "a red ball moving right on a blue background");
+                        DataParallel.SliceLoss loss = (from, to) -> {
+                            NDIndex rows = new NDIndex("{}:{}", from, to);
+                            return model.dit().forward(z.get(rows), t.get(rows), model.text().encode(m, captions.subList(from, to))).sub(z.get(rows)).square().mean();
+                        };
+                        double ditFlops = 3 * ditBatch * ditForwardFlops(config.dit(), patchDim, config.trainedTokens(), 9, config.text().width());
+                        double oneBatch = Timing.medianOfTimedRuns(repeats, () -> step(() -> loss.of(0, ditBatch)));
+                        double sliced = Timing.medianOfTimedRuns(repeats, () -> {
+                            long t0 = System.nanoTime();
+                            parallel.backward(ditBatch, loss);
+                            return (System.nanoTime() - t0) / 1e9;
+                        });
+                        String sizes = "batch " + ditBatch + ", " + config.trainedTokens() + " tokens";
+                        printDitStep(sizes + ", one batch on PyTorch's threads", ditBatch, oneBatch, ditFlops, peak);
+                        printDitStep(sizes + ", " + parallel.workers() + " slices on one-thread workers (as trained)", ditBatch, sliced, ditFlops, peak);
+                        System.out.printf("  slices on workers vs one batch: %.2fx faster%n", oneBatch / sliced);
+                    }
                 }
                 double updateSeconds = Timing.medianOfTimedRuns(repeats, Trainer.timedDitUpdate(model));
                 System.out.printf("DiT stage weight update (AdamW + EMA over the text encoder and DiT, one thread), any batch: %.1f ms/step%n", updateSeconds * 1e3);
             }
             return 0;
+        }
+
+        private static void printDitStep(String how, int batch, double seconds, double flops, double peak) {
+            System.out.printf("DiT stage: %s: %.3f s/step, %.1f samples/s, %.1f GFLOP/s, MFU %.0f %%%n",
+                    how, seconds, batch / seconds, flops / seconds / 1e9, 100 * flops / seconds / 1e9 / peak);
         }
 
         /** One forward + backward of loss, timed in seconds. */

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
@@ -224,7 +225,8 @@ public final class Trainer {
         double budget = options.minutes() * 60 * (1 - options.vaeShare());
         List<Example> gapClips = new ArrayList<>();
         for (int i = 0; i < TEXT_GAP_CLIPS; i++) gapClips.add(heldOut.get(200 + i));
-        try (LatentPool pool = new LatentPool(model, options.poolSize()); TextGap textGap = new TextGap(model, gapClips, shift, options.seed())) {
+        try (LatentPool pool = new LatentPool(model, options.poolSize()); TextGap textGap = new TextGap(model, gapClips, shift, options.seed());
+                DataParallel parallel = new DataParallel()) {
             long fillStart = System.nanoTime();
             while (!pool.full()) pool.add(takeBatch(Math.min(32, pool.room())));
             log.printf("latent pool: %d clips encoded in %.0f s%n", pool.size(), (System.nanoTime() - fillStart) / 1e9);
@@ -248,12 +250,12 @@ public final class Trainer {
                     for (int i = 0; i < times.length; i++) times[i] = (float) FlowMatching.sampleTime(rng, shift);
                     NDArray t = m.create(times);
                     NDArray noise = Noise.gaussian(m, x0.getShape(), rng);
-                    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                        NDArray velocity = model.dit().forward(FlowMatching.interpolate(x0, noise, t), t, model.text().encode(m, captions));
-                        NDArray loss = FlowMatching.loss(velocity, x0, noise, batch.weights());
-                        collector.backward(loss);
-                        window.add(loss.getFloat());
-                    }
+                    NDArray xt = FlowMatching.interpolate(x0, noise, t);
+                    window.add(parallel.backward(options.ditBatch(), (from, to) -> {
+                        NDIndex rows = new NDIndex("{}:{}", from, to);
+                        NDArray velocity = model.dit().forward(xt.get(rows), t.get(rows), model.text().encode(m, captions.subList(from, to)));
+                        return FlowMatching.loss(velocity, x0.get(rows), noise.get(rows), batch.weights().get(rows));
+                    }));
                     long updateStart = System.nanoTime();
                     double lr = learningRate(DIT_LR, ditSteps, progress(ditSeconds + sinceCheckpoint(), budget, options.maxDitSteps()));
                     updateDit(optimizer, ema, lr, ditSteps);

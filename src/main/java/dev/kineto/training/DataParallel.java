@@ -1,0 +1,95 @@
+package dev.kineto.training;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Runs one batch's forward and backward as slices on worker threads, one PyTorch thread each; the slices' gradients add
+ * up in the weights' gradients, as one backward of the whole batch would leave them.
+ *
+ * <p>Why: a DiT step is ~1,000 small ops, and a second OpenMP thread woken for each of them buys little (1.0-1.2× at
+ * batch 16 on 2 cores), where two slices on two one-thread workers ran 1.5-1.7× faster (docs/model.md). Each slice's
+ * backward runs through PyTorch directly, because DJL allows one GradientCollector at a time; PyTorch locks each
+ * weight's gradient while it adds a slice's share, and with two slices the sum is the same whichever lands first.
+ */
+public final class DataParallel implements AutoCloseable {
+    /** The mean loss over samples [from, to) of the batch, built while gradients are recorded. */
+    @FunctionalInterface
+    public interface SliceLoss {
+        NDArray of(int from, int to);
+    }
+
+    private final int workers;
+    private final ExecutorService pool;
+
+    /** As many workers as the machine has cores. */
+    public DataParallel() {
+        this(Runtime.getRuntime().availableProcessors());
+    }
+
+    public DataParallel(int workers) {
+        if (workers < 1) throw new IllegalArgumentException("workers must be at least 1, got " + workers);
+        Engine.getEngine("PyTorch"); // loads the native library the workers call into
+        this.workers = workers;
+        this.pool = Executors.newFixedThreadPool(workers, Thread.ofPlatform().name("data-parallel-", 0).daemon().factory());
+    }
+
+    public int workers() {
+        return workers;
+    }
+
+    /** Forward and backward of the batch's mean loss, its slices in parallel; returns that loss. */
+    public double backward(int batch, SliceLoss loss) {
+        int slices = Math.min(workers, batch);
+        List<Future<Double>> parts = new ArrayList<>(slices);
+        for (int s = 0; s < slices; s++) {
+            int from = batch * s / slices, to = batch * (s + 1) / slices;
+            parts.add(pool.submit(() -> sliceBackward(loss, from, to, (double) (to - from) / batch)));
+        }
+        double total = 0;
+        RuntimeException failure = null;
+        for (Future<Double> part : parts) {
+            // Every slice is waited for, even after one fails, so no backward is still adding to the gradients on return.
+            try {
+                total += part.get();
+            } catch (ExecutionException e) {
+                if (failure == null) failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                if (failure == null) failure = new IllegalStateException("interrupted while a batch's slices were training", e);
+            }
+        }
+        if (failure != null) throw failure;
+        return total;
+    }
+
+    /** One slice's loss, scaled by its share of the batch so the slices' gradients sum to the batch mean's. */
+    private static double sliceBackward(SliceLoss loss, int from, int to, double share) {
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            JniUtils.setNumThreads(1); // this thread's own OpenMP setting
+            JniUtils.setGradMode(true);
+            try {
+                NDArray scaled = loss.of(from, to).mul((float) share);
+                JniUtils.backward((PtNDArray) scaled, (PtNDArray) scaled.onesLike(), false, false);
+                return scaled.getFloat();
+            } finally {
+                JniUtils.setGradMode(false);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+    }
+}
