@@ -19,7 +19,8 @@ import java.util.concurrent.Future;
  * <p>Why: a DiT step is ~1,000 small ops, and a second OpenMP thread woken for each of them buys little (1.0-1.2× at
  * batch 16 on 2 cores), where two slices on two one-thread workers ran 1.5-1.7× faster (docs/model.md). Each slice's
  * backward runs through PyTorch directly, because DJL allows one GradientCollector at a time; PyTorch locks each
- * weight's gradient while it adds a slice's share, and with two slices the sum is the same whichever lands first.
+ * weight's gradient while it adds a slice's share; with two slices the sum is the same whichever lands first (with
+ * more, on more cores, the order of the sum is not fixed).
  */
 public final class DataParallel implements AutoCloseable {
     /** The mean loss over samples [from, to) of the batch, built while gradients are recorded. */
