@@ -275,7 +275,7 @@ public final class Trainer {
     }
 
     /** The text encoder's and the DiT's weights: what the second stage trains. */
-    private static Map<String, NDArray> ditParams(VideoModel model) {
+    static Map<String, NDArray> ditParams(VideoModel model) {
         Map<String, NDArray> params = subset(model, "text.");
         params.putAll(subset(model, "dit."));
         return params;

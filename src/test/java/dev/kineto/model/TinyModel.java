@@ -3,8 +3,8 @@ package dev.kineto.model;
 import java.util.List;
 import java.util.SplittableRandom;
 
-/** The tiny preset with a small vocabulary, randomly initialised: fast enough for shape and API tests. */
-final class TinyModel {
+/** The tiny preset with a small vocabulary, randomly initialised: fast enough for shape and API tests (the training tests use it too). */
+public final class TinyModel {
     private TinyModel() {}
 
     static final List<String> VOCABULARY = List.of("a", "ball", "blue", "green", "left", "moving", "on", "red", "right", "square");
@@ -14,7 +14,7 @@ final class TinyModel {
     }
 
     /** A tiny model whose zero-initialised weights (adaLN-Zero, final layer) are nudged, so every weight shapes the output as after training. */
-    static VideoModel perturbed(long seed) {
+    public static VideoModel perturbed(long seed) {
         VideoModel model = create(seed);
         SplittableRandom rng = new SplittableRandom(seed);
         model.params().arrays().values().forEach(p -> p.addi(Noise.gaussian(model.manager(), p.getShape(), rng).mul(0.05f)));
