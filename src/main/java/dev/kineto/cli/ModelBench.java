@@ -114,9 +114,10 @@ final class ModelBench {
                         printDitStep(sizes + ", " + parallel.workers() + " slices on one-thread workers (as trained)", ditBatch, sliced, ditFlops, peak);
                         System.out.printf("  slices on workers vs one batch: %.2fx faster%n", oneBatch / sliced);
                     }
+                    double updateSeconds = Timing.medianOfTimedRuns(repeats, Trainer.timedDitUpdate(model, parallel));
+                    System.out.printf("DiT stage weight update (AdamW + EMA over the text encoder and DiT, %d workers), any batch: %.1f ms/step%n",
+                            parallel.workers(), updateSeconds * 1e3);
                 }
-                double updateSeconds = Timing.medianOfTimedRuns(repeats, Trainer.timedDitUpdate(model));
-                System.out.printf("DiT stage weight update (AdamW + EMA over the text encoder and DiT, one thread), any batch: %.1f ms/step%n", updateSeconds * 1e3);
             }
             return 0;
         }

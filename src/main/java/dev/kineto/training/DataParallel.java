@@ -20,7 +20,8 @@ import java.util.concurrent.Future;
  * batch 16 on 2 cores), where two slices on two one-thread workers ran 1.5-1.7× faster (docs/model.md). Each slice's
  * backward runs through PyTorch directly, because DJL allows one GradientCollector at a time; PyTorch locks each
  * weight's gradient while it adds a slice's share; with two slices the sum is the same whichever lands first (with
- * more, on more cores, the order of the sum is not fixed).
+ * more, on more cores, the order of the sum is not fixed). The weight update runs on the same workers, each on its
+ * own share of the weights ({@link #sum}).
  */
 public final class DataParallel implements AutoCloseable {
     /** The mean loss over samples [from, to) of the batch, built while gradients are recorded. */
@@ -50,23 +51,40 @@ public final class DataParallel implements AutoCloseable {
 
     /** Forward and backward of the batch's mean loss, its slices in parallel; returns that loss. */
     public double backward(int batch, SliceLoss loss) {
-        int slices = Math.min(workers, batch);
-        List<Future<Double>> parts = new ArrayList<>(slices);
-        for (int s = 0; s < slices; s++) {
-            int from = batch * s / slices, to = batch * (s + 1) / slices;
-            parts.add(pool.submit(() -> sliceBackward(loss, from, to, (double) (to - from) / batch)));
+        return sum(batch, (from, to) -> sliceBackward(loss, from, to, (double) (to - from) / batch));
+    }
+
+    /** Work on items [from, to) of a list, returning a number that is summed over the ranges. */
+    @FunctionalInterface
+    public interface Part {
+        double of(int from, int to);
+    }
+
+    /**
+     * Cuts [0, n) into one contiguous range a worker, runs part on each range on its worker's one PyTorch thread, and
+     * returns the ranges' results added in range order (so the same inputs give the same sum).
+     */
+    public double sum(int n, Part part) {
+        int ranges = Math.min(workers, n);
+        List<Future<Double>> results = new ArrayList<>(ranges);
+        for (int r = 0; r < ranges; r++) {
+            int from = n * r / ranges, to = n * (r + 1) / ranges;
+            results.add(pool.submit(() -> {
+                JniUtils.setNumThreads(1); // this thread's own OpenMP setting
+                return part.of(from, to);
+            }));
         }
         double total = 0;
         RuntimeException failure = null;
-        for (Future<Double> part : parts) {
-            // Every slice is waited for, even after one fails, so no backward is still adding to the gradients on return.
+        for (Future<Double> result : results) {
+            // Every range is waited for, even after one fails, so no worker is still writing into shared tensors on return.
             try {
-                total += part.get();
+                total += result.get();
             } catch (ExecutionException e) {
                 if (failure == null) failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                if (failure == null) failure = new IllegalStateException("interrupted while a batch's slices were training", e);
+                if (failure == null) failure = new IllegalStateException("interrupted while the workers were running", e);
             }
         }
         if (failure != null) throw failure;
@@ -77,7 +95,6 @@ public final class DataParallel implements AutoCloseable {
     private static double sliceBackward(SliceLoss loss, int from, int to, double share) {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            JniUtils.setNumThreads(1); // this thread's own OpenMP setting
             JniUtils.setGradMode(true);
             try {
                 NDArray scaled = loss.of(from, to).mul((float) share);

@@ -8,7 +8,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import dev.kineto.model.Checkpoint;
 import dev.kineto.model.DiffusionGenerator;
@@ -100,13 +99,14 @@ public final class Trainer {
             log.println("training already finished; the model is in " + runDir.resolve(MODEL_DIR));
             return;
         }
-        try (VideoModel model = resuming ? resume() : create(); Prefetcher prefetcher = new Prefetcher(source, nextExample)) {
+        try (VideoModel model = resuming ? resume() : create(); Prefetcher prefetcher = new Prefetcher(source, nextExample);
+                DataParallel parallel = new DataParallel()) {
             data = prefetcher;
             log.printf("model %s: %,d parameters (VAE %,d, text %,d, DiT %,d), vocabulary %d words%n", model.config().preset(),
                     model.params().count(), count(model, "vae."), count(model, "text."), count(model, "dit."), model.config().vocabulary().size());
             sessionStart = lastCheckpoint = System.nanoTime();
-            if (stage == Stage.VAE) trainVae(model);
-            if (stage == Stage.DIT) trainDit(model);
+            if (stage == Stage.VAE) trainVae(model, parallel);
+            if (stage == Stage.DIT) trainDit(model, parallel);
         }
         log.println("done: model in " + runDir.resolve(MODEL_DIR));
     }
@@ -128,9 +128,9 @@ public final class Trainer {
 
     // ---- Stage 1: VAE ----------------------------------------------------------------------------------------
 
-    private void trainVae(VideoModel model) throws IOException {
+    private void trainVae(VideoModel model, DataParallel parallel) throws IOException {
         Map<String, NDArray> params = subset(model, "vae.");
-        AdamW optimizer = new AdamW(params, 0);
+        AdamW optimizer = new AdamW(params, 0, parallel);
         restoreOptimizer(optimizer, Map.of(), vaeSteps);
         SplittableRandom rng = new SplittableRandom(options.seed() * 31 + vaeSteps);
         double budget = options.minutes() * 60 * options.vaeShare();
@@ -155,7 +155,7 @@ public final class Trainer {
                 }
                 long updateStart = System.nanoTime();
                 double lr = learningRate(VAE_LR, vaeSteps, progress(vaeSeconds + sinceCheckpoint(), budget, options.maxVaeSteps()));
-                onOneThread(() -> optimizer.step(lr, MAX_GRAD_NORM));
+                optimizer.step(lr, MAX_GRAD_NORM);
                 window.update(updateStart);
             }
             vaeSteps++;
@@ -214,10 +214,10 @@ public final class Trainer {
 
     // ---- Stage 2: text encoder + DiT ---------------------------------------------------------------------------
 
-    private void trainDit(VideoModel model) throws IOException {
+    private void trainDit(VideoModel model, DataParallel parallel) throws IOException {
         Map<String, NDArray> params = ditParams(model);
-        AdamW optimizer = new AdamW(params, DIT_WEIGHT_DECAY);
-        Ema ema = new Ema(params, EMA_DECAY);
+        AdamW optimizer = new AdamW(params, DIT_WEIGHT_DECAY, parallel);
+        Ema ema = new Ema(params, EMA_DECAY, parallel);
         restoreOptimizer(optimizer, ema.weights(), ditSteps);
         SplittableRandom rng = new SplittableRandom(options.seed() * 17 + ditSteps);
         ModelConfig config = model.config();
@@ -225,8 +225,7 @@ public final class Trainer {
         double budget = options.minutes() * 60 * (1 - options.vaeShare());
         List<Example> gapClips = new ArrayList<>();
         for (int i = 0; i < TEXT_GAP_CLIPS; i++) gapClips.add(heldOut.get(200 + i));
-        try (LatentPool pool = new LatentPool(model, options.poolSize()); TextGap textGap = new TextGap(model, gapClips, shift, options.seed());
-                DataParallel parallel = new DataParallel()) {
+        try (LatentPool pool = new LatentPool(model, options.poolSize()); TextGap textGap = new TextGap(model, gapClips, shift, options.seed())) {
             long fillStart = System.nanoTime();
             while (!pool.full()) pool.add(takeBatch(Math.min(32, pool.room())));
             log.printf("latent pool: %d clips encoded in %.0f s%n", pool.size(), (System.nanoTime() - fillStart) / 1e9);
@@ -282,20 +281,18 @@ public final class Trainer {
     }
 
     private static void updateDit(AdamW optimizer, Ema ema, double lr, long step) {
-        onOneThread(() -> {
-            optimizer.step(lr, MAX_GRAD_NORM);
-            ema.update(step);
-        });
+        optimizer.step(lr, MAX_GRAD_NORM);
+        ema.update(step);
     }
 
     /**
      * The second stage's weight update (AdamW and EMA, as in training) on fresh gradients of a stand-in loss; each call
      * returns the seconds of one update alone, for `kineto bench train`.
      */
-    public static DoubleSupplier timedDitUpdate(VideoModel model) {
+    public static DoubleSupplier timedDitUpdate(VideoModel model, DataParallel parallel) {
         Map<String, NDArray> params = ditParams(model);
-        AdamW optimizer = new AdamW(params, DIT_WEIGHT_DECAY);
-        Ema ema = new Ema(params, EMA_DECAY);
+        AdamW optimizer = new AdamW(params, DIT_WEIGHT_DECAY, parallel);
+        Ema ema = new Ema(params, EMA_DECAY, parallel);
         return () -> {
             try (NDScope scope = new NDScope(); GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 scope.suppressNotUsedWarning();
@@ -330,20 +327,6 @@ public final class Trainer {
     }
 
     // ---- Shared: schedule, logging, checkpoints ---------------------------------------------------------------
-
-    /**
-     * Runs the optimiser and EMA on one PyTorch thread. They are ~1,000 small ops a DiT step (246 tensors), and waking
-     * the second (passively waiting) OpenMP thread for each cost more than it saved: 125 ms against 47 ms a step, measured.
-     */
-    private static void onOneThread(Runnable update) {
-        int threads = JniUtils.getNumThreads();
-        JniUtils.setNumThreads(1);
-        try {
-            update.run();
-        } finally {
-            JniUtils.setNumThreads(threads);
-        }
-    }
 
     /** Linear warm-up, then cosine decay to a tenth over the stage's time budget. */
     private static double learningRate(double base, long step, double fractionOfBudget) {

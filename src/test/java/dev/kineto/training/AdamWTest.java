@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 class AdamWTest {
     @Test
     void aNonFiniteGradientSkipsOneStepAndTrainingGoesOn() {
-        try (NDManager manager = NDManager.newBaseManager()) {
+        try (NDManager manager = NDManager.newBaseManager(); DataParallel parallel = new DataParallel(2)) {
             NDArray weight = manager.create(new float[] {0f, 1f});
-            AdamW optimizer = new AdamW(Map.of("w", weight), 0);
+            AdamW optimizer = new AdamW(Map.of("w", weight), 0, parallel);
             try (var collector = Engine.getInstance().newGradientCollector()) {
                 collector.backward(weight.sqrt().sum()); // d sqrt(x)/dx at 0 is Infinity
             }
@@ -34,9 +34,9 @@ class AdamWTest {
 
     @Test
     void weightDecayShrinksMatricesButNotVectors() {
-        try (NDManager manager = NDManager.newBaseManager()) {
+        try (NDManager manager = NDManager.newBaseManager(); DataParallel parallel = new DataParallel(2)) {
             NDArray matrix = manager.create(new float[][] {{1f, 2f}}), vector = manager.create(new float[] {1f});
-            AdamW optimizer = new AdamW(new LinkedHashMap<>(Map.of("w", matrix, "b", vector)), 0.5f);
+            AdamW optimizer = new AdamW(new LinkedHashMap<>(Map.of("w", matrix, "b", vector)), 0.5f, parallel);
             try (var collector = Engine.getInstance().newGradientCollector()) {
                 collector.backward(matrix.sum().add(vector.sum()).mul(3));
             }

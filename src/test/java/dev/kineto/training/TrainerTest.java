@@ -33,7 +33,7 @@ class TrainerTest {
         int threads = JniUtils.getNumThreads();
         new Trainer(options, source, source, new PrintStream(log, true)).run();
         System.out.print(log);
-        assertEquals(threads, JniUtils.getNumThreads(), "the one-thread weight update gives PyTorch its threads back");
+        assertEquals(threads, JniUtils.getNumThreads(), "the workers' one-thread setting does not leak to the main thread");
         assertTrue(log.toString().matches("(?s).*dit step +20 .* s/step \\(data \\d+ %, update \\d+ %\\).*"), "log says where a step's time went");
         assertTrue(Files.exists(dir.resolve("loss-vae.png")) && Files.exists(dir.resolve("loss-dit.png")), "loss plots written");
         assertTrue(Files.list(dir.resolve("samples")).findAny().isPresent(), "sample videos written");
