@@ -70,7 +70,10 @@ public final class DataParallel implements AutoCloseable {
         for (int r = 0; r < ranges; r++) {
             int from = n * r / ranges, to = n * (r + 1) / ranges;
             results.add(pool.submit(() -> {
-                JniUtils.setNumThreads(1); // this thread's own OpenMP setting
+                // Settings of this thread alone: one OpenMP thread, and no autograd recording (PyTorch starts a new
+                // thread recording; DJL turns it off on the thread that loads the engine only).
+                JniUtils.setNumThreads(1);
+                JniUtils.setGradMode(false);
                 return part.of(from, to);
             }));
         }

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
@@ -75,6 +77,25 @@ class DataParallelTest {
                 throw new IllegalArgumentException("slice " + from + ":" + to + " is bad");
             }));
             assertTrue(e.getMessage().startsWith("slice "), e.getMessage());
+        }
+    }
+
+    @Test
+    void workOutsideABackwardRecordsNoGraph() {
+        // PyTorch starts a new thread recording operations for autograd; the EMA on a worker must not chain a graph onto the average.
+        try (NDManager manager = NDManager.newBaseManager(); DataParallel parallel = new DataParallel(2)) {
+            NDArray weight = manager.ones(new Shape(2));
+            weight.setRequiresGradient(true);
+            double recorded = parallel.sum(2, (from, to) -> {
+                NDArray doubled = weight.mul(2).sum();
+                try {
+                    JniUtils.backward((PtNDArray) doubled, (PtNDArray) doubled.onesLike(), false, false);
+                    return 1;
+                } catch (EngineException e) {
+                    return 0; // nothing recorded to go back through
+                }
+            });
+            assertEquals(0, recorded, "ranges whose operations on a trained weight were recorded for a backward");
         }
     }
 }
