@@ -55,11 +55,14 @@ final class AdamW {
         // m / c1 / (sqrt(v / c2) + eps) written as the kernel's (lr sqrt(c2) / c1) m / (sqrt(v) + eps sqrt(c2))
         float correctedLr = (float) (lr * Math.sqrt(correction2) / correction1), correctedEps = (float) (EPS * Math.sqrt(correction2));
         parallel.sum(names.size(), (from, to) -> {
-            for (String name : names.subList(from, to)) {
-                PtNDArray p = (PtNDArray) params.get(name);
-                float decay = p.getShape().dimension() >= 2 ? weightDecay : 0;
-                JniUtils.adamUpdate(p, (PtNDArray) p.getGradient(), (PtNDArray) m.get(name), (PtNDArray) v.get(name),
-                        (float) lr, correctedLr, decay, clip, NO_CLAMP, BETA1, BETA2, correctedEps, true);
+            try (NDScope scope = new NDScope()) { // each getGradient() is a new handle
+                scope.suppressNotUsedWarning();
+                for (String name : names.subList(from, to)) {
+                    PtNDArray p = (PtNDArray) params.get(name);
+                    float decay = p.getShape().dimension() >= 2 ? weightDecay : 0;
+                    JniUtils.adamUpdate(p, (PtNDArray) p.getGradient(), (PtNDArray) m.get(name), (PtNDArray) v.get(name),
+                            (float) lr, correctedLr, decay, clip, NO_CLAMP, BETA1, BETA2, correctedEps, true);
+                }
             }
             return zeroGradients(from, to);
         });

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -44,6 +45,23 @@ class AdamWTest {
             // A first Adam step moves each weight by lr against its gradient's sign; decay takes lr * 0.5 of the matrix too.
             assertArrayEquals(new float[] {0.85f, 1.8f}, matrix.toFloatArray(), 1e-5f);
             assertArrayEquals(new float[] {0.9f}, vector.toFloatArray(), 1e-5f);
+        }
+    }
+
+    @Test
+    void aStepLeavesNoArraysBehind() {
+        try (NDManager manager = NDManager.newBaseManager(); DataParallel parallel = new DataParallel(2)) {
+            NDArray matrix = manager.create(new float[][] {{1f, 2f}}), vector = manager.create(new float[] {1f});
+            AdamW optimizer = new AdamW(new LinkedHashMap<>(Map.of("w", matrix, "b", vector)), 0.5f, parallel);
+            int before = manager.getManagedArrays().size();
+            for (int step = 0; step < 3; step++) {
+                try (NDScope scope = new NDScope(); var collector = Engine.getInstance().newGradientCollector()) {
+                    scope.suppressNotUsedWarning();
+                    collector.backward(matrix.sum().add(vector.sum()));
+                }
+                optimizer.step(0.1, 100);
+            }
+            assertEquals(before, manager.getManagedArrays().size(), "arrays a step left attached to the weights' manager (a leak over a run)");
         }
     }
 }
