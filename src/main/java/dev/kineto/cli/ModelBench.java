@@ -104,16 +104,24 @@ final class ModelBench {
                         };
                         double ditFlops = 3 * ditBatch * ditForwardFlops(config.dit(), patchDim, config.trainedTokens(), 9, config.text().width());
                         double oneBatch = Timing.medianOfTimedRuns(repeats, () -> step(() -> loss.of(0, ditBatch)));
-                        double sliced = Timing.medianOfTimedRuns(repeats, () -> {
-                            long t0 = System.nanoTime();
-                            parallel.backward(ditBatch, loss);
-                            return (System.nanoTime() - t0) / 1e9;
-                        });
+                        double sliced = Timing.medianOfTimedRuns(repeats, () -> seconds(() -> parallel.backward(ditBatch, loss)));
                         String sizes = "batch " + ditBatch + ", " + config.trainedTokens() + " tokens";
                         printDitStep(sizes + ", one batch on PyTorch's threads", ditBatch, oneBatch, ditFlops, peak);
                         printDitStep(sizes + ", " + parallel.workers() + " slices on one-thread workers (as trained)", ditBatch, sliced, ditFlops, peak);
                         System.out.printf("  slices on workers vs one batch: %.2fx faster%n", oneBatch / sliced);
                     }
+                    // The trainer's latent pool takes 8 fresh clips every 4 batch-16 steps: the bulk of a DiT step's data time.
+                    NDArray clips = Noise.gaussian(m, new Shape(8, 3, 17, 64, 64), rng);
+                    DataParallel.Part encode = (from, to) -> {
+                        try (NDScope scope = new NDScope()) {
+                            scope.suppressNotUsedWarning();
+                            return model.vae().encode(clips.get(new NDIndex("{}:{}", from, to))).get(0).sum().getFloat();
+                        }
+                    };
+                    double encodeOneBatch = Timing.medianOfTimedRuns(repeats, () -> seconds(() -> encode.of(0, 8)));
+                    double encodeSliced = Timing.medianOfTimedRuns(repeats, () -> seconds(() -> parallel.sum(8, encode)));
+                    System.out.printf("VAE encode of 8 clips 17x64x64 (latent pool refresh): one batch on PyTorch's threads %.3f s, %d slices on one-thread workers %.3f s (%.2fx)%n",
+                            encodeOneBatch, parallel.workers(), encodeSliced, encodeOneBatch / encodeSliced);
                     double updateSeconds = Timing.medianOfTimedRuns(repeats, Trainer.timedDitUpdate(model, parallel));
                     System.out.printf("DiT stage weight update (AdamW + EMA over the text encoder and DiT, %d workers), any batch: %.1f ms/step%n",
                             parallel.workers(), updateSeconds * 1e3);
@@ -125,6 +133,13 @@ final class ModelBench {
         private static void printDitStep(String how, int batch, double seconds, double flops, double peak) {
             System.out.printf("DiT stage: %s: %.3f s/step, %.1f samples/s, %.1f GFLOP/s, MFU %.0f %%%n",
                     how, seconds, batch / seconds, flops / seconds / 1e9, 100 * flops / seconds / 1e9 / peak);
+        }
+
+        /** Wall time of work in seconds. */
+        private static double seconds(Runnable work) {
+            long t0 = System.nanoTime();
+            work.run();
+            return (System.nanoTime() - t0) / 1e9;
         }
 
         /** One forward + backward of loss, timed in seconds. */

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.kineto.model.VideoModel;
 import dev.kineto.model.VideoVae;
 import dev.kineto.model.VideoTensors;
+import dev.kineto.video.Clip;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -22,6 +23,7 @@ final class LatentPool implements AutoCloseable {
 
     private final VideoModel model;
     private final int capacity;
+    private final DataParallel parallel;
 
     /** Whether the pool holds capacity clips. */
     boolean full() { return latents.size() >= capacity; }
@@ -32,9 +34,10 @@ final class LatentPool implements AutoCloseable {
     private final List<List<String>> captions = new ArrayList<>();
     private final List<float[]> weights = new ArrayList<>();
 
-    LatentPool(VideoModel model, int capacity) {
+    LatentPool(VideoModel model, int capacity, DataParallel parallel) {
         this.model = model;
         this.capacity = capacity;
+        this.parallel = parallel;
     }
 
     int size() { return latents.size(); }
@@ -82,18 +85,22 @@ final class LatentPool implements AutoCloseable {
         return ObjectWeights.of(example, VideoVae.Config.TIME_FACTOR, VideoVae.Config.SPACE_FACTOR);
     }
 
+    /** Posterior means of the examples' clips, each worker encoding its share. */
     private List<NDArray> encode(List<Example> examples) {
-        List<NDArray> out = new ArrayList<>();
-        try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            NDArray means = model.vae().encode(VideoTensors.of(model.manager(), examples.stream().map(Example::clip).toList())).get(0);
-            for (int i = 0; i < examples.size(); i++) {
-                NDArray one = means.get(i).duplicate();
-                NDScope.unregister(one);
-                out.add(one);
+        NDArray[] out = new NDArray[examples.size()];
+        parallel.sum(examples.size(), (from, to) -> {
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                List<Clip> clips = examples.subList(from, to).stream().map(Example::clip).toList();
+                NDArray means = model.vae().encode(VideoTensors.of(model.manager(), clips)).get(0);
+                for (int i = from; i < to; i++) {
+                    out[i] = means.get(i - from).duplicate();
+                    NDScope.unregister(out[i]);
+                }
             }
-        }
-        return out;
+            return 0;
+        });
+        return List.of(out);
     }
 
     @Override

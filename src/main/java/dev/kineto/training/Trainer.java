@@ -225,7 +225,7 @@ public final class Trainer {
         double budget = options.minutes() * 60 * (1 - options.vaeShare());
         List<Example> gapClips = new ArrayList<>();
         for (int i = 0; i < TEXT_GAP_CLIPS; i++) gapClips.add(heldOut.get(200 + i));
-        try (LatentPool pool = new LatentPool(model, options.poolSize()); TextGap textGap = new TextGap(model, gapClips, shift, options.seed())) {
+        try (LatentPool pool = new LatentPool(model, options.poolSize(), parallel); TextGap textGap = new TextGap(model, gapClips, shift, options.seed())) {
             long fillStart = System.nanoTime();
             while (!pool.full()) pool.add(takeBatch(Math.min(32, pool.room())));
             log.printf("latent pool: %d clips encoded in %.0f s%n", pool.size(), (System.nanoTime() - fillStart) / 1e9);
