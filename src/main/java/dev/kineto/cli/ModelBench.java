@@ -71,7 +71,7 @@ final class ModelBench {
         int repeats;
 
         @Override
-        public Integer call() {
+        public Integer call() throws Exception {
             List<String> vocabulary = List.of("a", "red", "ball", "moving", "right", "on", "blue", "background");
             ModelConfig config = ModelConfig.preset("default", 64, 64, 17, 8, vocabulary);
             try (VideoModel model = new VideoModel(config, 1)) {
@@ -104,7 +104,7 @@ final class ModelBench {
                         };
                         double ditFlops = 3 * ditBatch * ditForwardFlops(config.dit(), patchDim, config.trainedTokens(), 9, config.text().width());
                         double oneBatch = Timing.medianOfTimedRuns(repeats, () -> step(() -> loss.of(0, ditBatch)));
-                        double sliced = Timing.medianOfTimedRuns(repeats, () -> seconds(() -> parallel.backward(ditBatch, loss)));
+                        double sliced = Timing.medianSeconds(repeats, () -> parallel.backward(ditBatch, loss));
                         String sizes = "batch " + ditBatch + ", " + config.trainedTokens() + " tokens";
                         printDitStep(sizes + ", one batch on PyTorch's threads", ditBatch, oneBatch, ditFlops, peak);
                         printDitStep(sizes + ", " + parallel.workers() + " slices on one-thread workers (as trained)", ditBatch, sliced, ditFlops, peak);
@@ -118,8 +118,8 @@ final class ModelBench {
                             return model.vae().encode(clips.get(new NDIndex("{}:{}", from, to))).get(0).sum().getFloat();
                         }
                     };
-                    double encodeOneBatch = Timing.medianOfTimedRuns(repeats, () -> seconds(() -> encode.of(0, 8)));
-                    double encodeSliced = Timing.medianOfTimedRuns(repeats, () -> seconds(() -> parallel.sum(8, encode)));
+                    double encodeOneBatch = Timing.medianSeconds(repeats, () -> encode.of(0, 8));
+                    double encodeSliced = Timing.medianSeconds(repeats, () -> parallel.sum(8, encode));
                     System.out.printf("VAE encode of 8 clips 17x64x64 (latent pool refresh): one batch on PyTorch's threads %.3f s, %d slices on one-thread workers %.3f s (%.2fx)%n",
                             encodeOneBatch, parallel.workers(), encodeSliced, encodeOneBatch / encodeSliced);
                     double updateSeconds = Timing.medianOfTimedRuns(repeats, Trainer.timedDitUpdate(model, parallel));
@@ -133,13 +133,6 @@ final class ModelBench {
         private static void printDitStep(String how, int batch, double seconds, double flops, double peak) {
             System.out.printf("DiT stage: %s: %.3f s/step, %.1f samples/s, %.1f GFLOP/s, MFU %.0f %%%n",
                     how, seconds, batch / seconds, flops / seconds / 1e9, 100 * flops / seconds / 1e9 / peak);
-        }
-
-        /** Wall time of work in seconds. */
-        private static double seconds(Runnable work) {
-            long t0 = System.nanoTime();
-            work.run();
-            return (System.nanoTime() - t0) / 1e9;
         }
 
         /** One forward + backward of loss, timed in seconds. */
