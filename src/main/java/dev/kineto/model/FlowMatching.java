@@ -33,14 +33,6 @@ public final class FlowMatching {
         return shift(1 / (1 + Math.exp(-normal)), shift);
     }
 
-    /**
-     * A training time: uniform on (0, 1) with probability uniformShare, else logit-normal and shifted. A large shift
-     * leaves the low-noise times, where edges are drawn, almost untrained (shift 5: 5 % of times below 0.5).
-     */
-    public static double sampleTime(SplittableRandom rng, double shift, double uniformShare) {
-        return rng.nextDouble() < uniformShare ? rng.nextDouble() : sampleTime(rng, shift);
-    }
-
     /** x_t for data x0, noise and per-sample times t [B]. */
     public static NDArray interpolate(NDArray x0, NDArray noise, NDArray t) {
         NDArray tb = broadcastable(t, x0.getShape());

@@ -52,9 +52,6 @@ public final class Trainer {
     // ends at 17.7 dB held-out, 4e-4 descends steadily to 21.2 dB.
     private static final double VAE_LR = 4e-4, DIT_LR = 1e-3, KL_WEIGHT = 1e-5, CAPTION_DROPOUT = 0.1, MAX_GRAD_NORM = 1.0, EMA_DECAY = 0.999;
     private static final float DIT_WEIGHT_DECAY = 0.01f;
-    // A third of the DiT's training times are uniform: with shift 5 alone, 5 % fell below t = 0.5, and the model's
-    // objects came out with ragged, noisy edges (107 of 125 read as diamonds on world-v1).
-    private static final double UNIFORM_TIME_SHARE = 1.0 / 3;
     static final String MODEL_DIR = "model", STATE_FILE = "state.safetensors", PROGRESS_FILE = "progress.json";
 
     private final TrainOptions options;
@@ -249,7 +246,7 @@ public final class Trainer {
                         captions.add(rng.nextDouble() < CAPTION_DROPOUT ? "" : phrasings.get(rng.nextInt(phrasings.size())));
                     }
                     float[] times = new float[options.ditBatch()];
-                    for (int i = 0; i < times.length; i++) times[i] = (float) FlowMatching.sampleTime(rng, shift, UNIFORM_TIME_SHARE);
+                    for (int i = 0; i < times.length; i++) times[i] = (float) FlowMatching.sampleTime(rng, shift);
                     NDArray t = m.create(times);
                     NDArray noise = Noise.gaussian(m, x0.getShape(), rng);
                     NDArray xt = FlowMatching.interpolate(x0, noise, t);
