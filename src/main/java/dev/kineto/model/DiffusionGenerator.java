@@ -74,6 +74,28 @@ public final class DiffusionGenerator implements VideoGenerator {
 
     @Override
     public List<Clip> generate(List<GenerationRequest> batch, StepListener listener) {
+        return sample(batch, null, 1.0, listener);
+    }
+
+    /**
+     * Video-to-video (SDEdit): each source clip is encoded, noised to t = strength with its request's seed, and sampled
+     * back from there along the steps' grid, so strength 1 ignores the sources and a small strength keeps them.
+     */
+    public List<Clip> generate(List<GenerationRequest> batch, List<Clip> sources, double strength, StepListener listener) {
+        if (sources.size() != batch.size()) throw new IllegalArgumentException("one source clip per request: got " + sources.size() + " for " + batch.size());
+        if (!(strength > 0 && strength <= 1)) throw new IllegalArgumentException("strength must be in (0, 1], got " + strength);
+        for (int i = 0; i < batch.size(); i++) {
+            GenerationRequest r = batch.get(i);
+            Clip c = sources.get(i);
+            if (c.width() != r.width() || c.height() != r.height() || c.frameCount() != r.frames()) {
+                throw new IllegalArgumentException("source clip " + c.width() + "x" + c.height() + ", " + c.frameCount() + " frames does not match the request's "
+                        + r.width() + "x" + r.height() + ", " + r.frames() + " frames");
+            }
+        }
+        return sample(batch, sources, strength, listener);
+    }
+
+    private List<Clip> sample(List<GenerationRequest> batch, List<Clip> sources, double strength, StepListener listener) {
         GenerationRequest first = batch.getFirst();
         for (GenerationRequest r : batch) {
             if (!batchable(first, r)) throw new IllegalArgumentException("requests in one batch must share size, frames and steps");
@@ -87,7 +109,7 @@ public final class DiffusionGenerator implements VideoGenerator {
         boolean guided = batch.stream().anyMatch(r -> r.cfg() != 1);
         long[] latentShape = model.vae().latentShape(first.frames(), first.height(), first.width());
         double shift = FlowMatching.resolutionShift(config.shift(), config.tokens(first.frames(), first.height(), first.width()), config.trainedTokens());
-        double[] times = FlowMatching.schedule(first.steps(), shift);
+        double[] times = FlowMatching.scheduleFrom(strength, first.steps(), shift);
         try (NDScope scope = new NDScope(); NDManager m = model.manager().newSubManager()) {
             scope.suppressNotUsedWarning();
             List<String> captions = new ArrayList<>(batch.stream().map(GenerationRequest::prompt).toList());
@@ -100,6 +122,10 @@ public final class DiffusionGenerator implements VideoGenerator {
                 scales[i] = (float) batch.get(i).cfg();
             }
             NDArray x = NDArrays.stack(noise);
+            if (sources != null) {
+                NDArray source = model.normalise(model.vae().encode(VideoTensors.of(m, sources)).get(0));
+                x = FlowMatching.interpolate(source, x, m.full(new Shape(b), (float) strength));
+            }
             NDArray cfg = m.create(scales, new Shape(b, 1, 1, 1, 1));
             BiFunction<NDArray, Double, NDArray> velocity = (z, t) -> {
                 NDArray input = guided ? NDArrays.concat(new NDList(z, z)) : z;
@@ -108,12 +134,13 @@ public final class DiffusionGenerator implements VideoGenerator {
                 NDList parts = v.split(2, 0);
                 return parts.get(1).add(parts.get(0).sub(parts.get(1)).mul(cfg));
             };
-            for (int i = 0; i < first.steps(); i++) {
+            int steps = times.length - 1;
+            for (int i = 0; i < steps; i++) {
                 try (NDScope stepScope = new NDScope()) {
                     stepScope.suppressNotUsedWarning();
                     FlowMatching.Step step = FlowMatching.step(sampler, velocity, x, times[i], times[i + 1]);
                     NDArray denoised = FlowMatching.denoised(x, step.velocity(), times[i]);
-                    listener.onStep(i + 1, first.steps(), memoize(() -> decode(denoised, first.fps())));
+                    listener.onStep(i + 1, steps, memoize(() -> decode(denoised, first.fps())));
                     x = step.x();
                     NDScope.unregister(x);
                 }

@@ -2,8 +2,10 @@ package dev.kineto.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.function.BiFunction;
+import java.util.stream.DoubleStream;
 
 /**
  * Rectified flow: x_t = (1 − t)·x₀ + t·ε, the model predicts the velocity ε − x₀, sampling integrates from t = 1
@@ -66,6 +68,12 @@ public final class FlowMatching {
         return ts;
     }
 
+    /** The same grid entered at start: start itself, then the grid's times below it (start 1 gives the whole grid). */
+    public static double[] scheduleFrom(double start, int steps, double shift) {
+        double[] grid = schedule(steps, shift);
+        return DoubleStream.concat(DoubleStream.of(start), Arrays.stream(grid).filter(t -> t < start - 1e-9)).toArray();
+    }
+
     /** One step of the sampler from ts[i] to ts[i+1], given velocity(x, t); returns the new x and the velocity at x. */
     public static Step step(Sampler sampler, BiFunction<NDArray, Double, NDArray> velocity, NDArray x, double t, double next) {
         NDArray v = velocity.apply(x, t);
@@ -80,7 +88,7 @@ public final class FlowMatching {
 
     private static NDArray broadcastable(NDArray t, Shape like) {
         long[] shape = new long[like.dimension()];
-        java.util.Arrays.fill(shape, 1);
+        Arrays.fill(shape, 1);
         shape[0] = like.get(0);
         return t.reshape(shape);
     }

@@ -81,6 +81,13 @@ class DiffusionGeneratorTest {
             assertTrue(mixed.getMessage().contains("share size"), mixed.getMessage());
             assertThrows(IllegalArgumentException.class, () -> request("a", 30, 32, 5, 1));
             assertEquals(java.util.Set.of("purple", "zigzag"), generator.unknownWords("a purple ball zigzag"));
+            Clip source = generator.generate(request("a", 32, 32, 5, 1));
+            var strength = assertThrows(IllegalArgumentException.class,
+                    () -> generator.generate(List.of(request("a", 32, 32, 5, 1)), List.of(source), 1.5, StepListener.NONE));
+            assertTrue(strength.getMessage().contains("strength"), strength.getMessage());
+            var size = assertThrows(IllegalArgumentException.class,
+                    () -> generator.generate(List.of(request("a", 48, 32, 5, 1)), List.of(source), 0.5, StepListener.NONE));
+            assertTrue(size.getMessage().contains("does not match"), size.getMessage());
         }
     }
 

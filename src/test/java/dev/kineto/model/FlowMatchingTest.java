@@ -19,6 +19,12 @@ class FlowMatchingTest {
             assertTrue(plain[i] < plain[i - 1] && shifted[i] > plain[i]);
         }
         assertTrue(FlowMatching.resolutionShift(1, 4 * 320, 320) > FlowMatching.resolutionShift(1, 320, 320));
+        assertArrayEquals(shifted, FlowMatching.scheduleFrom(1, 10, 3), 1e-12);
+        double[] fromHalf = FlowMatching.scheduleFrom(0.5, 10, 3);
+        assertEquals(0.5, fromHalf[0], 1e-12);
+        assertArrayEquals(java.util.Arrays.copyOfRange(shifted, shifted.length - fromHalf.length + 1, shifted.length),
+                java.util.Arrays.copyOfRange(fromHalf, 1, fromHalf.length), 1e-12);
+        assertTrue(shifted[shifted.length - fromHalf.length] >= 0.5, "the grid's times below the start, and only those");
     }
 
     @Test
