@@ -4,10 +4,10 @@ import dev.kineto.evaluation.EvalResult;
 import dev.kineto.evaluation.Evaluator;
 import dev.kineto.evaluation.GroundTruthGenerator;
 import dev.kineto.evaluation.ModeScores;
+import dev.kineto.evaluation.RenoisedGenerator;
 import dev.kineto.evaluation.Report;
 import dev.kineto.evaluation.Suite;
 import dev.kineto.evaluation.SuiteResult;
-import dev.kineto.evaluation.RenoisedGenerator;
 import dev.kineto.evaluation.VaeRoundTripGenerator;
 import dev.kineto.model.DiffusionGenerator;
 import dev.kineto.model.FlowMatching;
@@ -129,9 +129,6 @@ public final class EvalCommand implements Callable<Integer> {
     /** A row of the report: a name, and how to open its generator (one at a time, closed after its run). */
     private record Row(String name, Callable<VideoGenerator> open) {}
 
-    /** Where the renoised row enters the flow: half way, where the world's layout is still plain in the noisy latent. */
-    private static final double RENOISE_TIME = 0.5;
-
     /**
      * The model under test first, then the same model given the world's render noised half way (what its DiT loses at
      * low noise alone), then its bounds: the world's renders through the model's VAE (what its DiT can reach at best),
@@ -142,7 +139,8 @@ public final class EvalCommand implements Callable<Integer> {
         Callable<Path> dir = model.equals("default") ? DiffusionGenerator::defaultModelDir : () -> Path.of(model);
         Row tested = new Row(model.equals("default") ? "default" : rowName(Path.of(model)), () -> DiffusionGenerator.load(dir.call()));
         if (noBounds) return List.of(tested);
-        return List.of(tested, new Row("renoised from t = " + RENOISE_TIME, () -> new RenoisedGenerator(DiffusionGenerator.load(dir.call()), RENOISE_TIME)),
+        return List.of(tested, new Row("renoised from t = " + RenoisedGenerator.SUITE_TIME,
+                        () -> new RenoisedGenerator(DiffusionGenerator.load(dir.call()), RenoisedGenerator.SUITE_TIME)),
                 new Row("VAE round trip", () -> new VaeRoundTripGenerator(VideoModel.load(dir.call()))),
                 new Row("ground truth", GroundTruthGenerator::new), new Row("untrained", () -> untrained(prompts)));
     }

@@ -12,6 +12,9 @@ import java.util.List;
  * Between the VAE round trip (t = 0) and plain generation (t = 1), it shows at which noise level a check is lost.
  */
 public final class RenoisedGenerator implements VideoGenerator {
+    /** The suite report's row enters the flow half way, where the world's layout is still plain in the noisy latent. */
+    public static final double SUITE_TIME = 0.5;
+
     private final DiffusionGenerator model;
     private final double time;
     private final GroundTruthGenerator world = new GroundTruthGenerator();

@@ -47,7 +47,7 @@ public final class Report {
                         + ".case img{width:192px;image-rendering:pixelated}.fail{color:#b00}</style></head><body>\n");
         html.append("<h1>Kineto evaluation on ").append(escape(model.suite())).append("</h1>\n");
         html.append("<p>").append(escape(model.generator())).append(results.size() == 1 ? " alone." : " beside its bounds: "
-                        + "<i>renoised from t = 0.5</i> is the world's render of each prompt noised half way and sampled back by the model "
+                        + "<i>renoised from t = " + RenoisedGenerator.SUITE_TIME + "</i> is the world's render of each prompt noised to that time and sampled back by the model "
                         + "(what its DiT loses at low noise alone), "
                         + "<i>ground truth</i> is the world's own render of each prompt (the upper bound), <i>VAE round trip</i> that render "
                         + "encoded and decoded by the model's VAE (the most its DiT can reach), <i>untrained</i> the default preset "
