@@ -1,6 +1,5 @@
 package dev.kineto.evaluation;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.kineto.model.GenerationRequest;
 import dev.kineto.model.StepListener;
@@ -27,9 +26,7 @@ public final class VaeRoundTripGenerator implements VideoGenerator {
     public List<Clip> generate(List<GenerationRequest> batch, StepListener listener) {
         List<Clip> renders = world.generate(batch, listener);
         try (NDManager scratch = model.manager().newSubManager()) {
-            NDArray video = VideoTensors.of(scratch, renders);
-            NDArray latent = model.vae().encode(video).get(0);
-            return VideoTensors.toClips(model.vae().decode(latent), renders.getFirst().fps());
+            return VideoTensors.toClips(model.vae().decode(model.encode(scratch, renders)), renders.getFirst().fps());
         }
     }
 

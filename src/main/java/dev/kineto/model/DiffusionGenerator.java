@@ -123,7 +123,7 @@ public final class DiffusionGenerator implements VideoGenerator {
             }
             NDArray x = NDArrays.stack(noise);
             if (sources != null) {
-                NDArray source = model.normalise(model.vae().encode(VideoTensors.of(m, sources)).get(0));
+                NDArray source = model.normalise(model.encode(m, sources));
                 x = FlowMatching.interpolate(source, x, m.full(new Shape(b), (float) strength));
             }
             NDArray cfg = m.create(scales, new Shape(b, 1, 1, 1, 1));

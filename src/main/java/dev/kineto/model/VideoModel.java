@@ -3,8 +3,10 @@ package dev.kineto.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
+import dev.kineto.video.Clip;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The three trained parts together (VAE, text encoder, DiT) with their config; a model directory holds config.json and model.safetensors. */
@@ -53,6 +55,11 @@ public final class VideoModel implements AutoCloseable {
     /** Records the latent statistics measured after VAE training (the DiT works on normalised latents). */
     public void setLatentStats(float mean, float std) {
         config = config.withLatentStats(mean, std);
+    }
+
+    /** The VAE's posterior means of clips of one size, as one batch on manager (not normalised). */
+    public NDArray encode(NDManager manager, List<Clip> clips) {
+        return vae.encode(VideoTensors.of(manager, clips)).get(0);
     }
 
     /** VAE latents → the normalised latents the DiT works on (zero mean, unit deviation over the training latents). */

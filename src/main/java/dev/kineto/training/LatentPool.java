@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import dev.kineto.model.VideoModel;
 import dev.kineto.model.VideoVae;
-import dev.kineto.model.VideoTensors;
 import dev.kineto.video.Clip;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,7 +91,7 @@ final class LatentPool implements AutoCloseable {
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
                 List<Clip> clips = examples.subList(from, to).stream().map(Example::clip).toList();
-                NDArray means = model.vae().encode(VideoTensors.of(model.manager(), clips)).get(0);
+                NDArray means = model.encode(model.manager(), clips);
                 for (int i = from; i < to; i++) {
                     out[i] = means.get(i - from).duplicate();
                     NDScope.unregister(out[i]);

@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDScope;
 import dev.kineto.model.FlowMatching;
 import dev.kineto.model.Noise;
 import dev.kineto.model.VideoModel;
-import dev.kineto.model.VideoTensors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -32,7 +31,7 @@ final class TextGap implements AutoCloseable {
         SplittableRandom rng = new SplittableRandom(seed);
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDArray latents = model.vae().encode(VideoTensors.of(model.manager(), examples.stream().map(Example::clip).toList())).get(0);
+            NDArray latents = model.encode(model.manager(), examples.stream().map(Example::clip).toList());
             x0 = model.normalise(latents);
             NDScope.unregister(x0);
             x0.attach(manager);

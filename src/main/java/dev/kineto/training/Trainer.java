@@ -173,7 +173,7 @@ public final class Trainer {
         for (int i = 0; i < 16; i++) clips.add(heldOut.get(i).clip());
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDArray means = model.vae().encode(VideoTensors.of(model.manager(), clips)).get(0);
+            NDArray means = model.encode(model.manager(), clips);
             float mean = means.mean().getFloat(), std = means.sub(mean).square().mean().sqrt().getFloat();
             model.setLatentStats(mean, std);
             List<Clip> reconstructed = VideoTensors.toClips(model.vae().decode(means), options.fps());

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import dev.kineto.model.TinyModel;
 import dev.kineto.model.VideoModel;
-import dev.kineto.model.VideoTensors;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -19,7 +18,7 @@ class LatentPoolTest {
         List<Example> examples = List.of(source.get(0), source.get(1), source.get(2));
         try (VideoModel model = TinyModel.perturbed(5); DataParallel parallel = new DataParallel(2); LatentPool pool = new LatentPool(model, 3, parallel)) {
             pool.add(examples); // clip 0 on one worker, clips 1 and 2 on the other
-            NDArray whole = model.vae().encode(VideoTensors.of(model.manager(), examples.stream().map(Example::clip).toList())).get(0);
+            NDArray whole = model.encode(model.manager(), examples.stream().map(Example::clip).toList());
             LatentPool.Batch batch = pool.sample(12, new SplittableRandom(1));
             for (int i = 0; i < 12; i++) {
                 int clip = examples.stream().map(Example::captions).toList().indexOf(batch.captions().get(i));
