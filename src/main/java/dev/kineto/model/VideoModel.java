@@ -2,8 +2,8 @@ package dev.kineto.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import java.io.IOException;
 import dev.kineto.video.Clip;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
