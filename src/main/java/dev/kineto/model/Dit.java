@@ -71,6 +71,14 @@ public final class Dit {
         }
     }
 
+    /** Linear read-outs of the middle block's tokens: the shape and size class of the object each token shows. */
+    record Probe(Dense shape, Dense size) {}
+
+    /** The velocity, and the probe's logits [B, N, classes] for the trainer's auxiliary loss. */
+    public record Probed(NDArray velocity, NDArray shapeLogits, NDArray sizeLogits) {}
+
+    public static final int PROBE_SHAPES = dev.kineto.world.Shape.values().length, PROBE_SIZES = dev.kineto.world.Size.values().length;
+
     static NDArray modulate(NDArray x, NDArray shift, NDArray scale) {
         return x.mul(scale.add(1)).add(shift);
     }
@@ -82,6 +90,7 @@ public final class Dit {
     private final Dense textPool;
     private final List<Block> blocks = new ArrayList<>();
     private final FinalLayer finalLayer;
+    private final Probe probe;
 
     public Dit(Params p, Config config, int latentChannels, int textWidth) {
         this.config = config;
@@ -95,12 +104,18 @@ public final class Dit {
         for (int i = 0; i < config.depth(); i++) blocks.add(Block.of(p, "dit.blocks." + i, config, textWidth));
         finalLayer = new FinalLayer(Norm.of(p, "dit.final.norm", w), Dense.zero(p, "dit.final.adaLN_modulation", w, 2 * w),
                 Dense.zero(p, "dit.final.proj", w, patchDim));
+        probe = new Probe(Dense.of(p, "dit.probe.shape", w, PROBE_SHAPES), Dense.of(p, "dit.probe.size", w, PROBE_SIZES));
     }
 
     public Config config() { return config; }
 
     /** Predicts the flow velocity for noisy latents z [B, C, T, H, W] at times t [B], given the encoded text. */
     public NDArray forward(NDArray z, NDArray t, TextEncoder.Encoded text) {
+        return forwardProbed(z, t, text).velocity();
+    }
+
+    /** The velocity and the probe's read-out of the middle block's tokens. */
+    public Probed forwardProbed(NDArray z, NDArray t, TextEncoder.Encoded text) {
         Shape s = z.getShape();
         int p = config.patch();
         if (s.get(1) != latentChannels || s.get(3) % p != 0 || s.get(4) % p != 0) {
@@ -109,10 +124,15 @@ public final class Dit {
         long b = s.get(0), frames = s.get(2), h = s.get(3) / p, w = s.get(4) / p;
         NDArray x = patchEmbed.forward(z).add(z.getManager().create(positions(frames, h, w)));
         NDArray cond = timestepEmbedder.forward(t).add(textPool.forward(text.pooled()));
-        for (Block block : blocks) x = block.forward(x, cond, text);
+        NDArray middle = null;
+        for (int i = 0; i < blocks.size(); i++) {
+            x = blocks.get(i).forward(x, cond, text);
+            if (i == blocks.size() / 2 - 1) middle = x;
+        }
         NDArray patches = finalLayer.forward(x, cond);
-        return patches.reshape(b, frames, h, w, latentChannels, p, p).transpose(0, 4, 1, 2, 5, 3, 6)
+        NDArray velocity = patches.reshape(b, frames, h, w, latentChannels, p, p).transpose(0, 4, 1, 2, 5, 3, 6)
                 .reshape(b, latentChannels, frames, h * p, w * p);
+        return new Probed(velocity, probe.shape().forward(middle), probe.size().forward(middle));
     }
 
     /** 3D sin-cos positions [T·H·W, width]: a quarter of the width for time, three eighths each for rows and columns. */

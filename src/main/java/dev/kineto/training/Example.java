@@ -8,10 +8,18 @@ import java.util.List;
  * when the source knows it, the same clip without its objects (null otherwise), which tells the trainer where the
  * objects are.
  */
-public record Example(Clip clip, List<String> captions, Clip background) {
+public record Example(Clip clip, List<String> captions, Clip background, List<Shown> objects) {
+    /** One object drawn alone over the background, with its shape and size class (for the DiT's probe). */
+    public record Shown(Clip alone, int shape, int size) {}
+
     public Example {
         if (captions.isEmpty()) throw new IllegalArgumentException("a training example needs at least one caption");
         captions = List.copyOf(captions);
+        objects = List.copyOf(objects);
+    }
+
+    public Example(Clip clip, List<String> captions, Clip background) {
+        this(clip, captions, background, List.of());
     }
 
     /** An example whose objects are not known apart from its background. */

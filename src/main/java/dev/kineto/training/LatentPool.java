@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import dev.kineto.model.Dit;
 import dev.kineto.model.VideoModel;
 import dev.kineto.model.VideoVae;
 import dev.kineto.video.Clip;
@@ -18,7 +19,7 @@ import java.util.SplittableRandom;
  */
 final class LatentPool implements AutoCloseable {
     /** A training batch: latents [B, C, T, H, W], loss weights [B, 1, T, H, W] and each clip's caption phrasings. */
-    record Batch(NDArray latents, NDArray weights, List<List<String>> captions) {}
+    record Batch(NDArray latents, NDArray weights, List<List<String>> captions, NDArray shapeTargets, NDArray sizeTargets) {}
 
     private final VideoModel model;
     private final int capacity;
@@ -32,6 +33,7 @@ final class LatentPool implements AutoCloseable {
     private final List<NDArray> latents = new ArrayList<>();
     private final List<List<String>> captions = new ArrayList<>();
     private final List<float[]> weights = new ArrayList<>();
+    private final List<int[][]> labels = new ArrayList<>();
 
     LatentPool(VideoModel model, int capacity, DataParallel parallel) {
         this.model = model;
@@ -48,6 +50,7 @@ final class LatentPool implements AutoCloseable {
             latents.add(encoded.get(i));
             captions.add(examples.get(i).captions());
             weights.add(weights(examples.get(i)));
+            labels.add(labels(examples.get(i)));
         }
     }
 
@@ -60,6 +63,7 @@ final class LatentPool implements AutoCloseable {
             latents.set(slot, encoded.get(i));
             captions.set(slot, examples.get(i).captions());
             weights.set(slot, weights(examples.get(i)));
+            labels.set(slot, labels(examples.get(i)));
         }
     }
 
@@ -70,18 +74,30 @@ final class LatentPool implements AutoCloseable {
         Shape cells = latents.getFirst().getShape();
         int cellCount = (int) (cells.size() / cells.get(0));
         float[] chosenWeights = new float[n * cellCount];
+        int tokens = labels.getFirst()[0].length;
+        float[] shapes = new float[n * tokens * Dit.PROBE_SHAPES], sizes = new float[n * tokens * Dit.PROBE_SIZES];
         for (int i = 0; i < n; i++) {
             int slot = rng.nextInt(latents.size());
             chosen.add(latents.get(slot));
             chosenCaptions.add(captions.get(slot));
             System.arraycopy(weights.get(slot), 0, chosenWeights, i * cellCount, cellCount);
+            int[][] label = labels.get(slot);
+            for (int k = 0; k < tokens; k++) {
+                if (label[0][k] >= 0) shapes[(i * tokens + k) * Dit.PROBE_SHAPES + label[0][k]] = 1;
+                if (label[1][k] >= 0) sizes[(i * tokens + k) * Dit.PROBE_SIZES + label[1][k]] = 1;
+            }
         }
         NDArray batchWeights = model.manager().create(chosenWeights, new Shape(n, 1, cells.get(1), cells.get(2), cells.get(3)));
-        return new Batch(NDArrays.stack(chosen), batchWeights, chosenCaptions);
+        return new Batch(NDArrays.stack(chosen), batchWeights, chosenCaptions,
+                model.manager().create(shapes, new Shape(n, tokens, Dit.PROBE_SHAPES)), model.manager().create(sizes, new Shape(n, tokens, Dit.PROBE_SIZES)));
     }
 
     private static float[] weights(Example example) {
         return ObjectWeights.of(example, VideoVae.Config.TIME_FACTOR, VideoVae.Config.SPACE_FACTOR);
+    }
+
+    private int[][] labels(Example example) {
+        return ObjectWeights.tokenLabels(example, VideoVae.Config.TIME_FACTOR, VideoVae.Config.SPACE_FACTOR * model.config().dit().patch());
     }
 
     /** Posterior means of the examples' clips, each worker encoding its share. */

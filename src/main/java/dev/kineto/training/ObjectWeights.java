@@ -71,6 +71,45 @@ final class ObjectWeights {
         return weights;
     }
 
+    /** An object labels a token when it shows on at least this many of the token's pixels a frame, on average. */
+    private static final int LABEL_PIXELS = 6;
+
+    /**
+     * The shape and size class [2][T'·H'·W'] of the object most shown in each DiT token (tokenPixels × tokenPixels
+     * pixels of a latent frame's frames), −1 where none is; empty arrays of −1 when the objects are not known.
+     */
+    static int[][] tokenLabels(Example example, int timeFactor, int tokenPixels) {
+        Clip clip = example.clip();
+        int tw = clip.width() / tokenPixels, th = clip.height() / tokenPixels, plane = tw * th;
+        int latentFrames = 1 + (clip.frameCount() - 1) / timeFactor;
+        int[][] labels = new int[2][latentFrames * plane];
+        java.util.Arrays.fill(labels[0], -1);
+        java.util.Arrays.fill(labels[1], -1);
+        if (example.background() == null) return labels;
+        float[] best = new float[latentFrames * plane];
+        for (Example.Shown object : example.objects()) {
+            float[] shown = new float[latentFrames * plane];
+            for (int f = 0; f < clip.frameCount(); f++) {
+                byte[] seen = object.alone().frames().get(f), background = example.background().frames().get(f);
+                int lf = (f + timeFactor - 1) / timeFactor;
+                float share = lf == 0 ? 1f : 1f / timeFactor;
+                for (int y = 0; y < th * tokenPixels; y++) {
+                    for (int x = 0; x < tw * tokenPixels; x++) {
+                        if (differs(seen, background, 3 * (y * clip.width() + x))) shown[lf * plane + y / tokenPixels * tw + x / tokenPixels] += share;
+                    }
+                }
+            }
+            for (int i = 0; i < shown.length; i++) {
+                if (shown[i] >= LABEL_PIXELS && shown[i] > best[i]) {
+                    best[i] = shown[i];
+                    labels[0][i] = object.shape();
+                    labels[1][i] = object.size();
+                }
+            }
+        }
+        return labels;
+    }
+
     private static boolean differs(byte[] a, byte[] b, int i) {
         for (int c = 0; c < 3; c++) if (Math.abs((a[i + c] & 0xff) - (b[i + c] & 0xff)) > THRESHOLD) return true;
         return false;

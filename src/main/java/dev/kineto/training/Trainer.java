@@ -11,6 +11,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.kineto.model.Checkpoint;
 import dev.kineto.model.DiffusionGenerator;
+import dev.kineto.model.Dit;
 import dev.kineto.model.FlowMatching;
 import dev.kineto.model.GenerationRequest;
 import dev.kineto.model.ModelConfig;
@@ -50,7 +51,7 @@ public final class Trainer {
     // DiT lr measured on the tiny overfit (two clips, 1,500 steps): 4e-4 leaves the moving square out (14 dB against the
     // VAE reconstruction), 1e-3 draws it (34 dB). VAE lr on the default VAE, 400 steps on the world: 1e-3 spikes and
     // ends at 17.7 dB held-out, 4e-4 descends steadily to 21.2 dB.
-    private static final double VAE_LR = 4e-4, DIT_LR = 1e-3, KL_WEIGHT = 1e-5, CAPTION_DROPOUT = 0.1, MAX_GRAD_NORM = 1.0, EMA_DECAY = 0.999;
+    private static final double VAE_LR = 4e-4, DIT_LR = 1e-3, KL_WEIGHT = 1e-5, CAPTION_DROPOUT = 0.1, PROBE_WEIGHT = 0.1, MAX_GRAD_NORM = 1.0, EMA_DECAY = 0.999;
     private static final float DIT_WEIGHT_DECAY = 0.01f;
     static final String MODEL_DIR = "model", STATE_FILE = "state.safetensors", PROGRESS_FILE = "progress.json";
 
@@ -232,6 +233,7 @@ public final class Trainer {
             logTextGap(textGap.measure(model));
             int freshClips = (int) Math.max(1, Math.round(options.ditBatch() * POOL_REFRESH_EVERY / SAMPLES_PER_FRESH_CLIP));
             LogWindow window = new LogWindow();
+            java.util.concurrent.atomic.DoubleAdder probeLosses = new java.util.concurrent.atomic.DoubleAdder();
             while (ditSeconds + sinceCheckpoint() < budget && !limitReached(ditSteps, options.maxDitSteps())) {
                 long dataStart = System.nanoTime();
                 if (ditSteps % POOL_REFRESH_EVERY == 0) pool.replace(takeBatch(freshClips), rng);
@@ -252,8 +254,11 @@ public final class Trainer {
                     NDArray xt = FlowMatching.interpolate(x0, noise, t);
                     window.add(parallel.backward(options.ditBatch(), (from, to) -> {
                         NDIndex rows = new NDIndex("{}:{}", from, to);
-                        NDArray velocity = model.dit().forward(xt.get(rows), t.get(rows), model.text().encode(m, captions.subList(from, to)));
-                        return FlowMatching.loss(velocity, x0.get(rows), noise.get(rows), batch.weights().get(rows));
+                        Dit.Probed out = model.dit().forwardProbed(xt.get(rows), t.get(rows), model.text().encode(m, captions.subList(from, to)));
+                        NDArray probeLoss = crossEntropy(out.shapeLogits(), batch.shapeTargets().get(rows))
+                                .add(crossEntropy(out.sizeLogits(), batch.sizeTargets().get(rows)));
+                        probeLosses.add(probeLoss.getFloat() * (to - from) / options.ditBatch());
+                        return FlowMatching.loss(out.velocity(), x0.get(rows), noise.get(rows), batch.weights().get(rows)).add(probeLoss.mul((float) PROBE_WEIGHT));
                     }));
                     long updateStart = System.nanoTime();
                     double lr = learningRate(DIT_LR, ditSteps, progress(ditSeconds + sinceCheckpoint(), budget, options.maxDitSteps()));
@@ -261,7 +266,10 @@ public final class Trainer {
                     window.update(updateStart);
                 }
                 ditSteps++;
-                if (ditSteps % LOG_EVERY == 0) window.log("dit", ditSteps, options.ditBatch(), ditLoss);
+                if (ditSteps % LOG_EVERY == 0) {
+                    window.log("dit", ditSteps, options.ditBatch(), ditLoss);
+                    log.printf("probe: cross-entropy of shape + size over the last %d steps %.4f%n", LOG_EVERY, probeLosses.sumThenReset() / LOG_EVERY);
+                }
                 if (checkpointDue()) {
                     checkpoint(model, optimizer, ema);
                     logTextGap(textGap.measure(model));
@@ -271,6 +279,11 @@ public final class Trainer {
             checkpoint(model, optimizer, ema);
             logTextGap(textGap.measure(model));
         }
+    }
+
+    /** Mean cross-entropy of logits [B, N, K] over the tokens whose one-hot target row is not all zero (0 when none is). */
+    private static NDArray crossEntropy(NDArray logits, NDArray oneHot) {
+        return oneHot.mul(logits.logSoftmax(-1)).sum().neg().div(oneHot.sum().maximum(1f));
     }
 
     /** The text encoder's and the DiT's weights: what the second stage trains. */

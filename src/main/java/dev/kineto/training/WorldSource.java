@@ -23,7 +23,12 @@ public record WorldSource(RenderSpec spec, Split split, long seed) implements Ex
         List<String> captions = new ArrayList<>(List.of(sample.caption()));
         SplittableRandom rng = new SplittableRandom(seed ^ (index * 0x9E3779B97F4A7C15L));
         for (int i = 1; i < PHRASINGS; i++) captions.add(World.caption(sample.scene().description(), rng));
-        return new Example(sample.clip(), captions, World.renderBackground(sample.scene()));
+        List<Example.Shown> objects = new ArrayList<>();
+        for (int i = 0; i < sample.scene().tracks().size(); i++) {
+            var spec = sample.scene().tracks().get(i).spec();
+            objects.add(new Example.Shown(World.renderObject(sample.scene(), i), spec.shape().ordinal(), spec.size().ordinal()));
+        }
+        return new Example(sample.clip(), captions, World.renderBackground(sample.scene()), objects);
     }
 
     @Override

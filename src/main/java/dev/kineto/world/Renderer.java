@@ -35,6 +35,11 @@ final class Renderer {
 
     /** The scene frame by frame; without objects, only the background as the camera sees it. */
     static Clip render(Scene scene, boolean objects) {
+        return render(scene, t -> objects);
+    }
+
+    /** The scene frame by frame with only the tracks drawn says yes to over its background. */
+    static Clip render(Scene scene, java.util.function.Predicate<Track> drawn) {
         RenderSpec spec = scene.spec();
         int w = spec.width(), h = spec.height();
         Style style = scene.description().style();
@@ -60,7 +65,7 @@ final class Renderer {
                 }
                 g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, block == 1 ? RenderingHints.VALUE_ANTIALIAS_ON : RenderingHints.VALUE_ANTIALIAS_OFF);
                 g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
-                if (objects) for (Track t : scene.tracks()) drawObject(g, t.spec().shape(), t.states().get(f), style);
+                for (Track t : scene.tracks()) if (drawn.test(t)) drawObject(g, t.spec().shape(), t.states().get(f), style);
             } finally {
                 g.dispose();
             }

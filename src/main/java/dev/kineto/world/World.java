@@ -38,6 +38,12 @@ public final class World {
         return Renderer.render(scene, false);
     }
 
+    /** The scene with only its index-th object drawn over the background (where that object is, occluded or not). */
+    public static Clip renderObject(Scene scene, int index) {
+        Track only = scene.tracks().get(index);
+        return Renderer.render(scene, t -> t == only);
+    }
+
     /** Parses, simulates and renders a caption. */
     public static WorldClip render(String caption, RenderSpec spec, long seed) {
         Scene scene = simulate(parse(caption), spec, seed);
