@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.DoubleAdder;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -233,7 +234,7 @@ public final class Trainer {
             logTextGap(textGap.measure(model));
             int freshClips = (int) Math.max(1, Math.round(options.ditBatch() * POOL_REFRESH_EVERY / SAMPLES_PER_FRESH_CLIP));
             LogWindow window = new LogWindow();
-            java.util.concurrent.atomic.DoubleAdder probeLosses = new java.util.concurrent.atomic.DoubleAdder();
+            DoubleAdder probeLosses = new DoubleAdder();
             while (ditSeconds + sinceCheckpoint() < budget && !limitReached(ditSteps, options.maxDitSteps())) {
                 long dataStart = System.nanoTime();
                 if (ditSteps % POOL_REFRESH_EVERY == 0) pool.replace(takeBatch(freshClips), rng);

@@ -17,6 +17,7 @@ import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Draws a Scene with Java2D: the background is painted once in world pixels and mapped through the camera on each
@@ -39,7 +40,7 @@ final class Renderer {
     }
 
     /** The scene frame by frame with only the tracks drawn says yes to over its background. */
-    static Clip render(Scene scene, java.util.function.Predicate<Track> drawn) {
+    static Clip render(Scene scene, Predicate<Track> drawn) {
         RenderSpec spec = scene.spec();
         int w = spec.width(), h = spec.height();
         Style style = scene.description().style();

@@ -88,6 +88,31 @@ class ObjectWeightsTest {
         assertTrue(objectPixels > 9 * 20 && ringPixels > objectPixels / 2, objectPixels + " object pixels, " + ringPixels + " in the ring");
     }
 
+    /** Each DiT token is labelled with the shape and size of the object it shows most, and tokens without one with −1. */
+    @Test
+    void tokenLabelsNameTheObjectEachTokenShows() {
+        RenderSpec spec = new RenderSpec(64, 64, 17, 8);
+        Description d = new Description(List.of(new ObjectSpec(Colour.RED, Shape.STAR, Size.LARGE, Motion.STILL, Speed.SLOW),
+                new ObjectSpec(Colour.BLUE, Shape.CIRCLE, Size.MEDIUM, Motion.DOWN, Speed.SLOW)), null, false,
+                new Background(BackgroundKind.SOLID, Colour.BLACK, Colour.BLACK), Style.FLAT, Camera.STATIC);
+        Scene scene = World.simulate(d, spec, 11);
+        List<Example.Shown> objects = List.of(new Example.Shown(World.renderObject(scene, 0), Shape.STAR.ordinal(), Size.LARGE.ordinal()),
+                new Example.Shown(World.renderObject(scene, 1), Shape.CIRCLE.ordinal(), Size.MEDIUM.ordinal()));
+        int[][] labels = ObjectWeights.tokenLabels(new Example(World.render(scene), List.of("x"), World.renderBackground(scene), objects), TIME, 16);
+        assertEquals(5 * 16, labels[0].length);
+        int labelled = 0;
+        for (int k = 0; k < 5; k++) {
+            for (int o = 0; o < 2; o++) {
+                ObjectState s = scene.tracks().get(o).states().get(4 * k);
+                int token = k * 16 + (int) (s.y() / 16) * 4 + (int) (s.x() / 16);
+                assertEquals(objects.get(o).shape(), labels[0][token], "latent frame " + k + ": the token under object " + o + "'s centre");
+                assertEquals(objects.get(o).size(), labels[1][token], "latent frame " + k + ": the token under object " + o + "'s centre");
+            }
+            for (int i = k * 16; i < (k + 1) * 16; i++) if (labels[0][i] >= 0) labelled++;
+        }
+        assertTrue(labelled >= 10 && labelled <= 40, labelled + " labelled tokens of 80");
+    }
+
     /** Distance in pixels from the object's centre to the nearest point of a latent cell's pixel block. */
     private static double distance(ObjectState s, int cx, int cy) {
         double dx = Math.max(0, Math.max(cx * SPACE - s.x(), s.x() - (cx + 1) * SPACE));
