@@ -76,7 +76,7 @@ final class ObjectWeights {
 
     /**
      * The shape and size class [2][T'·H'·W'] of the object most shown in each DiT token (tokenPixels × tokenPixels
-     * pixels of a latent frame's frames), −1 where none is; empty arrays of −1 when the objects are not known.
+     * pixels of a latent frame's frames), −1 where none is, and −1 everywhere when the objects are not known.
      */
     static int[][] tokenLabels(Example example, int timeFactor, int tokenPixels) {
         Clip clip = example.clip();
