@@ -34,16 +34,8 @@ final class ObjectWeights {
         float[] weights = new float[latentFrames * plane];
         java.util.Arrays.fill(weights, 1);
         if (example.background() == null) return weights;
-        for (int f = 0; f < clip.frameCount(); f++) {
-            byte[] seen = clip.frames().get(f), background = example.background().frames().get(f);
-            int cell = (f + timeFactor - 1) / timeFactor * plane;
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
-                    int i = 3 * (y * w + x);
-                    if (differs(seen, background, i)) weights[cell + y / spaceFactor * cw + x / spaceFactor] = 1 + EXTRA;
-                }
-            }
-        }
+        forEachObjectPixel(clip, example.background(),
+                (f, x, y) -> weights[latentFrame(f, timeFactor) * plane + y / spaceFactor * cw + x / spaceFactor] = 1 + EXTRA);
         return weights;
     }
 
@@ -57,17 +49,11 @@ final class ObjectWeights {
         float[] weights = new float[clip.frameCount() * plane];
         java.util.Arrays.fill(weights, 1);
         if (example.background() == null) return weights;
-        for (int f = 0; f < clip.frameCount(); f++) {
-            byte[] seen = clip.frames().get(f), background = example.background().frames().get(f);
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
-                    if (!differs(seen, background, 3 * (y * w + x))) continue;
-                    for (int yy = Math.max(0, y - dilation); yy <= Math.min(h - 1, y + dilation); yy++) {
-                        for (int xx = Math.max(0, x - dilation); xx <= Math.min(w - 1, x + dilation); xx++) weights[f * plane + yy * w + xx] = 1 + EXTRA;
-                    }
-                }
+        forEachObjectPixel(clip, example.background(), (f, x, y) -> {
+            for (int yy = Math.max(0, y - dilation); yy <= Math.min(h - 1, y + dilation); yy++) {
+                for (int xx = Math.max(0, x - dilation); xx <= Math.min(w - 1, x + dilation); xx++) weights[f * plane + yy * w + xx] = 1 + EXTRA;
             }
-        }
+        });
         return weights;
     }
 
@@ -89,16 +75,10 @@ final class ObjectWeights {
         float[] best = new float[latentFrames * plane];
         for (Example.Shown object : example.objects()) {
             float[] shown = new float[latentFrames * plane];
-            for (int f = 0; f < clip.frameCount(); f++) {
-                byte[] seen = object.alone().frames().get(f), background = example.background().frames().get(f);
-                int lf = (f + timeFactor - 1) / timeFactor;
-                float share = lf == 0 ? 1f : 1f / timeFactor;
-                for (int y = 0; y < th * tokenPixels; y++) {
-                    for (int x = 0; x < tw * tokenPixels; x++) {
-                        if (differs(seen, background, 3 * (y * clip.width() + x))) shown[lf * plane + y / tokenPixels * tw + x / tokenPixels] += share;
-                    }
-                }
-            }
+            forEachObjectPixel(object.alone(), example.background(), (f, x, y) -> {
+                int lf = latentFrame(f, timeFactor);
+                if (x < tw * tokenPixels && y < th * tokenPixels) shown[lf * plane + y / tokenPixels * tw + x / tokenPixels] += lf == 0 ? 1f : 1f / timeFactor;
+            });
             for (int i = 0; i < shown.length; i++) {
                 if (shown[i] >= LABEL_PIXELS && shown[i] > best[i]) {
                     best[i] = shown[i];
@@ -108,6 +88,27 @@ final class ObjectWeights {
             }
         }
         return labels;
+    }
+
+    /** A pixel (x, y) of frame f where the clip shows an object. */
+    private interface ObjectPixel {
+        void at(int f, int x, int y);
+    }
+
+    /** Visits every pixel where seen differs from background, frame by frame, row by row. */
+    private static void forEachObjectPixel(Clip seen, Clip background, ObjectPixel visit) {
+        int w = seen.width(), h = seen.height();
+        for (int f = 0; f < seen.frameCount(); f++) {
+            byte[] a = seen.frames().get(f), b = background.frames().get(f);
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) if (differs(a, b, 3 * (y * w + x))) visit.at(f, x, y);
+            }
+        }
+    }
+
+    /** The latent frame that stands for frame f: frame 0 alone, then timeFactor frames each (the causal VAE's grouping). */
+    private static int latentFrame(int f, int timeFactor) {
+        return (f + timeFactor - 1) / timeFactor;
     }
 
     private static boolean differs(byte[] a, byte[] b, int i) {
