@@ -111,11 +111,19 @@ public final class Dit {
 
     /** Predicts the flow velocity for noisy latents z [B, C, T, H, W] at times t [B], given the encoded text. */
     public NDArray forward(NDArray z, NDArray t, TextEncoder.Encoded text) {
-        return forwardProbed(z, t, text).velocity();
+        return trunk(z, t, text).velocity();
     }
 
-    /** The velocity and the probe's read-out of the middle block's tokens. */
+    /** The velocity and the probe's read-out of the middle block's tokens (training only; sampling skips the probe). */
     public Probed forwardProbed(NDArray z, NDArray t, TextEncoder.Encoded text) {
+        Trunk out = trunk(z, t, text);
+        return new Probed(out.velocity(), probe.shape().forward(out.middle()), probe.size().forward(out.middle()));
+    }
+
+    /** The velocity and the middle block's output tokens. */
+    private record Trunk(NDArray velocity, NDArray middle) {}
+
+    private Trunk trunk(NDArray z, NDArray t, TextEncoder.Encoded text) {
         Shape s = z.getShape();
         int p = config.patch();
         if (s.get(1) != latentChannels || s.get(3) % p != 0 || s.get(4) % p != 0) {
@@ -132,7 +140,7 @@ public final class Dit {
         NDArray patches = finalLayer.forward(x, cond);
         NDArray velocity = patches.reshape(b, frames, h, w, latentChannels, p, p).transpose(0, 4, 1, 2, 5, 3, 6)
                 .reshape(b, latentChannels, frames, h * p, w * p);
-        return new Probed(velocity, probe.shape().forward(middle), probe.size().forward(middle));
+        return new Trunk(velocity, middle);
     }
 
     /** 3D sin-cos positions [T·H·W, width]: a quarter of the width for time, three eighths each for rows and columns. */
