@@ -30,7 +30,7 @@ final class ObjectWeights {
     static float[] of(Example example, int timeFactor, int spaceFactor) {
         Clip clip = example.clip();
         int w = clip.width(), h = clip.height(), cw = w / spaceFactor, ch = h / spaceFactor, plane = cw * ch;
-        int latentFrames = 1 + (clip.frameCount() - 1) / timeFactor;
+        int latentFrames = latentFrame(clip.frameCount() - 1, timeFactor) + 1;
         float[] weights = new float[latentFrames * plane];
         java.util.Arrays.fill(weights, 1);
         if (example.background() == null) return weights;
@@ -67,7 +67,7 @@ final class ObjectWeights {
     static int[][] tokenLabels(Example example, int timeFactor, int tokenPixels) {
         Clip clip = example.clip();
         int tw = clip.width() / tokenPixels, th = clip.height() / tokenPixels, plane = tw * th;
-        int latentFrames = 1 + (clip.frameCount() - 1) / timeFactor;
+        int latentFrames = latentFrame(clip.frameCount() - 1, timeFactor) + 1;
         int[][] labels = new int[2][latentFrames * plane];
         java.util.Arrays.fill(labels[0], -1);
         java.util.Arrays.fill(labels[1], -1);
