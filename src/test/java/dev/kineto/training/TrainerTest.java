@@ -27,7 +27,7 @@ class TrainerTest {
     @Test
     void tinyModelOverfitsTwoClipsAndReproducesTheirColoursAndMotion() throws Exception {
         ExampleSource source = TestClips.source(SIZE, FRAMES, COMBOS);
-        var options = new TrainOptions(dir, "tiny", SIZE, SIZE, FRAMES, 8, 10, 0.5, 4, 8, 16, false, 10, 1, 300, 1500);
+        var options = new TrainOptions(dir, "tiny", SIZE, SIZE, FRAMES, 8, 10, 0.5, 4, 8, 16, false, 10, 1, 500, 1500);
         var log = new ByteArrayOutputStream();
         Engine.getInstance(); // loads PyTorch's native library, which JniUtils needs
         int threads = JniUtils.getNumThreads();
@@ -48,8 +48,9 @@ class TrainerTest {
                 Clip clip = generator.generate(new GenerationRequest(caption, "", SIZE, SIZE, FRAMES, 8, 12, 2.0, 7));
                 Clip truth = TestClips.clip(combo[0], combo[1], combo[2] == 1, SIZE, FRAMES);
                 assertColourNear(truth, clip, 1, 1, caption + ": background");
-                // the tiny VAE alone reaches 18.4-20 dB here (its 300 steps end differently from run to run: a
-                // generated clip came out at 17.8 dB once); a clip without the square scored about 14
+                // the tiny VAE's loss sits on a plateau near 1.0 for 60-200 steps before it falls, and when it leaves varies
+                // from run to run: with 300 steps one run's VAE ended at 17.2 dB held out and its clip here at 16.8, so
+                // the VAE gets 500; a clip without the square scored about 14
                 assertTrue(Psnr.of(truth, clip) >= 17, caption + ": PSNR against the training clip " + Psnr.of(truth, clip));
                 int[] object = TestClips.rgb(combo[0]), background = TestClips.rgb(combo[1]);
                 double start = objectX(clip, 0, object, background), end = objectX(clip, FRAMES - 1, object, background);
