@@ -57,7 +57,7 @@ final class ModelBench {
 
     /** Forward FLOPs of the VAE (encoder + decoder) for one clip, from its convolutions. */
     static double vaeForwardFlops(VideoVae.Config c, int frames, int height, int width) {
-        int t1 = frames, t2 = 1 + (frames - 1) / 2, t3 = 1 + (frames - 1) / 4;
+        int t1 = frames, t2 = 1 + (frames - 1) / 2, t3 = VideoVae.Config.latentFrames(frames);
         double half = (double) height * width / 4, quarter = half / 4;
         double o = c.outerWidth(), i = c.innerWidth(), z = c.latentChannels();
         double encoder = t1 * half * (12 * o + 2 * o * o) + t2 * quarter * (o * i + 2 * i * i) + t3 * quarter * (3 * i * i + 2 * i * z);

@@ -42,7 +42,7 @@ public record ModelConfig(String preset, VideoVae.Config vae, TextEncoder.Config
     /** The latent tokens for a video of frames × height × width. */
     public long tokens(int frames, int height, int width) {
         long p = (long) VideoVae.Config.SPACE_FACTOR * dit.patch();
-        return (1 + (frames - 1) / VideoVae.Config.TIME_FACTOR) * (height / p) * (width / p);
+        return (long) VideoVae.Config.latentFrames(frames) * (height / p) * (width / p);
     }
 
     /** This config with the latent statistics measured on encoded training clips. */

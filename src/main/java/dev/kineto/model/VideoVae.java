@@ -16,6 +16,11 @@ public final class VideoVae {
     /** VAE size: latent channels, the width at half resolution (outer) and at quarter resolution (inner). */
     public record Config(int latentChannels, int outerWidth, int innerWidth) {
         public static final int TIME_FACTOR = 4, SPACE_FACTOR = 4;
+
+        /** Latent frames for a video of 4k + 1 frames: the first frame alone, then one per TIME_FACTOR frames. */
+        public static int latentFrames(int frames) {
+            return 1 + (frames - 1) / TIME_FACTOR;
+        }
     }
 
     /** 3D convolution that pads time only on the past side (with copies of the first frame), so no frame sees the future. */
@@ -134,7 +139,7 @@ public final class VideoVae {
 
     /** Latent shape [C, T', H', W'] for a video of frames × height × width. */
     public long[] latentShape(int frames, int height, int width) {
-        return new long[] {config.latentChannels(), 1 + (frames - 1) / Config.TIME_FACTOR, height / Config.SPACE_FACTOR, width / Config.SPACE_FACTOR};
+        return new long[] {config.latentChannels(), Config.latentFrames(frames), height / Config.SPACE_FACTOR, width / Config.SPACE_FACTOR};
     }
 
     /** The posterior's mean and log-variance, each [B, C, T', H', W']. */
