@@ -97,8 +97,13 @@ public final class Trainer {
             log.printf("resuming %s at stage %s (VAE step %d, DiT step %d, %.1f of %.1f minutes spent)%n",
                     runDir, stage, vaeSteps, ditSteps, (vaeSeconds + ditSeconds) / 60, options.minutes());
         }
+        if (stage == Stage.DONE && ditHasRoom()) {
+            stage = Stage.DIT;
+            log.printf("extending the finished DiT stage to %.1f minutes in all%n", options.minutes());
+        }
         if (stage == Stage.DONE) {
-            log.println("training already finished; the model is in " + runDir.resolve(MODEL_DIR));
+            log.println("training already finished; the model is in " + runDir.resolve(MODEL_DIR)
+                    + " (run again with a larger --minutes to train the DiT longer)");
             return;
         }
         try (VideoModel model = resuming ? resume() : create(); Prefetcher prefetcher = new Prefetcher(source, nextExample);
@@ -224,7 +229,7 @@ public final class Trainer {
         SplittableRandom rng = new SplittableRandom(options.seed() * 17 + ditSteps);
         ModelConfig config = model.config();
         double shift = FlowMatching.resolutionShift(config.shift(), config.trainedTokens(), config.trainedTokens());
-        double budget = options.minutes() * 60 * (1 - options.vaeShare());
+        double budget = ditBudget();
         List<Example> gapClips = new ArrayList<>();
         for (int i = 0; i < TEXT_GAP_CLIPS; i++) gapClips.add(heldOut.get(200 + i));
         try (LatentPool pool = new LatentPool(model, options.poolSize(), parallel); TextGap textGap = new TextGap(model, gapClips, shift, options.seed())) {
@@ -326,6 +331,15 @@ public final class Trainer {
     }
 
     /** How far a stage is through its time budget, 0..1; step-limited runs (tests) stay at 0, so they do not depend on machine load. */
+    /** The DiT gets what the VAE left of the budget, so a larger --minutes lengthens only the DiT stage of a finished run. */
+    private double ditBudget() {
+        return options.minutes() * 60 - vaeSeconds;
+    }
+
+    private boolean ditHasRoom() {
+        return ditSeconds < ditBudget() && !limitReached(ditSteps, options.maxDitSteps());
+    }
+
     private static double progress(double seconds, double budget, long maxSteps) {
         return maxSteps > 0 ? 0 : seconds / budget;
     }

@@ -17,7 +17,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A tiny model overfits clips and reproduces what it saw, and a killed run resumes. */
+/** A tiny model overfits clips and reproduces what it saw, a killed run resumes, and a finished one can train longer. */
 class TrainerTest {
     static final int SIZE = 32, FRAMES = 9;
     static final int[][] COMBOS = {{0, 2, 1}, {3, 1, 0}}; // red square → right on blue; yellow square ← left on green
@@ -71,6 +71,22 @@ class TrainerTest {
         new Trainer(more, source, source, new PrintStream(log, true)).run();
         assertTrue(log.toString().contains("resuming"), log.toString());
         assertTrue(log.toString().contains("DiT step 10"), log.toString());
+    }
+
+    @Test
+    void finishedRunTrainsItsDitLongerOnlyWhenGivenMore() throws Exception {
+        ExampleSource source = TestClips.source(SIZE, FRAMES, COMBOS);
+        var five = new TrainOptions(dir, "tiny", SIZE, SIZE, FRAMES, 8, 10, 0.5, 2, 4, 8, true, 10, 1, 10, 5);
+        new Trainer(five, source, source, new PrintStream(new ByteArrayOutputStream())).run();
+        var again = new ByteArrayOutputStream();
+        new Trainer(five, source, source, new PrintStream(again, true)).run();
+        assertTrue(again.toString().contains("training already finished"), again.toString());
+
+        var ten = new TrainOptions(dir, "tiny", SIZE, SIZE, FRAMES, 8, 10, 0.5, 2, 4, 8, true, 10, 1, 10, 10);
+        var log = new ByteArrayOutputStream();
+        new Trainer(ten, source, source, new PrintStream(log, true)).run();
+        assertTrue(log.toString().contains("extending the finished DiT stage"), log.toString());
+        assertTrue(log.toString().contains("VAE step 10, DiT step 10"), "the VAE is not trained again: " + log);
     }
 
     /** Asserts the mean colour of the generated clip's corner pixels is close to the truth's. */
