@@ -330,7 +330,6 @@ public final class Trainer {
                 ditSteps, r.ownCaption(), r.otherCaption(), 100 * r.gap());
     }
 
-    /** How far a stage is through its time budget, 0..1; step-limited runs (tests) stay at 0, so they do not depend on machine load. */
     /** The DiT gets what the VAE left of the budget, so a larger --minutes lengthens only the DiT stage of a finished run. */
     private double ditBudget() {
         return options.minutes() * 60 - vaeSeconds;
@@ -340,6 +339,7 @@ public final class Trainer {
         return ditSeconds < ditBudget() && !limitReached(ditSteps, options.maxDitSteps());
     }
 
+    /** How far a stage is through its time budget, 0..1; step-limited runs (tests) stay at 0, so they do not depend on machine load. */
     private static double progress(double seconds, double budget, long maxSteps) {
         return maxSteps > 0 ? 0 : seconds / budget;
     }
