@@ -66,7 +66,7 @@ public final class Trainer {
     private double vaeSeconds, ditSeconds, heldOutPsnr;
     private List<double[]> vaeLoss = new ArrayList<>(), ditLoss = new ArrayList<>();
     private Prefetcher data;
-    private long sessionStart, lastCheckpoint;
+    private long sessionStart, lastCheckpoint = System.nanoTime();
 
     /** Trains on source; heldOut (never trained on) gives the VAE's reconstruction PSNR and the sample prompts. */
     public Trainer(TrainOptions options, ExampleSource source, ExampleSource heldOut, PrintStream log) {
@@ -240,7 +240,7 @@ public final class Trainer {
             int freshClips = (int) Math.max(1, Math.round(options.ditBatch() * POOL_REFRESH_EVERY / SAMPLES_PER_FRESH_CLIP));
             LogWindow window = new LogWindow();
             DoubleAdder probeLosses = new DoubleAdder();
-            while (ditSeconds + sinceCheckpoint() < budget && !limitReached(ditSteps, options.maxDitSteps())) {
+            while (ditHasRoom()) {
                 long dataStart = System.nanoTime();
                 if (ditSteps % POOL_REFRESH_EVERY == 0) pool.replace(takeBatch(freshClips), rng);
                 try (NDScope scope = new NDScope()) {
@@ -335,8 +335,9 @@ public final class Trainer {
         return options.minutes() * 60 - vaeSeconds;
     }
 
+    /** Whether the DiT has time (counting what is not yet checkpointed) and steps left: the DiT loop's condition, and what reopens a finished run. */
     private boolean ditHasRoom() {
-        return ditSeconds < ditBudget() && !limitReached(ditSteps, options.maxDitSteps());
+        return ditSeconds + sinceCheckpoint() < ditBudget() && !limitReached(ditSteps, options.maxDitSteps());
     }
 
     /** How far a stage is through its time budget, 0..1; step-limited runs (tests) stay at 0, so they do not depend on machine load. */
