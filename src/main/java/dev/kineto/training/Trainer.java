@@ -229,7 +229,6 @@ public final class Trainer {
         SplittableRandom rng = new SplittableRandom(options.seed() * 17 + ditSteps);
         ModelConfig config = model.config();
         double shift = FlowMatching.resolutionShift(config.shift(), config.trainedTokens(), config.trainedTokens());
-        double budget = ditBudget();
         List<Example> gapClips = new ArrayList<>();
         for (int i = 0; i < TEXT_GAP_CLIPS; i++) gapClips.add(heldOut.get(200 + i));
         try (LatentPool pool = new LatentPool(model, options.poolSize(), parallel); TextGap textGap = new TextGap(model, gapClips, shift, options.seed())) {
@@ -267,7 +266,7 @@ public final class Trainer {
                         return FlowMatching.loss(out.velocity(), x0.get(rows), noise.get(rows), batch.weights().get(rows)).add(probeLoss.mul((float) PROBE_WEIGHT));
                     }));
                     long updateStart = System.nanoTime();
-                    double lr = learningRate(DIT_LR, ditSteps, progress(ditSeconds + sinceCheckpoint(), budget, options.maxDitSteps()));
+                    double lr = learningRate(DIT_LR, ditSteps, progress(ditSeconds + sinceCheckpoint(), ditBudget(), options.maxDitSteps()));
                     updateDit(optimizer, ema, lr, ditSteps);
                     window.update(updateStart);
                 }
