@@ -11,6 +11,7 @@ import dev.kineto.evaluation.SuiteResult;
 import dev.kineto.evaluation.VaeRoundTripGenerator;
 import dev.kineto.model.DiffusionGenerator;
 import dev.kineto.model.FlowMatching;
+import dev.kineto.model.GenerationRequest;
 import dev.kineto.model.ModelConfig;
 import dev.kineto.model.Tokenizer;
 import dev.kineto.model.VideoGenerator;
@@ -71,7 +72,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "16", description = "With --suite: sampling steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--cfg", defaultValue = "4.5", description = "With --suite: classifier-free guidance scale (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--cfg", defaultValue = "" + GenerationRequest.DEFAULT_CFG, description = "With --suite: classifier-free guidance scale (default: ${DEFAULT-VALUE}).")
     double cfg;
 
     @Option(names = "--batch", defaultValue = "8", description = "With --suite: prompts generated together (default: ${DEFAULT-VALUE}).")

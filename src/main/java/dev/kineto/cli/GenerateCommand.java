@@ -44,7 +44,7 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--sampler", defaultValue = "heun", description = "euler or heun (default: ${DEFAULT-VALUE}).")
     String sampler;
 
-    @Option(names = "--cfg", defaultValue = "4.5", description = "Classifier-free guidance scale; 1 turns guidance off (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--cfg", defaultValue = "" + GenerationRequest.DEFAULT_CFG, description = "Classifier-free guidance scale; 1 turns guidance off (default: ${DEFAULT-VALUE}).")
     double cfg;
 
     @Option(names = "--negative", defaultValue = "", description = "Negative prompt: what the video should not show.")

@@ -167,14 +167,14 @@ final class ModelBench {
                 int frames = GenerationRequest.framesFor(4, c.fps());
                 for (FlowMatching.Sampler sampler : FlowMatching.Sampler.values()) {
                     var g = new DiffusionGenerator(generator.model(), sampler);
-                    var request = new GenerationRequest("a red ball moving right on a blue background", "", c.width(), c.height(), frames, c.fps(), steps, 4.5, 1);
+                    var request = new GenerationRequest("a red ball moving right on a blue background", "", c.width(), c.height(), frames, c.fps(), steps, GenerationRequest.DEFAULT_CFG, 1);
                     double seconds = Timing.medianOfTimedRuns(repeats, () -> {
                         long t0 = System.nanoTime();
                         g.generate(request);
                         return (System.nanoTime() - t0) / 1e9;
                     });
-                    System.out.printf("generate %s: %d frames %dx%d (%.1f s of video), %d %s steps, cfg 4.5: %.2f s (median of %d), real-time factor %.2f%n",
-                            sampler, frames, c.width(), c.height(), frames / c.fps(), steps, sampler, seconds, repeats, frames / c.fps() / seconds);
+                    System.out.printf("generate %s: %d frames %dx%d (%.1f s of video), %d %s steps, cfg %.1f: %.2f s (median of %d), real-time factor %.2f%n",
+                            sampler, frames, c.width(), c.height(), frames / c.fps(), steps, sampler, request.cfg(), seconds, repeats, frames / c.fps() / seconds);
                 }
                 System.out.printf("peak memory (RSS high-water mark of this process): %.2f GB%n", peakRssGigabytes());
             }

@@ -7,6 +7,12 @@ package dev.kineto.model;
 public record GenerationRequest(String prompt, String negativePrompt, int width, int height, int frames,
                                 double fps, int steps, double cfg, long seed) {
 
+    /**
+     * The guidance scale when none is asked for. On the shipped model the world-v1 suite passed 580 and 583 of 845
+     * checks at 2.5 against 566 and 567 at 4.5 (both seed sets; 2 and 6 were worse): strong guidance over-draws.
+     */
+    public static final double DEFAULT_CFG = 2.5;
+
     public GenerationRequest {
         if (prompt == null || prompt.isBlank()) throw new IllegalArgumentException("prompt is empty: describe the video to generate");
         if (negativePrompt == null) negativePrompt = "";

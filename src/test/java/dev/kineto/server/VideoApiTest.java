@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kineto.model.GenerationRequest;
 import dev.kineto.video.Clip;
 import dev.kineto.video.VideoFiles;
 import java.io.ByteArrayInputStream;
@@ -84,6 +85,7 @@ class VideoApiTest {
         JsonNode video = waitFor(api, id, "succeeded");
         assertEquals(100, video.path("progress").asInt());
         assertTrue(video.path("seed").isIntegralNumber(), "the seed actually used is reported");
+        assertEquals(GenerationRequest.DEFAULT_CFG, video.path("cfg").asDouble(), "a request without cfg gets the model's default guidance");
         var mp4 = api.get(video.path("url").asText());
         assertEquals(200, mp4.status());
         assertEquals("video/mp4", mp4.headers().firstValue("Content-Type").orElse(""));
