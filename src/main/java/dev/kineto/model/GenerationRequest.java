@@ -9,7 +9,8 @@ public record GenerationRequest(String prompt, String negativePrompt, int width,
 
     /**
      * The guidance scale when none is asked for. On the shipped model the world-v1 suite passed 580 and 583 of 845
-     * checks at 2.5 against 566 and 567 at 4.5 (both seed sets; 2 and 6 were worse): strong guidance over-draws.
+     * checks at 2.5 against 566 and 567 at 4.5 (its two seed sets; 2, 3 and 6 passed fewer, docs/model.md). Changing it
+     * changes every video made without an explicit cfg.
      */
     public static final double DEFAULT_CFG = 2.5;
 
