@@ -69,7 +69,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--no-bounds", description = "With --suite: skip the bound rows (the world's renders through the model's VAE and as they are, and an untrained model).")
     boolean noBounds;
 
-    @Option(names = "--steps", defaultValue = "16", description = "With --suite: sampling steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "" + GenerationRequest.DEFAULT_STEPS, description = "With --suite: sampling steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
     @Option(names = "--cfg", defaultValue = "" + GenerationRequest.DEFAULT_CFG, description = "With --suite: classifier-free guidance scale (default: ${DEFAULT-VALUE}).")

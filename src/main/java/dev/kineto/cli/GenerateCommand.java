@@ -38,7 +38,7 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--aspect", description = "16:9, 9:16 or 1:1, keeping the training size's short side (instead of --size).")
     String aspect;
 
-    @Option(names = "--steps", defaultValue = "16", description = "Sampling steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "" + GenerationRequest.DEFAULT_STEPS, description = "Sampling steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
     @Option(names = "--sampler", defaultValue = "heun", description = "euler or heun (default: ${DEFAULT-VALUE}).")

@@ -154,7 +154,7 @@ final class ModelBench {
         @Option(names = "--model", description = "Model directory (default: the bundled model).")
         Path model;
 
-        @Option(names = "--steps", defaultValue = "16", description = "Sampling steps (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--steps", defaultValue = "" + GenerationRequest.DEFAULT_STEPS, description = "Sampling steps (default: ${DEFAULT-VALUE}).")
         int steps;
 
         @Option(names = "--repeats", defaultValue = "3", description = "Timed runs (default: ${DEFAULT-VALUE}).")

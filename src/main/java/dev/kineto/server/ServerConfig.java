@@ -27,7 +27,7 @@ public record ServerConfig(Path dataDir, int port, int workers, int maxBatch, De
     public static final String DEFAULT_DATA = "kineto-data";
 
     /** The default model's: 64×64 in 16-pixel patches, 2 s at 8 fps. */
-    public static final Defaults MODEL_DEFAULTS = new Defaults(64, 16, 8, 2, 16, GenerationRequest.DEFAULT_CFG);
+    public static final Defaults MODEL_DEFAULTS = new Defaults(64, 16, 8, 2, GenerationRequest.DEFAULT_STEPS, GenerationRequest.DEFAULT_CFG);
     public static final Limits DEFAULT_LIMITS = new Limits(4000, 10, 512, 100, 65_536, 200, 10, 60, 10 << 20);
 
     /**
