@@ -7,6 +7,7 @@ let tab = 'mine';       // 'mine' or 'feed'
 let cursor = null;      // next page of the gallery
 let stream = null;      // the EventSource of the job being watched
 let watching = null;    // its id
+const SETTINGS = ['seconds', 'fps', 'steps', 'cfg'];  // the form's numeric settings, each optional in the API
 
 /** Calls the API; a non-2xx answer throws an Error with the server's message (which says what to fix). */
 async function api(method, path, body) {
@@ -29,11 +30,22 @@ function el(tag, props = {}, ...children) {
 // ---- Session ----
 
 async function start() {
+  await fillDefaults();
   try {
     me = await api('GET', '/v1/me');
     showStudio();
   } catch {
     showLogin();
+  }
+}
+
+/** Starts the form's settings at the served model's defaults, which the server's OpenAPI document gives. */
+async function fillDefaults() {
+  try {
+    const fields = (await api('GET', '/openapi.json')).components.schemas.VideoRequest.properties;
+    for (const name of SETTINGS) $(name).value = fields[name].default;
+  } catch {
+    // Left empty, a setting is left out of the request and the server applies its default.
   }
 }
 
@@ -88,12 +100,11 @@ function request() {
     prompt: $('prompt').value,
     aspect_ratio: $('aspect_ratio').value,
     quality: $('quality').value,
-    seconds: Number($('seconds').value),
-    fps: Number($('fps').value),
-    steps: Number($('steps').value),
-    cfg: Number($('cfg').value),
     shared: $('shared').checked,
   };
+  for (const name of SETTINGS) {
+    if ($(name).value !== '') body[name] = Number($(name).value);
+  }
   if ($('negative_prompt').value.trim()) body.negative_prompt = $('negative_prompt').value;
   if ($('seed').value !== '') body.seed = Number($('seed').value);
   return body;

@@ -2,10 +2,12 @@ package dev.kineto.server;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kineto.model.VideoGenerator;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -21,7 +23,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -83,7 +84,7 @@ public final class KinetoServer implements AutoCloseable {
             if (lock == null) {
                 throw new IllegalStateException("another kineto server is using " + config.dataDir() + "; stop it or choose another --data directory");
             }
-            openApi = new String(KinetoServer.class.getResourceAsStream("openapi.json").readAllBytes(), StandardCharsets.UTF_8);
+            openApi = openApiDocument(config.defaults());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot use data directory " + config.dataDir() + ": " + e.getMessage(), e);
         }
@@ -400,6 +401,17 @@ public final class KinetoServer implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
         }
+    }
+
+    /** The bundled OpenAPI document with this server's generation defaults filled in: the studio's form starts from them. */
+    private static String openApiDocument(ServerConfig.Defaults d) throws IOException {
+        JsonNode doc = JSON.readTree(KinetoServer.class.getResourceAsStream("openapi.json"));
+        JsonNode request = doc.at("/components/schemas/VideoRequest/properties");
+        ((ObjectNode) request.get("seconds")).put("default", d.seconds());
+        ((ObjectNode) request.get("fps")).put("default", d.fps());
+        ((ObjectNode) request.get("steps")).put("default", d.steps());
+        ((ObjectNode) request.get("cfg")).put("default", d.cfg());
+        return JSON.writeValueAsString(doc);
     }
 
     /** The JSON body as a T, or a 400 that names what is wrong with it. */

@@ -98,6 +98,8 @@ class StudioTest {
         id("login-form").submit();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("studio")));
         assertEquals("maya", id("who").getText());
+        assertEquals("0.5", id("seconds").getAttribute("value"), "the form starts at the served model's length (the tiny model's 5 frames at 8 fps)");
+        assertEquals("2.5", id("cfg").getAttribute("value"));
 
         type("prompt", "a white square slides to the right");
         new Select(id("quality")).selectByValue("standard");

@@ -285,7 +285,14 @@ class VideoApiTest {
                 "kineto_video_seconds_generated")) {
             assertTrue(metrics.contains(name), name + " in\n" + metrics);
         }
-        JsonNode paths = anonymous.get("/openapi.json").json().path("paths");
+        JsonNode document = anonymous.get("/openapi.json").json(), paths = document.path("paths");
+        JsonNode settings = document.at("/components/schemas/VideoRequest/properties");
+        var defaults = TinyModel.serverConfig(data).defaults();
+        assertEquals(defaults.seconds(), settings.at("/seconds/default").asDouble(), "the served model's length, not the bundled one's 2 s");
+        assertEquals(0.5, defaults.seconds());
+        assertEquals(defaults.fps(), settings.at("/fps/default").asDouble());
+        assertEquals(defaults.steps(), settings.at("/steps/default").asInt());
+        assertEquals(defaults.cfg(), settings.at("/cfg/default").asDouble());
         for (String route : server.routes()) {
             String[] methodPath = route.split(" ");
             if (methodPath[0].equals("BEFORE")) continue;
