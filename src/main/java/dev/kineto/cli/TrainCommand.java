@@ -8,11 +8,13 @@ import dev.kineto.video.Dataset;
 import dev.kineto.world.RenderSpec;
 import dev.kineto.world.Split;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -72,14 +74,35 @@ public final class TrainCommand implements Callable<Integer> {
              PrintStream log = new PrintStream(new Tee(System.out, file), true)) {
             log.printf("kineto train --out %s --minutes %s --vae-share %s --batch %d --vae-batch %d --pool %d%s --preset %s --size %s --frames %d --fps %s --seed %d%n",
                     out, minutes, vaeShare, batch, vaeBatch, pool, vaeObjectWeights ? " --vae-object-weights" : "", preset, size, frames, fps, seed);
+            Trainer trainer;
             if (data != null) {
                 var folder = new FolderSource(Dataset.open(data), wh[0], wh[1], frames);
-                new Trainer(options, folder, folder, log).run();
+                trainer = new Trainer(options, folder, folder, log);
             } else {
-                new Trainer(options, new WorldSource(spec, Split.TRAIN, seed * 1_000_003L), new WorldSource(spec, Split.HELDOUT, -seed), log).run();
+                trainer = new Trainer(options, new WorldSource(spec, Split.TRAIN, seed * 1_000_003L), new WorldSource(spec, Split.HELDOUT, -seed), log);
             }
+            runUntilDoneOrStopped(trainer);
         }
         return 0;
+    }
+
+    /** Runs the trainer; Ctrl-C or a kill stops it after the current step with a checkpoint saved, before the JVM exits. */
+    private static void runUntilDoneOrStopped(Trainer trainer) throws IOException, InterruptedException {
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            trainer.stop();
+            try {
+                finished.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            trainer.run();
+        } finally {
+            finished.countDown(); // the hook stays registered: at a normal exit it finds the run finished and returns
+        }
     }
 
     /** Writes to two streams: the console and the run's log file. */

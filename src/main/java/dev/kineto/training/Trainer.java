@@ -67,6 +67,7 @@ public final class Trainer {
     private List<double[]> vaeLoss = new ArrayList<>(), ditLoss = new ArrayList<>();
     private Prefetcher data;
     private long sessionStart, lastCheckpoint = System.nanoTime();
+    private volatile boolean stopping;
 
     /** Trains on source; heldOut (never trained on) gives the VAE's reconstruction PSNR and the sample prompts. */
     public Trainer(TrainOptions options, ExampleSource source, ExampleSource heldOut, PrintStream log) {
@@ -77,7 +78,16 @@ public final class Trainer {
         this.runDir = options.runDir();
     }
 
-    /** Runs (or resumes) training until the budget is spent; the finished model is in runDir/model. */
+    /**
+     * Asks a running {@link #run} to stop after the step in progress and save a checkpoint to resume from. The train
+     * command calls it from a shutdown hook, so Ctrl-C or a kill loses nothing, and the JVM does not exit while a worker
+     * is inside PyTorch (which crashed it).
+     */
+    public void stop() {
+        stopping = true;
+    }
+
+    /** Runs (or resumes) training until the budget is spent or {@link #stop} is called; the finished model is in runDir/model. */
     public void run() throws IOException {
         Files.createDirectories(runDir);
         long nextExample = 0;
@@ -115,7 +125,7 @@ public final class Trainer {
             if (stage == Stage.VAE) trainVae(model, parallel);
             if (stage == Stage.DIT) trainDit(model, parallel);
         }
-        log.println("done: model in " + runDir.resolve(MODEL_DIR));
+        log.println(stopping ? "stopped: checkpoint saved in " + runDir + "; run the same command again to resume" : "done: model in " + runDir.resolve(MODEL_DIR));
     }
 
     private VideoModel create() {
@@ -142,7 +152,7 @@ public final class Trainer {
         SplittableRandom rng = new SplittableRandom(options.seed() * 31 + vaeSteps);
         double budget = options.minutes() * 60 * options.vaeShare();
         LogWindow window = new LogWindow();
-        while (vaeSeconds + sinceCheckpoint() < budget && !limitReached(vaeSteps, options.maxVaeSteps())) {
+        while (!stopping && vaeSeconds + sinceCheckpoint() < budget && !limitReached(vaeSteps, options.maxVaeSteps())) {
             long dataStart = System.nanoTime();
             List<Example> crops = new ArrayList<>();
             for (int i = 0; i < options.vaeBatch(); i++) crops.add(randomCrop(data.take(), rng));
@@ -168,6 +178,10 @@ public final class Trainer {
             vaeSteps++;
             if (vaeSteps % LOG_EVERY == 0) window.log("vae", vaeSteps, options.vaeBatch(), vaeLoss);
             if (checkpointDue()) checkpoint(model, optimizer, null);
+        }
+        if (stopping) {
+            checkpoint(model, optimizer, null);
+            return;
         }
         measureVae(model);
         stage = Stage.DIT;
@@ -280,6 +294,10 @@ public final class Trainer {
                     logTextGap(textGap.measure(model));
                 }
             }
+            if (stopping) {
+                checkpoint(model, optimizer, ema);
+                return;
+            }
             stage = Stage.DONE;
             checkpoint(model, optimizer, ema);
             logTextGap(textGap.measure(model));
@@ -336,7 +354,7 @@ public final class Trainer {
 
     /** Whether the DiT has time (counting what is not yet checkpointed) and steps left: the DiT loop's condition, and what reopens a finished run. */
     private boolean ditHasRoom() {
-        return ditSeconds + sinceCheckpoint() < ditBudget() && !limitReached(ditSteps, options.maxDitSteps());
+        return !stopping && ditSeconds + sinceCheckpoint() < ditBudget() && !limitReached(ditSteps, options.maxDitSteps());
     }
 
     /** How far a stage is through its time budget, 0..1; step-limited runs (tests) stay at 0, so they do not depend on machine load. */
@@ -422,7 +440,7 @@ public final class Trainer {
         return sinceCheckpoint() >= options.checkpointMinutes() * 60;
     }
 
-    /** Saves the raw weights with optimiser and EMA state, the model (EMA weights), progress, plots and samples. */
+    /** Saves the raw weights with optimiser and EMA state, the model (EMA weights), progress, and (unless stopping) plots and samples. */
     private void checkpoint(VideoModel model, AdamW optimizer, Ema ema) throws IOException {
         if (stage == Stage.VAE || (stage == Stage.DIT && ditSteps == 0)) vaeSeconds += sinceCheckpoint();
         else ditSeconds += sinceCheckpoint();
@@ -433,9 +451,11 @@ public final class Trainer {
         Checkpoint.write(runDir.resolve(STATE_FILE), state);
         model.save(runDir.resolve(MODEL_DIR), ema == null ? Map.of() : ema.weights());
         new Progress(stage, vaeSteps, ditSteps, vaeSeconds, ditSeconds, data.nextIndex(), vaeLoss, ditLoss, heldOutPsnr).write(runDir.resolve(PROGRESS_FILE));
-        LossPlot.write(runDir.resolve("loss-vae.png"), "VAE loss (MSE + KL)", vaeLoss);
-        LossPlot.write(runDir.resolve("loss-dit.png"), "DiT flow-matching loss", ditLoss);
-        if (ema != null) writeSamples();
+        if (!stopping) { // plots and samples start AWT and ImageIO, which refuse to once the JVM is shutting down; the next run draws them
+            LossPlot.write(runDir.resolve("loss-vae.png"), "VAE loss (MSE + KL)", vaeLoss);
+            LossPlot.write(runDir.resolve("loss-dit.png"), "DiT flow-matching loss", ditLoss);
+            if (ema != null) writeSamples();
+        }
         log.printf("checkpoint: %s (stage %s, VAE step %d, DiT step %d)%n", runDir, stage, vaeSteps, ditSteps);
         lastCheckpoint = System.nanoTime();
     }

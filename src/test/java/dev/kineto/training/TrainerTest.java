@@ -10,14 +10,16 @@ import dev.kineto.model.VideoModel;
 import dev.kineto.video.Clip;
 import dev.kineto.video.Psnr;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A tiny model overfits clips and reproduces what it saw, a killed run resumes, and a finished one can train longer. */
+/** A tiny model overfits clips and reproduces what it saw, a killed or stopped run resumes, and a finished one can train longer. */
 class TrainerTest {
     static final int SIZE = 32, FRAMES = 9;
     static final int[][] COMBOS = {{0, 2, 1}, {3, 1, 0}}; // red square → right on blue; yellow square ← left on green
@@ -71,6 +73,35 @@ class TrainerTest {
         new Trainer(more, source, source, new PrintStream(log, true)).run();
         assertTrue(log.toString().contains("resuming"), log.toString());
         assertTrue(log.toString().contains("DiT step 10"), log.toString());
+    }
+
+    @Test
+    void stoppedRunSavesItsStepAndResumesThere() throws Exception {
+        ExampleSource source = TestClips.source(SIZE, FRAMES, COMBOS);
+        var options = new TrainOptions(dir, "tiny", SIZE, SIZE, FRAMES, 8, 10, 0.5, 2, 4, 8, true, 10, 1, 10, 100_000);
+        var log = new ByteArrayOutputStream();
+        Trainer trainer = new Trainer(options, source, source, new PrintStream(log, true));
+        Thread running = Thread.ofPlatform().start(() -> {
+            try {
+                trainer.run();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        while (!log.toString().contains("dit step     20")) Thread.sleep(50);
+        trainer.stop();
+        running.join(60_000);
+        assertFalse(running.isAlive(), "the run stops after the step in progress");
+        assertTrue(log.toString().contains("stopped: checkpoint saved"), log.toString());
+        Progress saved = Progress.read(dir.resolve(Trainer.PROGRESS_FILE));
+        assertEquals(Progress.Stage.DIT, saved.stage());
+        assertTrue(saved.ditSteps() >= 20 && saved.ditSteps() < 100_000, "saved at the step it stopped: " + saved.ditSteps());
+
+        var resumed = new ByteArrayOutputStream();
+        var ten = new TrainOptions(dir, "tiny", SIZE, SIZE, FRAMES, 8, 10, 0.5, 2, 4, 8, true, 10, 1, 10, saved.ditSteps() + 5);
+        new Trainer(ten, source, source, new PrintStream(resumed, true)).run();
+        assertTrue(resumed.toString().contains("DiT step " + saved.ditSteps() + ","), resumed.toString());
+        assertTrue(resumed.toString().contains("DiT step " + (saved.ditSteps() + 5) + ")"), "five more steps from there: " + resumed);
     }
 
     @Test
