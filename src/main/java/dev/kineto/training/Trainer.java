@@ -125,7 +125,7 @@ public final class Trainer {
             if (stage == Stage.VAE) trainVae(model, parallel);
             if (stage == Stage.DIT) trainDit(model, parallel);
         }
-        log.println(stopping ? "stopped: checkpoint saved in " + runDir + "; run the same command again to resume" : "done: model in " + runDir.resolve(MODEL_DIR));
+        log.println(stopping && stage != Stage.DONE ? "stopped: checkpoint saved in " + runDir + "; run the same command again to resume" : "done: model in " + runDir.resolve(MODEL_DIR));
     }
 
     private VideoModel create() {
