@@ -87,7 +87,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /** Runs the trainer; Ctrl-C or a kill stops it after the current step with a checkpoint saved, before the JVM exits. */
-    private static void runUntilDoneOrStopped(Trainer trainer) throws IOException, InterruptedException {
+    private static void runUntilDoneOrStopped(Trainer trainer) throws IOException {
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             trainer.stop();

@@ -98,8 +98,8 @@ class TrainerTest {
         assertTrue(saved.ditSteps() >= 20 && saved.ditSteps() < 100_000, "saved at the step it stopped: " + saved.ditSteps());
 
         var resumed = new ByteArrayOutputStream();
-        var ten = new TrainOptions(dir, "tiny", SIZE, SIZE, FRAMES, 8, 10, 0.5, 2, 4, 8, true, 10, 1, 10, saved.ditSteps() + 5);
-        new Trainer(ten, source, source, new PrintStream(resumed, true)).run();
+        var fiveMore = new TrainOptions(dir, "tiny", SIZE, SIZE, FRAMES, 8, 10, 0.5, 2, 4, 8, true, 10, 1, 10, saved.ditSteps() + 5);
+        new Trainer(fiveMore, source, source, new PrintStream(resumed, true)).run();
         assertTrue(resumed.toString().contains("DiT step " + saved.ditSteps() + ","), resumed.toString());
         assertTrue(resumed.toString().contains("DiT step " + (saved.ditSteps() + 5) + ")"), "five more steps from there: " + resumed);
     }
