@@ -65,9 +65,9 @@ class TrainerTest {
     @Test
     void killedRunResumesFromItsLastCheckpoint() throws Exception {
         ExampleSource source = TestClips.source(SIZE, FRAMES, COMBOS);
-        var first = new TrainOptions(dir, "tiny", SIZE, SIZE, FRAMES, 8, 10, 0.5, 2, 4, 8, true, 10, 1, 10, 5);
+        var first = shortRun(5);
         new Trainer(first, source, source, new PrintStream(new ByteArrayOutputStream())).run();
-        var more = new TrainOptions(dir, "tiny", SIZE, SIZE, FRAMES, 8, 10, 0.5, 2, 4, 8, true, 10, 1, 10, 10);
+        var more = shortRun(10);
         Files.writeString(dir.resolve(Trainer.PROGRESS_FILE), Files.readString(dir.resolve(Trainer.PROGRESS_FILE)).replace("\"DONE\"", "\"DIT\""));
         var log = new ByteArrayOutputStream();
         new Trainer(more, source, source, new PrintStream(log, true)).run();
@@ -75,10 +75,15 @@ class TrainerTest {
         assertTrue(log.toString().contains("DiT step 10"), log.toString());
     }
 
+    /** A short run on the test clips in dir: 10 VAE steps, then the DiT up to maxDitSteps. */
+    private TrainOptions shortRun(long maxDitSteps) {
+        return new TrainOptions(dir, "tiny", SIZE, SIZE, FRAMES, 8, 10, 0.5, 2, 4, 8, true, 10, 1, 10, maxDitSteps);
+    }
+
     @Test
     void stoppedRunSavesItsStepAndResumesThere() throws Exception {
         ExampleSource source = TestClips.source(SIZE, FRAMES, COMBOS);
-        var options = new TrainOptions(dir, "tiny", SIZE, SIZE, FRAMES, 8, 10, 0.5, 2, 4, 8, true, 10, 1, 10, 100_000);
+        var options = shortRun(100_000);
         var log = new ByteArrayOutputStream();
         Trainer trainer = new Trainer(options, source, source, new PrintStream(log, true));
         Thread running = Thread.ofPlatform().start(() -> {
@@ -98,7 +103,7 @@ class TrainerTest {
         assertTrue(saved.ditSteps() >= 20 && saved.ditSteps() < 100_000, "saved at the step it stopped: " + saved.ditSteps());
 
         var resumed = new ByteArrayOutputStream();
-        var fiveMore = new TrainOptions(dir, "tiny", SIZE, SIZE, FRAMES, 8, 10, 0.5, 2, 4, 8, true, 10, 1, 10, saved.ditSteps() + 5);
+        var fiveMore = shortRun(saved.ditSteps() + 5);
         new Trainer(fiveMore, source, source, new PrintStream(resumed, true)).run();
         assertTrue(resumed.toString().contains("DiT step " + saved.ditSteps() + ","), resumed.toString());
         assertTrue(resumed.toString().contains("DiT step " + (saved.ditSteps() + 5) + ")"), "five more steps from there: " + resumed);
@@ -107,13 +112,13 @@ class TrainerTest {
     @Test
     void finishedRunTrainsItsDitLongerOnlyWhenGivenMore() throws Exception {
         ExampleSource source = TestClips.source(SIZE, FRAMES, COMBOS);
-        var five = new TrainOptions(dir, "tiny", SIZE, SIZE, FRAMES, 8, 10, 0.5, 2, 4, 8, true, 10, 1, 10, 5);
+        var five = shortRun(5);
         new Trainer(five, source, source, new PrintStream(new ByteArrayOutputStream())).run();
         var again = new ByteArrayOutputStream();
         new Trainer(five, source, source, new PrintStream(again, true)).run();
         assertTrue(again.toString().contains("training already finished"), again.toString());
 
-        var ten = new TrainOptions(dir, "tiny", SIZE, SIZE, FRAMES, 8, 10, 0.5, 2, 4, 8, true, 10, 1, 10, 10);
+        var ten = shortRun(10);
         var log = new ByteArrayOutputStream();
         new Trainer(ten, source, source, new PrintStream(log, true)).run();
         assertTrue(log.toString().contains("extending the finished DiT stage"), log.toString());
