@@ -93,7 +93,7 @@ class TrainerTest {
                 throw new UncheckedIOException(e);
             }
         });
-        while (!log.toString().contains("dit step     20")) Thread.sleep(50);
+        while (running.isAlive() && !log.toString().contains("dit step     20")) Thread.sleep(50); // a run that died early fails below instead of hanging here
         trainer.stop();
         running.join(60_000);
         assertFalse(running.isAlive(), "the run stops after the step in progress");
