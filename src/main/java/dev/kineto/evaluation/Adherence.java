@@ -11,6 +11,8 @@ import dev.kineto.world.RenderSpec;
 import dev.kineto.world.Scene;
 import dev.kineto.world.Shape;
 import dev.kineto.world.Size;
+import dev.kineto.world.Stated;
+import dev.kineto.world.Stated.Trait;
 import dev.kineto.world.World;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,8 +23,9 @@ import java.util.EnumSet;
 /**
  * Checks a video against a prompt's description, T2V-CompBench style: every object's colour, shape, size and
  * motion, the object count, the spatial relation, background, style, camera, and for falls, bounces and
- * collisions the physics. Each prompted object is matched with the tracked object that agrees with it most
- * (colour first), so a wrong colour fails the colour check alone.
+ * collisions the physics. Only what the prompt stated is checked: "a red circle" has no size, motion or background
+ * to get wrong. Each prompted object is matched with the tracked object that agrees with it most (colour first),
+ * so a wrong colour fails the colour check alone.
  */
 final class Adherence {
     private Adherence() {}
@@ -36,7 +39,7 @@ final class Adherence {
         return Math.clamp(0.1 / radiusPixels, 0.003, 0.03);
     }
 
-    static List<Check> check(Description d, SceneAnalysis scene, long seed) {
+    static List<Check> check(Description d, Stated stated, SceneAnalysis scene, long seed) {
         Clip clip = scene.clip;
         Scene simulated = World.simulate(d, new RenderSpec(clip.width(), clip.height(), clip.frameCount(), clip.fps()), seed);
         CameraMotion camera = CameraMotion.read(scene);
@@ -44,30 +47,40 @@ final class Adherence {
         List<CameraState> view = camera.observable() ? camera.states() : simulated.camera();
         var style = Looks.style(scene);
         List<Reading> readings = scene.tracks.stream().map(t -> Reading.of(t, view, clip, style == dev.kineto.world.Style.OUTLINED)).toList();
-        Reading[] matched = match(d.objects(), readings);
+        Reading[] matched = match(d.objects(), stated, readings);
 
         List<Check> checks = new ArrayList<>();
         for (int i = 0; i < d.objects().size(); i++) {
             ObjectSpec o = d.objects().get(i);
             Reading r = matched[i];
-            String subject = "object " + (i + 1) + " (" + o.colour().word() + " " + o.shape().word() + ")";
+            boolean colour = stated.object(i, Trait.COLOUR), size = stated.object(i, Trait.SIZE), motion = stated.object(i, Trait.MOTION);
+            String subject = "object " + (i + 1) + " (" + (colour ? o.colour().word() + " " : "") + o.shape().word() + ")";
             if (r == null) {
-                for (String category : List.of("colour", "shape", "size", "motion")) checks.add(new Check(category, subject, expected(o, category), "missing", false));
+                if (colour) checks.add(new Check("colour", subject, o.colour().word(), "missing", false));
+                checks.add(new Check("shape", subject, o.shape().word(), "missing", false));
+                if (size) checks.add(new Check("size", subject, o.size().word(), "missing", false));
+                if (motion) checks.add(new Check("motion", subject, word(o.motion()), "missing", false));
                 continue;
             }
-            checks.add(new Check("colour", subject, o.colour().word(), r.colour().word(), r.colour() == o.colour()));
+            if (colour) checks.add(new Check("colour", subject, o.colour().word(), r.colour().word(), r.colour() == o.colour()));
             double best = r.shapeScores().get(r.shape());
             checks.add(new Check("shape", subject, o.shape().word(), r.shape().word(), r.shapeScores().get(o.shape()) >= (1 - shapeTie(r.track().medianRadius())) * best));
-            Size size = Reading.sizeWord(r.size());
-            checks.add(new Check("size", subject, o.size().word(), String.format(Locale.ROOT, "%s (%.3f of the shorter side)", size.word(), r.size()), size == o.size()));
-            Motion motion = d.collide() ? approach(r, matched[1 - i]) : r.motion();
-            checks.add(new Check("motion", subject, word(o.motion()), word(motion), motion == o.motion()));
+            if (size) {
+                Size seen = Reading.sizeWord(r.size());
+                checks.add(new Check("size", subject, o.size().word(), String.format(Locale.ROOT, "%s (%.3f of the shorter side)", seen.word(), r.size()), seen == o.size()));
+            }
+            if (motion) {
+                Motion seen = d.collide() ? approach(r, matched[1 - i]) : r.motion();
+                checks.add(new Check("motion", subject, word(o.motion()), word(seen), seen == o.motion()));
+            }
         }
-        checks.add(count(d, scene));
+        if (stated.scene(Trait.COUNT)) checks.add(count(d, scene));
         if (d.relation() != null) checks.add(relation(d.relation(), matched[0], matched[1], clip));
-        checks.add(background(d, scene));
-        checks.add(new Check("style", "scene", word(d.style()), style == null ? "no objects to judge" : word(style), style == d.style()));
-        if (camera.observable()) {
+        if (stated.scene(Trait.BACKGROUND)) checks.add(background(d, scene));
+        if (stated.scene(Trait.STYLE)) {
+            checks.add(new Check("style", "scene", word(d.style()), style == null ? "no objects to judge" : word(style), style == d.style()));
+        }
+        if (stated.scene(Trait.CAMERA) && camera.observable()) {
             var move = camera.move(clip);
             checks.add(new Check("camera", "scene", word(d.camera()), word(move), move == d.camera()));
         }
@@ -75,16 +88,19 @@ final class Adherence {
         return checks;
     }
 
-    /** The injective matching of prompted objects to readings with the fewest disagreements (a colour counts thrice). */
-    private static Reading[] match(List<ObjectSpec> objects, List<Reading> readings) {
+    /**
+     * The injective matching of prompted objects to readings with the fewest disagreements in what the prompt stated
+     * (a colour counts thrice).
+     */
+    private static Reading[] match(List<ObjectSpec> objects, Stated stated, List<Reading> readings) {
         Reading[] best = new Reading[objects.size()];
         double[] bestCost = {Double.MAX_VALUE};
-        search(objects, readings, 0, new Reading[objects.size()], new boolean[readings.size()], 0, best, bestCost);
+        search(objects, stated, readings, 0, new Reading[objects.size()], new boolean[readings.size()], 0, best, bestCost);
         return best;
     }
 
-    private static void search(List<ObjectSpec> objects, List<Reading> readings, int i, Reading[] current, boolean[] used, double cost,
-                               Reading[] best, double[] bestCost) {
+    private static void search(List<ObjectSpec> objects, Stated stated, List<Reading> readings, int i, Reading[] current, boolean[] used,
+                               double cost, Reading[] best, double[] bestCost) {
         if (cost >= bestCost[0]) return;
         if (i == objects.size()) {
             bestCost[0] = cost;
@@ -95,15 +111,16 @@ final class Adherence {
         for (int k = 0; k < readings.size(); k++) {
             if (used[k]) continue;
             Reading r = readings.get(k);
-            double disagreements = (r.colour() != o.colour() ? 3 : 0) + (r.shape() != o.shape() ? 1 : 0)
-                    + (Reading.sizeWord(r.size()) != o.size() ? 1 : 0) + (r.motion() != o.motion() ? 1 : 0);
+            double disagreements = (stated.object(i, Trait.COLOUR) && r.colour() != o.colour() ? 3 : 0) + (r.shape() != o.shape() ? 1 : 0)
+                    + (stated.object(i, Trait.SIZE) && Reading.sizeWord(r.size()) != o.size() ? 1 : 0)
+                    + (stated.object(i, Trait.MOTION) && r.motion() != o.motion() ? 1 : 0);
             used[k] = true;
             current[i] = r;
-            search(objects, readings, i + 1, current, used, cost + disagreements, best, bestCost);
+            search(objects, stated, readings, i + 1, current, used, cost + disagreements, best, bestCost);
             used[k] = false;
         }
         current[i] = null;
-        search(objects, readings, i + 1, current, used, cost + 10, best, bestCost);
+        search(objects, stated, readings, i + 1, current, used, cost + 10, best, bestCost);
     }
 
     /** In a collision each object is judged by its heading until the objects first stop closing in (then they rebound). */
@@ -217,15 +234,6 @@ final class Adherence {
         double error = Physics.error(readings.stream().map(r -> r.track().blobs()).toList(), simulated, shift);
         String seen = error == Double.MAX_VALUE ? "too rarely seen" : String.format(Locale.ROOT, "velocity error %.2f", error);
         return new Check("physics", subject, expected, seen, error < Physics.TOLERANCE);
-    }
-
-    private static String expected(ObjectSpec o, String category) {
-        return switch (category) {
-            case "colour" -> o.colour().word();
-            case "shape" -> o.shape().word();
-            case "size" -> o.size().word();
-            default -> word(o.motion());
-        };
     }
 
     /** An enum constant as a lower-case word: UP_LEFT → "up-left". */

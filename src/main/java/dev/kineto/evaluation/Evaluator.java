@@ -2,7 +2,7 @@ package dev.kineto.evaluation;
 
 import dev.kineto.video.Clip;
 import dev.kineto.world.CaptionException;
-import dev.kineto.world.Description;
+import dev.kineto.world.Caption;
 import dev.kineto.world.World;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,14 +30,14 @@ public final class Evaluator {
             SceneAnalysis scene = SceneAnalysis.of(clip);
             Map<String, Double> dimensions = dimensions(clip, scene);
             if (prompt == null) return EvalResult.of(null, dimensions, List.of(), "no prompt: quality dimensions only");
-            Description description;
+            Caption caption;
             try {
-                description = World.parse(prompt);
+                caption = World.read(prompt);
             } catch (CaptionException e) {
                 String problem = e.getMessage().lines().findFirst().orElse("").replaceAll("\\s*The world understands:$", "");
                 return EvalResult.of(prompt, dimensions, List.of(), "adherence not checked, the world cannot parse the prompt: " + problem);
             }
-            return EvalResult.of(prompt, dimensions, Adherence.check(description, scene, seed), null);
+            return EvalResult.of(prompt, dimensions, Adherence.check(caption.description(), caption.stated(), scene, seed), null);
         }
     }
 

@@ -2,8 +2,11 @@ package dev.kineto.world;
 
 import dev.kineto.world.Lexicon.Kind;
 import dev.kineto.world.Lexicon.Word;
+import dev.kineto.world.Stated.Trait;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Reads a caption into a Description. Words that describe a thing (size, colour, count, motion, speed) wait until the
@@ -35,6 +38,7 @@ final class CaptionParser {
     private Relation relation;
     private int objectsBeforeRelation;
     private boolean collide;
+    private boolean countUnstated;
     private Style style;
     private Camera camera;
     private Open open = Open.NOTHING;
@@ -43,7 +47,7 @@ final class CaptionParser {
         this.caption = caption;
     }
 
-    static Description parse(String caption) {
+    static Caption parse(String caption) {
         if (caption == null || caption.isBlank()) {
             throw new CaptionException("the caption is empty; describe a scene, e.g. \"a red circle moving left on a blue background\"");
         }
@@ -98,15 +102,21 @@ final class CaptionParser {
     /** A shape noun: one object, or as many as a count or a plural says, taking the waiting modifiers. */
     private void addObjects(Word noun) {
         int count = noun.plural() ? 2 : 1;
+        boolean counted = false;
         Part template = new Part();
         template.shape = (Shape) noun.value();
         for (Word w : pending) {
-            if (w.kind() == Kind.COUNT) count = (Integer) w.value();
+            if (w.kind() == Kind.COUNT) {
+                count = (Integer) w.value();
+                counted = true;
+            }
             else if (w.kind() == Kind.COLOUR && template.colour != null) {
                 throw error("the " + noun.text() + " is given two colours ('" + template.colour.word() + "' and '" + w.text() + "'); give each shape one colour");
             } else attach(template, w);
         }
         pending.clear();
+        // A bare plural ("red circles") draws two, a number the caption never gave.
+        if (noun.plural() && !counted) countUnstated = true;
         if (objects.size() + count > Description.MAX_OBJECTS) {
             throw error("it asks for more than " + Description.MAX_OBJECTS + " objects; the world draws one to three");
         }
@@ -152,7 +162,7 @@ final class CaptionParser {
         return next;
     }
 
-    private Description finish() {
+    private Caption finish() {
         takeLeftovers();
         if (objects.isEmpty()) {
             throw error("it names no shape to draw; say what to draw, e.g. \"a red circle\". " + Lexicon.summary());
@@ -173,8 +183,27 @@ final class CaptionParser {
             specs.add(new ObjectSpec(orDefault(p.colour, defaultColour), p.shape, orDefault(p.size, Size.MEDIUM), motion,
                     orDefault(p.speed, Speed.NORMAL)));
         }
-        return new Description(specs, relation, collide, background,
+        Description description = new Description(specs, relation, collide, background,
                 orDefault(style, Style.FLAT), orDefault(camera, Camera.STATIC));
+        return new Caption(description, stated());
+    }
+
+    private Stated stated() {
+        List<Set<Trait>> perObject = new ArrayList<>();
+        for (Part p : objects) {
+            Set<Trait> traits = EnumSet.noneOf(Trait.class);
+            if (p.colour != null) traits.add(Trait.COLOUR);
+            if (p.size != null) traits.add(Trait.SIZE);
+            if (p.motion != null || collide) traits.add(Trait.MOTION);
+            if (p.speed != null) traits.add(Trait.SPEED);
+            perObject.add(traits);
+        }
+        Set<Trait> scene = EnumSet.noneOf(Trait.class);
+        if (!countUnstated) scene.add(Trait.COUNT);
+        if (backgroundNamed || !backgroundColours.isEmpty()) scene.add(Trait.BACKGROUND);
+        if (style != null) scene.add(Trait.STYLE);
+        if (camera != null) scene.add(Trait.CAMERA);
+        return new Stated(perObject, scene);
     }
 
     /** Colours left over colour the background; motions and speeds left over belong to the last shape. */

@@ -15,6 +15,11 @@ public final class World {
 
     /** The description a caption states; throws CaptionException naming unknown words and listing the vocabulary. */
     public static Description parse(String caption) {
+        return read(caption).description();
+    }
+
+    /** The caption's description and which of its traits the words stated (the rest are defaults); throws as parse does. */
+    public static Caption read(String caption) {
         return CaptionParser.parse(caption);
     }
 

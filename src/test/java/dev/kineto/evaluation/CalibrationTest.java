@@ -63,6 +63,25 @@ class CalibrationTest {
     }
 
     @Test
+    void onlyWhatThePromptStatesIsJudged() {
+        Clip largeDisc = render("a large red circle moving right on a black background", SMALL, 7);
+        EvalResult unsized = Evaluator.evaluate(largeDisc, "a red circle moving to the right on a black background", 7);
+        assertEquals(List.of(), failed(unsized));
+        assertTrue(unsized.checks().stream().noneMatch(c -> c.category().equals("size")), unsized.checks().toString());
+        assertEquals(List.of("size"), failed(Evaluator.evaluate(largeDisc, "a small red circle moving right on a black background", 7)));
+
+        Clip spinning = render("a large yellow square spinning on a gray background, in outline", SMALL, 5);
+        EvalResult bare = Evaluator.evaluate(spinning, "a square", 5);
+        assertEquals(List.of("shape", "count"), bare.checks().stream().map(Check::category).toList());
+        assertTrue(bare.allCorrect(), bare.checks().toString());
+
+        Clip three = render("three blue circles moving left on a white background", SMALL, 9);
+        EvalResult plural = Evaluator.evaluate(three, "blue circles moving left on a white background", 9);
+        assertTrue(plural.checks().stream().noneMatch(c -> c.category().equals("count")), plural.checks().toString());
+        assertEquals(List.of("count"), failed(Evaluator.evaluate(three, "two blue circles moving left on a white background", 9)));
+    }
+
+    @Test
     void theSignOfARelationIsChecked() {
         String shown = "a red circle to the left of a blue square on a black background";
         Clip clip = render(shown, SMALL, 3);

@@ -30,6 +30,23 @@ class CaptionTest {
     }
 
     @Test
+    void aCaptionSaysWhichTraitsItStated() {
+        Caption bare = World.read("a red circle");
+        assertEquals(List.of(Set.of(Stated.Trait.COLOUR)), bare.stated().objects());
+        assertEquals(Set.of(Stated.Trait.COUNT), bare.stated().scene());
+        assertEquals(Size.MEDIUM, bare.description().objects().getFirst().size());
+
+        Stated full = World.read("two small blue squares moving left slowly on a striped red and white background, in outline, as the camera pans left").stated();
+        Set<Stated.Trait> object = Set.of(Stated.Trait.COLOUR, Stated.Trait.SIZE, Stated.Trait.MOTION, Stated.Trait.SPEED);
+        assertEquals(List.of(object, object), full.objects());
+        assertEquals(Set.of(Stated.Trait.COUNT, Stated.Trait.BACKGROUND, Stated.Trait.STYLE, Stated.Trait.CAMERA), full.scene());
+
+        assertEquals(Set.of(), World.read("squares").stated().scene(), "a bare plural states no count");
+        assertEquals(Set.of(Stated.Trait.BACKGROUND), World.read("circles on blue").stated().scene());
+        assertTrue(World.read("a ball crashes into a box").stated().object(1, Stated.Trait.MOTION), "a collision states both motions");
+    }
+
+    @Test
     void theIssueExampleParses() {
         Description d = World.parse("a small green triangle bouncing on a gray background");
         ObjectSpec o = d.objects().getFirst();
