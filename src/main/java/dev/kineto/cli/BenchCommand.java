@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 ModelBench.Train.class,
                 ModelBench.Generate.class,
                 ModelBench.Peer.class,
+                RepresentationBench.class,
         })
 public final class BenchCommand {
 }

@@ -1,0 +1,188 @@
+package dev.kineto.cli;
+
+import dev.kineto.evaluation.Check;
+import dev.kineto.evaluation.Evaluator;
+import dev.kineto.model.DiffusionGenerator;
+import dev.kineto.model.GenerationRequest;
+import dev.kineto.model.VideoModel;
+import dev.kineto.model.VideoTensors;
+import dev.kineto.training.FirstFrameArm;
+import dev.kineto.training.FirstFrameArm.Arm;
+import dev.kineto.video.AtomicFiles;
+import dev.kineto.video.Clip;
+import dev.kineto.world.Motion;
+import dev.kineto.world.RenderSpec;
+import dev.kineto.world.Split;
+import dev.kineto.world.World;
+import dev.kineto.world.WorldClip;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import javax.imageio.ImageIO;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import ai.djl.ndarray.NDManager;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * `kineto bench representation`: which representation lets a small DiT draw shapes. --round-trip reads shapes in the
+ * shipped VAE's round trip frame by frame (no training); --arm trains one arm of text → first frame and scores the
+ * shapes it draws for held-out prompts as it goes; --plot draws the arms' curves.
+ */
+@Command(name = "representation", mixinStandardHelpOptions = true,
+        description = "The representation experiment of docs/model.md: --round-trip, or --arm latent-v|pixel-x (one arm, one thread), or --plot.")
+final class RepresentationBench implements Callable<Integer> {
+
+    @Option(names = "--round-trip", description = "Shape readings of the shipped VAE's round trip by frame and by motion.")
+    boolean roundTrip;
+
+    @Option(names = "--arm", description = "Train this arm: LATENT_V or PIXEL_X.")
+    Arm arm;
+
+    @Option(names = "--score-at", split = ",", defaultValue = "5,15,30,45", description = "Training minutes at which to score (default: ${DEFAULT-VALUE}).")
+    List<Double> scoreAt;
+
+    @Option(names = "--prompts", defaultValue = "200", description = "Held-out prompts scored (default: ${DEFAULT-VALUE}).")
+    int prompts;
+
+    @Option(names = "--out", defaultValue = "runs/representation", description = "Where the arms' CSV files go (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--plot", paramLabel = "PNG", description = "Plot the arms' CSV files under --out into this PNG.")
+    Path plot;
+
+    @Override
+    public Integer call() throws Exception {
+        if (plot != null) return plot();
+        if (prompts < 1) throw new IllegalArgumentException("--prompts must be at least 1");
+        List<WorldClip> heldOut = new ArrayList<>();
+        for (int i = 0; i < prompts; i++) heldOut.add(World.sample(900_000 + i, Split.HELDOUT, new RenderSpec(64, 64, 17, 8)));
+        try (VideoModel shipped = VideoModel.load(DiffusionGenerator.defaultModelDir())) {
+            if (roundTrip) return roundTrip(shipped, heldOut);
+            if (arm == null) throw new IllegalArgumentException("give --round-trip, --arm or --plot");
+            return race(shipped, heldOut);
+        }
+    }
+
+    /** Shape checks passed / made when each clip is read as frame k alone. */
+    private int roundTrip(VideoModel shipped, List<WorldClip> heldOut) {
+        int[] frames = {0, 1, 4, 8, 12, 16};
+        System.out.printf("%-16s %-9s %s%n", "clips", "source", "shape passed by frame read alone (frame: passed/checks)");
+        Map<String, List<Integer>> groups = new TreeMap<>();
+        for (int i = 0; i < heldOut.size(); i++) {
+            boolean spins = heldOut.get(i).scene().description().objects().stream().anyMatch(o -> o.motion() == Motion.ROTATE);
+            boolean still = heldOut.get(i).scene().description().objects().stream().allMatch(o -> o.motion() == Motion.STILL);
+            groups.computeIfAbsent(spins ? "spinning" : still ? "still" : "moving", k -> new ArrayList<>()).add(i);
+            groups.computeIfAbsent("all", k -> new ArrayList<>()).add(i);
+        }
+        List<Clip> trips = new ArrayList<>();
+        for (int from = 0; from < heldOut.size(); from += 8) {
+            List<Clip> batch = heldOut.subList(from, Math.min(heldOut.size(), from + 8)).stream().map(WorldClip::clip).toList();
+            try (NDManager m = shipped.manager().newSubManager()) {
+                trips.addAll(VideoTensors.toClips(shipped.vae().decode(shipped.encode(m, batch)), 8));
+            }
+        }
+        // passed[source][clip][frame index]: shape checks passed and made when that frame is read alone
+        int[][][][] tallies = new int[2][heldOut.size()][frames.length][];
+        for (int i = 0; i < heldOut.size(); i++) {
+            for (int f = 0; f < frames.length; f++) {
+                tallies[0][i][f] = shapeChecks(frame(heldOut.get(i).clip(), frames[f]), heldOut.get(i).caption(), 900_000 + i);
+                tallies[1][i][f] = shapeChecks(frame(trips.get(i), frames[f]), heldOut.get(i).caption(), 900_000 + i);
+            }
+        }
+        for (var group : groups.entrySet()) {
+            for (int source = 0; source < 2; source++) {
+                StringBuilder line = new StringBuilder();
+                for (int f = 0; f < frames.length; f++) {
+                    int[] tally = new int[2];
+                    for (int i : group.getValue()) add(tally, tallies[source][i][f]);
+                    line.append(String.format(Locale.ROOT, "  %d: %d/%d", frames[f], tally[0], tally[1]));
+                }
+                System.out.printf("%-16s %-10s%s%n", group.getKey() + " (" + group.getValue().size() + ")", source == 0 ? "world" : "round trip", line);
+            }
+        }
+        return 0;
+    }
+
+    /** Trains one arm, scoring at each of --score-at; appends minutes, steps, shape and colour shares to OUT/ARM.csv. */
+    private int race(VideoModel shipped, List<WorldClip> heldOut) throws IOException {
+        Files.createDirectories(out);
+        Path csv = out.resolve(arm.name().toLowerCase(Locale.ROOT) + ".csv");
+        Files.writeString(csv, "minutes,steps,shape,colour\n");
+        List<String> captions = heldOut.stream().map(WorldClip::caption).toList();
+        try (FirstFrameArm race = new FirstFrameArm(arm, shipped, 1)) {
+            for (double minutes : scoreAt) {
+                race.trainUntil(minutes);
+                long start = System.nanoTime();
+                List<Clip> frames = race.firstFrames(captions, 900_000, GenerationRequest.DEFAULT_STEPS, GenerationRequest.DEFAULT_CFG);
+                int[] shape = new int[2], colour = new int[2];
+                for (int i = 0; i < frames.size(); i++) {
+                    List<Check> checks = Evaluator.evaluate(frames.get(i), captions.get(i), 900_000 + i).checks();
+                    add(shape, count(checks, "shape"));
+                    add(colour, count(checks, "colour"));
+                }
+                String row = String.format(Locale.ROOT, "%.1f,%d,%.4f,%.4f%n", race.trainingMinutes(), race.steps(), share(shape), share(colour));
+                Files.writeString(csv, row, StandardOpenOption.APPEND);
+                System.out.printf(Locale.ROOT, "%s at %.1f min (%d steps): shape %d/%d, colour %d/%d (scored in %.0f s)%n", arm, race.trainingMinutes(),
+                        race.steps(), shape[0], shape[1], colour[0], colour[1], (System.nanoTime() - start) / 1e9);
+                writeStrip(out.resolve(arm.name().toLowerCase(Locale.ROOT) + "-" + Math.round(minutes) + ".png"), frames.subList(0, Math.min(16, frames.size())));
+            }
+        }
+        return 0;
+    }
+
+    private int plot() throws IOException {
+        XYChart chart = new XYChartBuilder().width(800).height(500).title("Text → first frame: held-out shapes drawn right")
+                .xAxisTitle("training minutes (one thread)").yAxisTitle("share of shape checks passed").build();
+        for (Arm a : Arm.values()) {
+            Path csv = out.resolve(a.name().toLowerCase(Locale.ROOT) + ".csv");
+            if (!Files.exists(csv)) continue;
+            List<String> rows = Files.readAllLines(csv).stream().skip(1).filter(r -> !r.isBlank()).toList();
+            double[] x = rows.stream().mapToDouble(r -> Double.parseDouble(r.split(",")[0])).toArray();
+            double[] y = rows.stream().mapToDouble(r -> Double.parseDouble(r.split(",")[2])).toArray();
+            if (x.length > 0) chart.addSeries(a.name().toLowerCase(Locale.ROOT).replace('_', ' '), x, y);
+        }
+        AtomicFiles.write(plot, tmp -> BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG));
+        System.out.println("wrote " + plot);
+        return 0;
+    }
+
+    /** The first frames side by side, for a look at what an arm draws. */
+    private static void writeStrip(Path file, List<Clip> frames) throws IOException {
+        BufferedImage strip = new BufferedImage(64 * frames.size(), 64, BufferedImage.TYPE_INT_RGB);
+        for (int i = 0; i < frames.size(); i++) strip.getGraphics().drawImage(frames.get(i).image(0), 64 * i, 0, null);
+        AtomicFiles.write(file, tmp -> ImageIO.write(strip, "png", tmp.toFile()));
+    }
+
+    private static Clip frame(Clip clip, int k) {
+        return new Clip(clip.width(), clip.height(), clip.fps(), List.of(clip.frames().get(k)));
+    }
+
+    private static int[] shapeChecks(Clip clip, String prompt, long seed) {
+        return count(Evaluator.evaluate(clip, prompt, seed).checks(), "shape");
+    }
+
+    private static int[] count(List<Check> checks, String category) {
+        List<Check> of = checks.stream().filter(c -> c.category().equals(category)).toList();
+        return new int[] {(int) of.stream().filter(Check::pass).count(), of.size()};
+    }
+
+    private static void add(int[] tally, int[] more) {
+        tally[0] += more[0];
+        tally[1] += more[1];
+    }
+
+    private static double share(int[] tally) {
+        return tally[1] == 0 ? 0 : (double) tally[0] / tally[1];
+    }
+}

@@ -1,0 +1,189 @@
+package dev.kineto.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import dev.kineto.model.Dit;
+import dev.kineto.model.FlowMatching;
+import dev.kineto.model.Noise;
+import dev.kineto.model.Params;
+import dev.kineto.model.TextEncoder;
+import dev.kineto.model.Tokenizer;
+import dev.kineto.model.VideoModel;
+import dev.kineto.model.VideoTensors;
+import dev.kineto.video.Clip;
+import dev.kineto.world.RenderSpec;
+import dev.kineto.world.Split;
+import dev.kineto.world.World;
+import dev.kineto.world.WorldClip;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.BiFunction;
+
+/**
+ * One arm of the representation experiment: a fresh text encoder and DiT trained to draw a caption's first frame,
+ * either on the shipped VAE's lone-frame latent predicting the velocity, or on pixels in 8×8 patches predicting the
+ * clean image (JiT's x-prediction, with its velocity loss). Both arms share the trunk's size, the token count, the
+ * text encoder, batch, optimiser and schedule, so what differs is the representation and the prediction target.
+ */
+public final class FirstFrameArm implements AutoCloseable {
+
+    /** The two representations compared. */
+    public enum Arm {
+        /** The shipped VAE's latent of frame 0 (8 × 16 × 16), 2×2 latent patches, velocity prediction. */
+        LATENT_V,
+        /** RGB pixels (3 × 64 × 64), 8×8 patches, clean-image prediction. */
+        PIXEL_X
+    }
+
+    public static final RenderSpec FRAME = new RenderSpec(64, 64, 1, 8);
+    private static final int BATCH = 16, WIDTH = 192, DEPTH = 6, HEADS = 6, WARMUP = 100;
+    private static final double LR = 1e-3, CAPTION_DROPOUT = 0.1, MAX_GRAD_NORM = 1.0, EMA_DECAY = 0.999;
+    /** x-prediction divides by t to give a velocity; JiT clamps t here so the loss stays finite near the data. */
+    private static final double MIN_T = 0.05;
+    /**
+     * Timestep shifts: the latent's is the shipped model's 5 scaled by √(tokens / trained tokens) for one latent
+     * frame of five (16 of 80 tokens at the shipped patch); pixels carry 6× the latent's values, and noise hides them
+     * later, so they get a larger shift (SD3's rule gives √6 × the latent's; 3 leaves room for text to matter early).
+     */
+    private static final double LATENT_SHIFT = 5 * Math.sqrt(16.0 / 80), PIXEL_SHIFT = 3;
+
+    private final Arm arm;
+    private final VideoModel vae;
+    private final Params params;
+    private final TextEncoder text;
+    private final Dit dit;
+    private final AdamW optimizer;
+    private final Ema ema;
+    private final Map<String, NDArray> trained;
+    private final DataParallel parallel = new DataParallel(1);
+    private final SplittableRandom rng;
+    private long steps, nextExample;
+    private double trainingSeconds;
+
+    /** A fresh arm; vae is the shipped model (its VAE and statistics for the latent arm, its vocabulary for both). */
+    public FirstFrameArm(Arm arm, VideoModel vae, long seed) {
+        this.arm = arm;
+        this.vae = vae;
+        this.rng = new SplittableRandom(seed);
+        params = new Params(NDManager.newBaseManager(), seed);
+        var config = vae.config();
+        text = new TextEncoder(params, config.text(), new Tokenizer(config.vocabulary(), config.text().maxLength()));
+        dit = arm == Arm.LATENT_V ? new Dit(params, new Dit.Config(2, WIDTH, DEPTH, HEADS), config.vae().latentChannels(), config.text().width())
+                : new Dit(params, new Dit.Config(8, WIDTH, DEPTH, HEADS), 3, config.text().width());
+        trained = new LinkedHashMap<>(params.arrays());
+        trained.keySet().removeIf(name -> name.startsWith("dit.probe."));
+        optimizer = new AdamW(trained, 0.01f, parallel);
+        ema = new Ema(trained, EMA_DECAY, parallel);
+    }
+
+    public Arm arm() { return arm; }
+
+    public long steps() { return steps; }
+
+    public double trainingMinutes() { return trainingSeconds / 60; }
+
+    /**
+     * Trains until the arm's DiT time reaches minutes. The clock counts the DiT's steps alone, not rendering or encoding
+     * the batch: the latent arm's encoding would be a cache in a real trainer (the shipped one keeps a latent pool).
+     */
+    public void trainUntil(double minutes) {
+        NDManager m = params.manager();
+        while (trainingSeconds < minutes * 60) {
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                List<String> captions = new ArrayList<>();
+                List<Clip> frames = new ArrayList<>();
+                for (int i = 0; i < BATCH; i++) {
+                    WorldClip example = World.sample(nextExample++, Split.TRAIN, FRAME);
+                    captions.add(rng.nextDouble() < CAPTION_DROPOUT ? "" : example.caption());
+                    frames.add(example.clip());
+                }
+                NDArray x0 = represent(m, frames);
+                long start = System.nanoTime();
+                float[] times = new float[BATCH];
+                for (int i = 0; i < BATCH; i++) times[i] = (float) FlowMatching.sampleTime(rng, shift());
+                NDArray t = m.create(times);
+                NDArray noise = Noise.gaussian(m, x0.getShape(), rng);
+                NDArray xt = FlowMatching.interpolate(x0, noise, t);
+                parallel.backward(BATCH, (from, to) -> {
+                    NDIndex rows = new NDIndex("{}:{}", from, to);
+                    NDArray out = dit.forward(xt.get(rows), t.get(rows), text.encode(m, captions.subList(from, to)));
+                    if (arm == Arm.LATENT_V) return FlowMatching.loss(out, x0.get(rows), noise.get(rows));
+                    // v − v̂ = (x̂ − x₀) / t for x_t = (1 − t)·x₀ + t·ε and v̂ = (x_t − x̂) / t
+                    NDArray tb = t.get(rows).maximum((float) MIN_T).reshape(to - from, 1, 1, 1, 1);
+                    return out.sub(x0.get(rows)).div(tb).square().mean();
+                });
+                double warm = Math.min(1, (steps + 1.0) / WARMUP);
+                optimizer.step(LR * warm, MAX_GRAD_NORM);
+                ema.update(steps);
+                trainingSeconds += (System.nanoTime() - start) / 1e9;
+            }
+            steps++;
+        }
+    }
+
+    /** First frames drawn by the EMA weights for prompts (16 Heun steps, guidance 2.5), one seed a prompt. */
+    public List<Clip> firstFrames(List<String> prompts, long seed, int steps, double cfg) {
+        Map<String, NDArray> live = new LinkedHashMap<>();
+        trained.forEach((name, p) -> live.put(name, p.duplicate()));
+        ema.weights().forEach((name, a) -> trained.get(name).set(a.toByteBuffer()));
+        try {
+            List<Clip> out = new ArrayList<>();
+            for (int from = 0; from < prompts.size(); from += BATCH) {
+                out.addAll(sample(prompts.subList(from, Math.min(prompts.size(), from + BATCH)), seed + from, steps, cfg));
+            }
+            return out;
+        } finally {
+            live.forEach((name, a) -> trained.get(name).set(a.toByteBuffer()));
+            live.values().forEach(NDArray::close);
+        }
+    }
+
+    private List<Clip> sample(List<String> prompts, long seed, int steps, double cfg) {
+        try (NDScope scope = new NDScope(); NDManager m = params.manager().newSubManager()) {
+            scope.suppressNotUsedWarning();
+            int b = prompts.size();
+            List<String> captions = new ArrayList<>(prompts);
+            for (int i = 0; i < b; i++) captions.add("");
+            TextEncoder.Encoded encoded = text.encode(m, captions);
+            long[] shape = arm == Arm.LATENT_V ? new long[] {b, vae.config().vae().latentChannels(), 1, 16, 16} : new long[] {b, 3, 1, 64, 64};
+            NDList noise = new NDList();
+            for (int i = 0; i < b; i++) noise.add(Noise.gaussian(m, new Shape(shape).slice(1), new SplittableRandom(seed + i)));
+            NDArray x = NDArrays.stack(noise);
+            BiFunction<NDArray, Double, NDArray> velocity = (z, t) -> {
+                NDArray input = NDArrays.concat(new NDList(z, z));
+                NDArray out = dit.forward(input, m.full(new Shape(2L * b), t.floatValue()), encoded);
+                NDArray v = arm == Arm.LATENT_V ? out : input.sub(out).div((float) Math.max(t, MIN_T));
+                NDList parts = v.split(2, 0);
+                return parts.get(1).add(parts.get(0).sub(parts.get(1)).mul((float) cfg));
+            };
+            double[] times = FlowMatching.schedule(steps, shift());
+            for (int i = 0; i < steps; i++) x = FlowMatching.step(FlowMatching.Sampler.HEUN, velocity, x, times[i], times[i + 1]).x();
+            NDArray pixels = arm == Arm.LATENT_V ? vae.vae().decode(vae.denormalise(x)) : x;
+            return VideoTensors.toClips(pixels, FRAME.fps());
+        }
+    }
+
+    /** Frames [B, 3, 1, 64, 64] as what this arm's DiT works on. */
+    private NDArray represent(NDManager m, List<Clip> frames) {
+        return arm == Arm.LATENT_V ? vae.normalise(vae.encode(m, frames)) : VideoTensors.of(m, frames);
+    }
+
+    private double shift() {
+        return arm == Arm.LATENT_V ? LATENT_SHIFT : PIXEL_SHIFT;
+    }
+
+    @Override
+    public void close() {
+        parallel.close();
+        params.close();
+    }
+}
