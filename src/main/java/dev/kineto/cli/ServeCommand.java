@@ -2,7 +2,6 @@ package dev.kineto.cli;
 
 import dev.kineto.model.DiffusionGenerator;
 import dev.kineto.model.ModelConfig;
-import dev.kineto.model.VideoVae;
 import dev.kineto.server.KinetoServer;
 import dev.kineto.server.ServerConfig;
 import java.io.BufferedReader;
@@ -102,7 +101,7 @@ public final class ServeCommand implements Callable<Integer> {
     /** A request's defaults from the model: its trained size, rate and length, and the size multiple its patches need. */
     public static ServerConfig.Defaults defaultsFor(ModelConfig model) {
         var fallback = ServerConfig.MODEL_DEFAULTS;
-        return new ServerConfig.Defaults(Math.min(model.width(), model.height()), VideoVae.Config.SPACE_FACTOR * model.dit().patch(),
+        return new ServerConfig.Defaults(Math.min(model.width(), model.height()), model.pixelsPerToken(),
                 model.fps(), (model.frames() - 1) / model.fps(), fallback.steps(), fallback.cfg());
     }
 }

@@ -26,7 +26,7 @@ public final class VaeRoundTripGenerator implements VideoGenerator {
     public List<Clip> generate(List<GenerationRequest> batch, StepListener listener) {
         List<Clip> renders = world.generate(batch, listener);
         try (NDManager scratch = model.manager().newSubManager()) {
-            return VideoTensors.toClips(model.vae().decode(model.encode(scratch, renders)), renders.getFirst().fps());
+            return VideoTensors.toClips(model.decode(model.normalise(model.encode(scratch, renders))), renders.getFirst().fps());
         }
     }
 

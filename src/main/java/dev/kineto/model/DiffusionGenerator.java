@@ -14,6 +14,7 @@ import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,7 +24,8 @@ import java.util.function.Supplier;
 
 /**
  * Text → video with the trained model: encode the prompts (and negative prompts for classifier-free guidance),
- * integrate the flow from seeded noise to a latent with the DiT, decode it with the VAE.
+ * integrate the flow from seeded noise with the DiT, decode the result (with the VAE, for a latent model). A pixel
+ * model also takes key frames: they are held clean at t = 0 while the other frames are sampled around them.
  */
 public final class DiffusionGenerator implements VideoGenerator {
     /** Where the bundled default model lives on the classpath. */
@@ -74,7 +76,28 @@ public final class DiffusionGenerator implements VideoGenerator {
 
     @Override
     public List<Clip> generate(List<GenerationRequest> batch, StepListener listener) {
-        return sample(batch, null, 1.0, listener);
+        return sample(batch, null, 1.0, Collections.nCopies(batch.size(), Keyframes.NONE), listener);
+    }
+
+    /** Text and key frames → video: each request's video shows its key frames where they are placed. */
+    public List<Clip> generate(List<GenerationRequest> batch, List<Keyframes> keyframes, StepListener listener) {
+        if (keyframes.size() != batch.size()) throw new IllegalArgumentException("one set of key frames per request: got " + keyframes.size() + " for " + batch.size());
+        if (!model.config().takesFrames() && keyframes.stream().anyMatch(k -> !k.isEmpty())) {
+            throw new IllegalArgumentException("this model (" + model.config().preset() + ", a latent model) cannot take frames as conditions; use a pixel model");
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            GenerationRequest r = batch.get(i);
+            for (var frame : keyframes.get(i).frames().entrySet()) {
+                if (frame.getKey() < 0 || frame.getKey() >= r.frames()) {
+                    throw new IllegalArgumentException("key frame " + frame.getKey() + " is outside the video's " + r.frames() + " frames");
+                }
+                if (frame.getValue().length != 3 * r.width() * r.height()) {
+                    throw new IllegalArgumentException("key frame " + frame.getKey() + " has " + frame.getValue().length + " bytes, not the "
+                            + 3 * r.width() * r.height() + " of an RGB frame of " + r.width() + "x" + r.height());
+                }
+            }
+        }
+        return sample(batch, null, 1.0, keyframes, listener);
     }
 
     /**
@@ -92,22 +115,23 @@ public final class DiffusionGenerator implements VideoGenerator {
                         + r.width() + "x" + r.height() + ", " + r.frames() + " frames");
             }
         }
-        return sample(batch, sources, strength, listener);
+        return sample(batch, sources, strength, Collections.nCopies(batch.size(), Keyframes.NONE), listener);
     }
 
-    private List<Clip> sample(List<GenerationRequest> batch, List<Clip> sources, double strength, StepListener listener) {
+    private List<Clip> sample(List<GenerationRequest> batch, List<Clip> sources, double strength, List<Keyframes> keyframes, StepListener listener) {
         GenerationRequest first = batch.getFirst();
         for (GenerationRequest r : batch) {
             if (!batchable(first, r)) throw new IllegalArgumentException("requests in one batch must share size, frames and steps");
         }
         ModelConfig config = model.config();
-        int multiple = VideoVae.Config.SPACE_FACTOR * config.dit().patch();
+        int multiple = config.pixelsPerToken();
         if (first.width() % multiple != 0 || first.height() % multiple != 0) {
             throw new IllegalArgumentException("size " + first.width() + "x" + first.height() + " does not fit this model: width and height must be multiples of " + multiple);
         }
         int b = batch.size();
         boolean guided = batch.stream().anyMatch(r -> r.cfg() != 1);
-        long[] latentShape = model.vae().latentShape(first.frames(), first.height(), first.width());
+        long[] latentShape = config.modelShape(first.frames(), first.height(), first.width());
+        boolean keyed = keyframes.stream().anyMatch(k -> !k.isEmpty());
         double shift = FlowMatching.resolutionShift(config.shift(), config.tokens(first.frames(), first.height(), first.width()), config.trainedTokens());
         double[] times = FlowMatching.scheduleFrom(strength, first.steps(), shift);
         try (NDScope scope = new NDScope(); NDManager m = model.manager().newSubManager()) {
@@ -127,9 +151,13 @@ public final class DiffusionGenerator implements VideoGenerator {
                 x = FlowMatching.interpolate(source, x, m.full(new Shape(b), (float) strength));
             }
             NDArray cfg = m.create(scales, new Shape(b, 1, 1, 1, 1));
+            Conditions conditions = keyed ? Conditions.of(m, batch, keyframes) : null;
+            if (conditions != null) x = conditions.impose(x);
             BiFunction<NDArray, Double, NDArray> velocity = (z, t) -> {
                 NDArray input = guided ? NDArrays.concat(new NDList(z, z)) : z;
-                NDArray v = model.dit().forward(input, m.full(new Shape(input.getShape().get(0)), t.floatValue()), text);
+                long rows = input.getShape().get(0);
+                NDArray frameTimes = conditions == null ? m.full(new Shape(rows), t.floatValue()) : conditions.times(t, guided);
+                NDArray v = FlowMatching.velocity(config.prediction(), model.dit().forward(input, frameTimes, text), input, frameTimes);
                 if (!guided) return v;
                 NDList parts = v.split(2, 0);
                 return parts.get(1).add(parts.get(0).sub(parts.get(1)).mul(cfg));
@@ -139,9 +167,10 @@ public final class DiffusionGenerator implements VideoGenerator {
                 try (NDScope stepScope = new NDScope()) {
                     stepScope.suppressNotUsedWarning();
                     FlowMatching.Step step = FlowMatching.step(sampler, velocity, x, times[i], times[i + 1]);
-                    NDArray denoised = FlowMatching.denoised(x, step.velocity(), times[i]);
+                    NDArray estimate = FlowMatching.denoised(x, step.velocity(), times[i]);
+                    NDArray denoised = conditions == null ? estimate : conditions.impose(estimate);
                     listener.onStep(i + 1, steps, memoize(() -> decode(denoised, first.fps())));
-                    x = step.x();
+                    x = conditions == null ? step.x() : conditions.impose(step.x());
                     NDScope.unregister(x);
                 }
                 NDScope.register(x);
@@ -150,11 +179,43 @@ public final class DiffusionGenerator implements VideoGenerator {
         }
     }
 
-    /** Normalised latents → clips. */
+    /** What the DiT works on → clips. */
     private List<Clip> decode(NDArray latent, double fps) {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            return VideoTensors.toClips(model.vae().decode(model.denormalise(latent)), fps);
+            return VideoTensors.toClips(model.decode(latent), fps);
+        }
+    }
+
+    /** The key frames of a batch: their clean pixels, and which frames they hold ([B, 1, T, 1, 1] and [B, T]). */
+    private record Conditions(NDArray clean, NDArray held, NDArray heldTimes) {
+        static Conditions of(NDManager m, List<GenerationRequest> batch, List<Keyframes> keyframes) {
+            GenerationRequest first = batch.getFirst();
+            int b = batch.size(), t = first.frames(), plane = 3 * first.width() * first.height();
+            List<Clip> frames = new ArrayList<>();
+            float[] held = new float[b * t];
+            byte[] blank = new byte[plane];
+            for (int i = 0; i < b; i++) {
+                List<byte[]> clip = new ArrayList<>(Collections.nCopies(t, blank));
+                for (var k : keyframes.get(i).frames().entrySet()) {
+                    clip.set(k.getKey(), k.getValue());
+                    held[i * t + k.getKey()] = 1;
+                }
+                frames.add(new Clip(first.width(), first.height(), first.fps(), clip));
+            }
+            NDArray heldTimes = m.create(held, new Shape(b, t));
+            return new Conditions(VideoTensors.of(m, frames), heldTimes.reshape(b, 1, t, 1, 1), heldTimes);
+        }
+
+        /** x with the key frames put back. */
+        NDArray impose(NDArray x) {
+            return x.mul(held.neg().add(1)).add(clean.mul(held));
+        }
+
+        /** Per-frame times: t for the sampled frames, 0 for the key frames; twice over when guided. */
+        NDArray times(double t, boolean guided) {
+            NDArray times = heldTimes.neg().add(1).mul((float) t);
+            return guided ? NDArrays.concat(new NDList(times, times)) : times;
         }
     }
 

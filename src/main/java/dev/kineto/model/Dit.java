@@ -11,9 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Diffusion Transformer over spacetime patches of the video latent (DiT with adaLN-Zero, plus Wan-style
- * cross-attention to the text tokens and QK-norm). 3D sin-cos positions are computed for whatever latent shape
- * comes in, so other frame counts, sizes and aspect ratios than the trained ones work.
+ * Diffusion Transformer over spacetime patches of the video (a VAE latent, or pixels): DiT with adaLN-Zero, plus
+ * Wan-style cross-attention to the text tokens and QK-norm. The time may differ per frame (Diffusion Forcing, LTX-Video's
+ * per-token timesteps): a frame given as a condition is clean at t = 0 while the others are noisy, and each frame's
+ * tokens are modulated by their own frame's time. 3D sin-cos positions are computed for whatever shape comes in, so
+ * other frame counts, sizes and aspect ratios than the trained ones work.
  */
 public final class Dit {
 
@@ -31,7 +33,7 @@ public final class Dit {
         }
     }
 
-    /** Timestep t ∈ [0, 1] → sinusoid → MLP → [B, width]. */
+    /** Timesteps t ∈ [0, 1], [B, G] (one a frame, or G = 1 for the whole clip) → sinusoid → MLP → [B, G, width]. */
     record TimestepEmbedder(Dense fc1, Dense fc2) {
         static final int FREQUENCIES = 256;
 
@@ -41,11 +43,11 @@ public final class Dit {
             for (int i = 0; i < ts.length; i++) ts[i] = values[i] * 1000.0;
             float[][] features = Layers.sinusoid(ts, FREQUENCIES, 10000);
             NDArray x = t.getManager().create(features);
-            return fc2.forward(Layers.silu(fc1.forward(x)));
+            return fc2.forward(Layers.silu(fc1.forward(x))).reshape(t.getShape().get(0), t.getShape().get(1), -1);
         }
     }
 
-    /** Self-attention, cross-attention to text, MLP; adaLN-Zero modulation from the conditioning vector. */
+    /** Self-attention, cross-attention to text, MLP; adaLN-Zero modulation from each frame's conditioning vector. */
     record Block(Norm norm1, Attention selfAttention, Norm norm2, Attention crossAttention, Norm norm3, Mlp mlp, Dense modulation) {
         static Block of(Params p, String name, Config c, int textWidth) {
             return new Block(Norm.of(p, name + ".norm1", c.width()), Attention.of(p, name + ".self_attn", c.width(), c.width(), c.heads()),
@@ -54,33 +56,43 @@ public final class Dit {
                     Dense.zero(p, name + ".adaLN_modulation", c.width(), 6 * c.width()));
         }
 
+        /** x [B, N, width], cond [B, G, width] for G groups of consecutive tokens (frames, or one group). */
         NDArray forward(NDArray x, NDArray cond, TextEncoder.Encoded text) {
-            NDList m = modulation.forward(Layers.silu(cond)).expandDims(1).split(6, 2);
-            NDArray h = modulate(norm1.forward(x), m.get(0), m.get(1));
-            x = x.add(m.get(2).mul(selfAttention.forward(h, h, null)));
+            Shape tokens = x.getShape();
+            NDList m = modulation.forward(Layers.silu(cond)).expandDims(2).split(6, 3);
+            NDArray h = modulate(grouped(norm1.forward(x), cond), m.get(0), m.get(1)).reshape(tokens);
+            x = x.add(grouped(selfAttention.forward(h, h, null), cond).mul(m.get(2)).reshape(tokens));
             x = x.add(crossAttention.forward(norm2.forward(x), text.tokens(), text.keyMask()));
-            return x.add(m.get(5).mul(mlp.forward(modulate(norm3.forward(x), m.get(3), m.get(4)))));
+            NDArray g = modulate(grouped(norm3.forward(x), cond), m.get(3), m.get(4)).reshape(tokens);
+            return x.add(grouped(mlp.forward(g), cond).mul(m.get(5)).reshape(tokens));
         }
     }
 
     /** adaLN modulation of the final norm, then a zero-initialised projection back to patches. */
     record FinalLayer(Norm norm, Dense modulation, Dense proj) {
         NDArray forward(NDArray x, NDArray cond) {
-            NDList m = modulation.forward(Layers.silu(cond)).expandDims(1).split(2, 2);
-            return proj.forward(modulate(norm.forward(x), m.get(0), m.get(1)));
+            NDList m = modulation.forward(Layers.silu(cond)).expandDims(2).split(2, 3);
+            return proj.forward(modulate(grouped(norm.forward(x), cond), m.get(0), m.get(1)).reshape(x.getShape()));
         }
     }
 
     /** Linear read-outs of the middle block's tokens: the shape and size class of the object each token shows. */
     record Probe(Dense shape, Dense size) {}
 
-    /** The velocity, and the probe's logits [B, N, classes] for the trainer's auxiliary loss. */
-    public record Probed(NDArray velocity, NDArray shapeLogits, NDArray sizeLogits) {}
+    /** The prediction, and the probe's logits [B, N, classes] for the trainer's auxiliary loss. */
+    public record Probed(NDArray output, NDArray shapeLogits, NDArray sizeLogits) {}
 
     public static final int PROBE_SHAPES = dev.kineto.world.Shape.values().length, PROBE_SIZES = dev.kineto.world.Size.values().length;
 
     static NDArray modulate(NDArray x, NDArray shift, NDArray scale) {
         return x.mul(scale.add(1)).add(shift);
+    }
+
+    /** Tokens [B, N, width] as [B, G, N / G, width], one group per row of cond [B, G, width]. */
+    static NDArray grouped(NDArray x, NDArray cond) {
+        Shape s = x.getShape();
+        long groups = cond.getShape().get(1);
+        return x.reshape(s.get(0), groups, s.get(1) / groups, s.get(2));
     }
 
     private final Config config;
@@ -109,19 +121,22 @@ public final class Dit {
 
     public Config config() { return config; }
 
-    /** Predicts the flow velocity for noisy latents z [B, C, T, H, W] at times t [B], given the encoded text. */
+    /**
+     * The prediction (the flow velocity, or the clean video: see {@link FlowMatching.Prediction}) for noisy z [B, C, T, H, W]
+     * at times t, [B] for the whole clip or [B, T] one a frame, given the encoded text.
+     */
     public NDArray forward(NDArray z, NDArray t, TextEncoder.Encoded text) {
-        return trunk(z, t, text).velocity();
+        return trunk(z, t, text).output();
     }
 
-    /** The velocity and the probe's read-out of the middle block's tokens (training only; sampling skips the probe). */
+    /** The prediction and the probe's read-out of the middle block's tokens (training only; sampling skips the probe). */
     public Probed forwardProbed(NDArray z, NDArray t, TextEncoder.Encoded text) {
         Trunk out = trunk(z, t, text);
-        return new Probed(out.velocity(), probe.shape().forward(out.middle()), probe.size().forward(out.middle()));
+        return new Probed(out.output(), probe.shape().forward(out.middle()), probe.size().forward(out.middle()));
     }
 
-    /** The velocity and the middle block's output tokens. */
-    private record Trunk(NDArray velocity, NDArray middle) {}
+    /** The prediction and the middle block's output tokens. */
+    private record Trunk(NDArray output, NDArray middle) {}
 
     private Trunk trunk(NDArray z, NDArray t, TextEncoder.Encoded text) {
         Shape s = z.getShape();
@@ -130,17 +145,21 @@ public final class Dit {
             throw new IllegalArgumentException("latent " + s + " does not fit the DiT: needs " + latentChannels + " channels and a size divisible by " + p);
         }
         long b = s.get(0), frames = s.get(2), h = s.get(3) / p, w = s.get(4) / p;
+        NDArray times = t.getShape().dimension() == 1 ? t.reshape(b, 1) : t;
+        if (times.getShape().get(0) != b || (times.getShape().get(1) != 1 && times.getShape().get(1) != frames)) {
+            throw new IllegalArgumentException("times " + t.getShape() + " do not fit " + s + ": give one a clip [B] or one a frame [B, T]");
+        }
         NDArray x = patchEmbed.forward(z).add(z.getManager().create(positions(frames, h, w)));
-        NDArray cond = timestepEmbedder.forward(t).add(textPool.forward(text.pooled()));
+        NDArray cond = timestepEmbedder.forward(times).add(textPool.forward(text.pooled()).expandDims(1));
         NDArray middle = null;
         for (int i = 0; i < blocks.size(); i++) {
             x = blocks.get(i).forward(x, cond, text);
             if (i == blocks.size() / 2 - 1) middle = x;
         }
         NDArray patches = finalLayer.forward(x, cond);
-        NDArray velocity = patches.reshape(b, frames, h, w, latentChannels, p, p).transpose(0, 4, 1, 2, 5, 3, 6)
+        NDArray output = patches.reshape(b, frames, h, w, latentChannels, p, p).transpose(0, 4, 1, 2, 5, 3, 6)
                 .reshape(b, latentChannels, frames, h * p, w * p);
-        return new Trunk(velocity, middle);
+        return new Trunk(output, middle);
     }
 
     /** 3D sin-cos positions [T·H·W, width]: a quarter of the width for time, three eighths each for rows and columns. */

@@ -8,15 +8,23 @@ import java.util.function.BiFunction;
 import java.util.stream.DoubleStream;
 
 /**
- * Rectified flow: x_t = (1 − t)·x₀ + t·ε, the model predicts the velocity ε − x₀, sampling integrates from t = 1
- * (noise) to t = 0 (data). Training times are logit-normal; both training and sampling times go through a shift
- * that grows with the number of latent tokens (more tokens need more time at high noise).
+ * Rectified flow: x_t = (1 − t)·x₀ + t·ε, sampling integrates the velocity ε − x₀ from t = 1 (noise) to t = 0 (data).
+ * The model predicts the velocity, or the clean video (JiT's x-prediction, whose velocity is (x_t − x̂₀) / t); either
+ * way the loss is on the velocity. Training times are logit-normal; both training and sampling times go through a
+ * shift that grows with the number of tokens (more tokens need more time at high noise). Times are one a clip [B] or
+ * one a frame [B, T].
  */
 public final class FlowMatching {
     private FlowMatching() {}
 
     /** Sampling methods: Euler (one model call a step) and Heun (two, second order). */
     public enum Sampler { EULER, HEUN }
+
+    /** What the model predicts: the velocity (latent models), or the clean video (pixel models). */
+    public enum Prediction { VELOCITY, CLEAN }
+
+    /** A clean-video prediction becomes a velocity by dividing by t, clamped here (as JiT) so it stays finite near the data. */
+    static final float MIN_T = 0.05f;
 
     /** The shift for a latent of tokens tokens when the model was trained at trainedTokens with baseShift. */
     public static double resolutionShift(double baseShift, long tokens, long trainedTokens) {
@@ -41,19 +49,26 @@ public final class FlowMatching {
         return x0.mul(tb.neg().add(1)).add(noise.mul(tb));
     }
 
-    /** The velocity the model must predict. */
-    public static NDArray target(NDArray x0, NDArray noise) {
-        return noise.sub(x0);
+    /** The velocity at x_t = x for the model's output. */
+    public static NDArray velocity(Prediction prediction, NDArray output, NDArray x, NDArray t) {
+        if (prediction == Prediction.VELOCITY) return output;
+        return x.sub(output).div(broadcastable(t, x.getShape()).maximum(MIN_T));
     }
 
-    /** The training loss: mean squared error of the predicted velocity against the target. */
-    public static NDArray loss(NDArray velocity, NDArray x0, NDArray noise) {
-        return velocity.sub(target(x0, noise)).square().mean();
+    /** The training loss: mean squared error of the predicted velocity against ε − x₀. */
+    public static NDArray loss(Prediction prediction, NDArray output, NDArray x0, NDArray noise, NDArray t) {
+        return velocityError(prediction, output, x0, noise, t).square().mean();
     }
 
-    /** The loss with each latent cell's squared error scaled by weights (broadcast over channels: [B, 1, T, H, W]). */
-    public static NDArray loss(NDArray velocity, NDArray x0, NDArray noise, NDArray weights) {
-        return velocity.sub(target(x0, noise)).square().mul(weights).mean();
+    /** The loss with each cell's squared error scaled by weights (broadcast over channels: [B, 1, T, H, W]). */
+    public static NDArray loss(Prediction prediction, NDArray output, NDArray x0, NDArray noise, NDArray t, NDArray weights) {
+        return velocityError(prediction, output, x0, noise, t).square().mul(weights).mean();
+    }
+
+    /** v̂ − v: for a clean prediction x̂₀ at x_t = (1 − t)·x₀ + t·ε this is (x̂₀ − x₀) / t. */
+    private static NDArray velocityError(Prediction prediction, NDArray output, NDArray x0, NDArray noise, NDArray t) {
+        if (prediction == Prediction.VELOCITY) return output.sub(noise.sub(x0));
+        return output.sub(x0).div(broadcastable(t, x0.getShape()).maximum(MIN_T));
     }
 
     /** The denoised estimate x₀ = x_t − t·v. */
@@ -86,10 +101,12 @@ public final class FlowMatching {
     /** The result of one sampler step: the new latent, and the velocity at the old one (for the denoised preview). */
     public record Step(NDArray x, NDArray velocity) {}
 
+    /** Times [B] or [B, T] shaped to broadcast over a video [B, C, T, H, W]. */
     private static NDArray broadcastable(NDArray t, Shape like) {
         long[] shape = new long[like.dimension()];
         Arrays.fill(shape, 1);
         shape[0] = like.get(0);
+        if (t.getShape().dimension() == 2) shape[2] = t.getShape().get(1);
         return t.reshape(shape);
     }
 }

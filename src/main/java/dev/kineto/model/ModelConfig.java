@@ -10,13 +10,26 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Everything needed to rebuild a model besides its weights: part sizes, the training video format, the tokenizer's
- * vocabulary, the latent normalisation measured after VAE training, and the base timestep shift.
+ * Everything needed to rebuild a model besides its weights: what the DiT works on, part sizes, the training video
+ * format, the tokenizer's vocabulary, the latent normalisation measured after VAE training, and the base timestep shift.
+ * A config written before representations existed reads as a latent model.
  */
 public record ModelConfig(String preset, VideoVae.Config vae, TextEncoder.Config text, Dit.Config dit,
                           int width, int height, int frames, double fps, double shift,
-                          float latentMean, float latentStd, List<String> vocabulary) {
+                          float latentMean, float latentStd, List<String> vocabulary, Representation representation) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /**
+     * What the DiT works on. LATENT: the VAE's latent (4× time, 4×4 space), predicting the velocity. PIXELS: the frames
+     * themselves in 8×8 patches, predicting the clean video (JiT's x-prediction), with a time per frame so any frame can
+     * be given as a condition; docs/model.md has the experiment that chose it.
+     */
+    public enum Representation { LATENT, PIXELS }
+
+    public ModelConfig {
+        if (representation == null) representation = Representation.LATENT;
+        if (representation == Representation.LATENT && vae == null) throw new IllegalArgumentException("a latent model needs a VAE config");
+    }
 
     /**
      * Named sizes: tiny for tests, default for the shipped model. The default's timestep shift is Wan's 5: with 1, the
@@ -27,11 +40,64 @@ public record ModelConfig(String preset, VideoVae.Config vae, TextEncoder.Config
     public static ModelConfig preset(String name, int width, int height, int frames, double fps, List<String> vocabulary) {
         return switch (name) {
             case "tiny" -> new ModelConfig(name, new VideoVae.Config(4, 8, 16), new TextEncoder.Config(32, 1, 2, 32),
-                    new Dit.Config(2, 32, 2, 2), width, height, frames, fps, 1.0, 0, 1, vocabulary);
+                    new Dit.Config(2, 32, 2, 2), width, height, frames, fps, 1.0, 0, 1, vocabulary, Representation.LATENT);
             case "default" -> new ModelConfig(name, new VideoVae.Config(8, 32, 64), new TextEncoder.Config(128, 2, 4, 48),
-                    new Dit.Config(4, 192, 6, 6), width, height, frames, fps, 5.0, 0, 1, vocabulary);
-            default -> throw new IllegalArgumentException("unknown preset '" + name + "': use tiny or default");
+                    new Dit.Config(4, 192, 6, 6), width, height, frames, fps, 5.0, 0, 1, vocabulary, Representation.LATENT);
+            case "pixel-tiny" -> new ModelConfig(name, null, new TextEncoder.Config(32, 1, 2, 32),
+                    new Dit.Config(8, 32, 2, 2), width, height, frames, fps, 1.0, 0, 1, vocabulary, Representation.PIXELS);
+            case "pixel" -> new ModelConfig(name, null, new TextEncoder.Config(128, 2, 4, 48),
+                    new Dit.Config(8, 192, 6, 6), width, height, frames, fps, PIXEL_SHIFT, 0, 1, vocabulary, Representation.PIXELS);
+            default -> throw new IllegalArgumentException("unknown preset '" + name + "': use " + String.join(", ", PRESETS));
         };
+    }
+
+    /** The preset names, for help texts and errors. */
+    public static final List<String> PRESETS = List.of("tiny", "default", "pixel-tiny", "pixel");
+
+    /**
+     * The pixel model's base shift: one frame of pixels took 3 in the representation experiment; the 17 frames of a clip
+     * repeat much of each other, which noise hides later, so more (SD3's rule for 17 independent views would give 12).
+     */
+    private static final double PIXEL_SHIFT = 6;
+
+    /** Frames of the video per frame the DiT sees. */
+    public int timeFactor() {
+        return representation == Representation.LATENT ? VideoVae.Config.TIME_FACTOR : 1;
+    }
+
+    /** Pixels per DiT cell along each side. */
+    public int spaceFactor() {
+        return representation == Representation.LATENT ? VideoVae.Config.SPACE_FACTOR : 1;
+    }
+
+    /** Pixels per token along each side: a video's width and height must be multiples of it. */
+    public int pixelsPerToken() {
+        return spaceFactor() * dit.patch();
+    }
+
+    /** Channels of what the DiT works on. */
+    public int channels() {
+        return representation == Representation.LATENT ? vae.latentChannels() : 3;
+    }
+
+    /** The DiT's frames for a video of frames frames. */
+    public int modelFrames(int frames) {
+        return representation == Representation.LATENT ? VideoVae.Config.latentFrames(frames) : frames;
+    }
+
+    /** The shape [C, T, H, W] the DiT works on for a video of frames × height × width. */
+    public long[] modelShape(int frames, int height, int width) {
+        return new long[] {channels(), modelFrames(frames), height / spaceFactor(), width / spaceFactor()};
+    }
+
+    /** What the DiT's output is. */
+    public FlowMatching.Prediction prediction() {
+        return representation == Representation.LATENT ? FlowMatching.Prediction.VELOCITY : FlowMatching.Prediction.CLEAN;
+    }
+
+    /** Whether frames can be given as conditions (image-to-video, key frames, extension): a time per video frame. */
+    public boolean takesFrames() {
+        return representation == Representation.PIXELS;
     }
 
     /** The latent tokens the DiT sees at the trained size. */
@@ -41,13 +107,13 @@ public record ModelConfig(String preset, VideoVae.Config vae, TextEncoder.Config
 
     /** The latent tokens for a video of frames × height × width. */
     public long tokens(int frames, int height, int width) {
-        long p = (long) VideoVae.Config.SPACE_FACTOR * dit.patch();
-        return (long) VideoVae.Config.latentFrames(frames) * (height / p) * (width / p);
+        long p = pixelsPerToken();
+        return (long) modelFrames(frames) * (height / p) * (width / p);
     }
 
     /** This config with the latent statistics measured on encoded training clips. */
     public ModelConfig withLatentStats(float mean, float std) {
-        return new ModelConfig(preset, vae, text, dit, width, height, frames, fps, shift, mean, std, vocabulary);
+        return new ModelConfig(preset, vae, text, dit, width, height, frames, fps, shift, mean, std, vocabulary, representation);
     }
 
     public void write(Path file) throws IOException {

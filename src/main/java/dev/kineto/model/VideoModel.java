@@ -23,9 +23,9 @@ public final class VideoModel implements AutoCloseable {
     public VideoModel(ModelConfig config, long seed) {
         this.config = config;
         this.params = new Params(NDManager.newBaseManager(), seed);
-        this.vae = new VideoVae(params, config.vae());
+        this.vae = config.representation() == ModelConfig.Representation.LATENT ? new VideoVae(params, config.vae()) : null;
         this.text = new TextEncoder(params, config.text(), new Tokenizer(config.vocabulary(), config.text().maxLength()));
-        this.dit = new Dit(params, config.dit(), config.vae().latentChannels(), config.text().width());
+        this.dit = new Dit(params, config.dit(), config.channels(), config.text().width());
     }
 
     /** Loads config.json and model.safetensors from a model directory. */
@@ -57,9 +57,15 @@ public final class VideoModel implements AutoCloseable {
         config = config.withLatentStats(mean, std);
     }
 
-    /** The VAE's posterior means of clips of one size, as one batch on manager (not normalised). */
+    /** Clips of one size as what the DiT works on, not normalised: the VAE's posterior means, or the pixels. */
     public NDArray encode(NDManager manager, List<Clip> clips) {
-        return vae.encode(VideoTensors.of(manager, clips)).get(0);
+        NDArray pixels = VideoTensors.of(manager, clips);
+        return vae == null ? pixels : vae.encode(pixels).get(0);
+    }
+
+    /** The inverse of normalise(encode(...)): what the DiT works on → video [B, 3, T, H, W] in [-1, 1]. */
+    public NDArray decode(NDArray normalised) {
+        return vae == null ? normalised : vae.decode(denormalise(normalised));
     }
 
     /** VAE latents → the normalised latents the DiT works on (zero mean, unit deviation over the training latents). */
@@ -74,6 +80,7 @@ public final class VideoModel implements AutoCloseable {
 
     public Params params() { return params; }
 
+    /** The VAE; null for a pixel model. */
     public VideoVae vae() { return vae; }
 
     public TextEncoder text() { return text; }

@@ -46,8 +46,6 @@ public final class FirstFrameArm implements AutoCloseable {
     public static final RenderSpec FRAME = new RenderSpec(64, 64, 1, 8);
     private static final int BATCH = 16, WIDTH = 192, DEPTH = 6, HEADS = 6, WARMUP = 100;
     private static final double LR = 1e-3, CAPTION_DROPOUT = 0.1, MAX_GRAD_NORM = 1.0, EMA_DECAY = 0.999;
-    /** x-prediction divides by t to give a velocity; JiT clamps t here so the loss stays finite near the data. */
-    private static final double MIN_T = 0.05;
     /**
      * Timestep shifts: the latent's is the shipped model's 5 scaled by √(tokens / trained tokens) for one latent
      * frame of five (16 of 80 tokens at the shipped patch); pixels carry 6× the latent's values, and noise hides them
@@ -116,10 +114,7 @@ public final class FirstFrameArm implements AutoCloseable {
                 parallel.backward(BATCH, (from, to) -> {
                     NDIndex rows = new NDIndex("{}:{}", from, to);
                     NDArray out = dit.forward(xt.get(rows), t.get(rows), text.encode(m, captions.subList(from, to)));
-                    if (arm == Arm.LATENT_V) return FlowMatching.loss(out, x0.get(rows), noise.get(rows));
-                    // v − v̂ = (x̂ − x₀) / t for x_t = (1 − t)·x₀ + t·ε and v̂ = (x_t − x̂) / t
-                    NDArray tb = t.get(rows).maximum((float) MIN_T).reshape(to - from, 1, 1, 1, 1);
-                    return out.sub(x0.get(rows)).div(tb).square().mean();
+                    return FlowMatching.loss(prediction(), out, x0.get(rows), noise.get(rows), t.get(rows));
                 });
                 double warm = Math.min(1, (steps + 1.0) / WARMUP);
                 optimizer.step(LR * warm, MAX_GRAD_NORM);
@@ -160,8 +155,9 @@ public final class FirstFrameArm implements AutoCloseable {
             NDArray x = NDArrays.stack(noise);
             BiFunction<NDArray, Double, NDArray> velocity = (z, t) -> {
                 NDArray input = NDArrays.concat(new NDList(z, z));
-                NDArray out = dit.forward(input, m.full(new Shape(2L * b), t.floatValue()), encoded);
-                NDArray v = arm == Arm.LATENT_V ? out : input.sub(out).div((float) Math.max(t, MIN_T));
+                NDArray times = m.full(new Shape(2L * b), t.floatValue());
+                NDArray out = dit.forward(input, times, encoded);
+                NDArray v = FlowMatching.velocity(prediction(), out, input, times);
                 NDList parts = v.split(2, 0);
                 return parts.get(1).add(parts.get(0).sub(parts.get(1)).mul((float) cfg));
             };
@@ -175,6 +171,10 @@ public final class FirstFrameArm implements AutoCloseable {
     /** Frames [B, 3, 1, 64, 64] as what this arm's DiT works on. */
     private NDArray represent(NDManager m, List<Clip> frames) {
         return arm == Arm.LATENT_V ? vae.normalise(vae.encode(m, frames)) : VideoTensors.of(m, frames);
+    }
+
+    private FlowMatching.Prediction prediction() {
+        return arm == Arm.LATENT_V ? FlowMatching.Prediction.VELOCITY : FlowMatching.Prediction.CLEAN;
     }
 
     private double shift() {

@@ -7,14 +7,13 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import dev.kineto.model.Dit;
 import dev.kineto.model.VideoModel;
-import dev.kineto.model.VideoVae;
 import dev.kineto.video.Clip;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Clips already encoded by the frozen VAE (posterior means) with their captions and loss weights. Encoding is the costly part of a
+ * Clips already encoded by the frozen VAE (posterior means; a pixel model's clips as they are) with their captions and loss weights. Encoding is the costly part of a
  * DiT step's data, so the pool is filled once and then a few entries are replaced with fresh clips every few steps.
  */
 final class LatentPool implements AutoCloseable {
@@ -92,12 +91,12 @@ final class LatentPool implements AutoCloseable {
                 model.manager().create(shapes, new Shape(n, tokens, Dit.PROBE_SHAPES)), model.manager().create(sizes, new Shape(n, tokens, Dit.PROBE_SIZES)));
     }
 
-    private static float[] weights(Example example) {
-        return ObjectWeights.of(example, VideoVae.Config.TIME_FACTOR, VideoVae.Config.SPACE_FACTOR);
+    private float[] weights(Example example) {
+        return ObjectWeights.of(example, model.config().timeFactor(), model.config().spaceFactor());
     }
 
     private int[][] labels(Example example) {
-        return ObjectWeights.tokenLabels(example, VideoVae.Config.TIME_FACTOR, VideoVae.Config.SPACE_FACTOR * model.config().dit().patch());
+        return ObjectWeights.tokenLabels(example, model.config().timeFactor(), model.config().pixelsPerToken());
     }
 
     /** Posterior means of the examples' clips, each worker encoding its share. */

@@ -53,8 +53,8 @@ final class TextGap implements AutoCloseable {
     private double loss(VideoModel model, List<String> texts) {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDArray velocity = model.dit().forward(FlowMatching.interpolate(x0, noise, times), times, model.text().encode(model.manager(), texts));
-            return FlowMatching.loss(velocity, x0, noise).getFloat();
+            NDArray output = model.dit().forward(FlowMatching.interpolate(x0, noise, times), times, model.text().encode(model.manager(), texts));
+            return FlowMatching.loss(model.config().prediction(), output, x0, noise, times).getFloat();
         }
     }
 

@@ -122,6 +122,7 @@ public final class Trainer {
             log.printf("model %s: %,d parameters (VAE %,d, text %,d, DiT %,d), vocabulary %d words%n", model.config().preset(),
                     model.params().count(), count(model, "vae."), count(model, "text."), count(model, "dit."), model.config().vocabulary().size());
             sessionStart = lastCheckpoint = System.nanoTime();
+            if (stage == Stage.VAE && model.vae() == null) stage = Stage.DIT; // a pixel model has no VAE to train
             if (stage == Stage.VAE) trainVae(model, parallel);
             if (stage == Stage.DIT) trainDit(model, parallel);
         }
@@ -266,18 +267,19 @@ public final class Trainer {
                     for (List<String> phrasings : batch.captions()) {
                         captions.add(rng.nextDouble() < CAPTION_DROPOUT ? "" : phrasings.get(rng.nextInt(phrasings.size())));
                     }
-                    float[] times = new float[options.ditBatch()];
-                    for (int i = 0; i < times.length; i++) times[i] = (float) FlowMatching.sampleTime(rng, shift);
-                    NDArray t = m.create(times);
+                    FrameTimes frameTimes = FrameTimes.sample(options.ditBatch(), (int) x0.getShape().get(2), config.takesFrames(), shift, rng);
+                    NDArray t = frameTimes.times(m);
                     NDArray noise = Noise.gaussian(m, x0.getShape(), rng);
                     NDArray xt = FlowMatching.interpolate(x0, noise, t);
+                    NDArray weights = batch.weights().mul(frameTimes.lossMask(m));
                     window.add(parallel.backward(options.ditBatch(), (from, to) -> {
                         NDIndex rows = new NDIndex("{}:{}", from, to);
                         Dit.Probed out = model.dit().forwardProbed(xt.get(rows), t.get(rows), model.text().encode(m, captions.subList(from, to)));
                         NDArray probeLoss = crossEntropy(out.shapeLogits(), batch.shapeTargets().get(rows))
                                 .add(crossEntropy(out.sizeLogits(), batch.sizeTargets().get(rows)));
                         probeLosses.add(probeLoss.getFloat() * (to - from) / options.ditBatch());
-                        return FlowMatching.loss(out.velocity(), x0.get(rows), noise.get(rows), batch.weights().get(rows)).add(probeLoss.mul((float) PROBE_WEIGHT));
+                        return FlowMatching.loss(config.prediction(), out.output(), x0.get(rows), noise.get(rows), t.get(rows), weights.get(rows))
+                                .add(probeLoss.mul((float) PROBE_WEIGHT));
                     }));
                     long updateStart = System.nanoTime();
                     double lr = learningRate(DIT_LR, ditSteps, progress(ditSeconds + sinceCheckpoint(), ditBudget(), options.maxDitSteps()));

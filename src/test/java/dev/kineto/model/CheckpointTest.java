@@ -61,7 +61,7 @@ class CheckpointTest {
         }
         ModelConfig tiny = ModelConfig.read(model.resolve(VideoModel.CONFIG_FILE));
         new ModelConfig(tiny.preset(), tiny.vae(), tiny.text(), new Dit.Config(2, 48, 2, 2), tiny.width(), tiny.height(), tiny.frames(), tiny.fps(),
-                tiny.shift(), tiny.latentMean(), tiny.latentStd(), tiny.vocabulary()).write(model.resolve(VideoModel.CONFIG_FILE));
+                tiny.shift(), tiny.latentMean(), tiny.latentStd(), tiny.vocabulary(), tiny.representation()).write(model.resolve(VideoModel.CONFIG_FILE));
         assertMessage(model, "mismatched configuration");
     }
 

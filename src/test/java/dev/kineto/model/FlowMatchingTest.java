@@ -46,9 +46,30 @@ class FlowMatchingTest {
             for (FlowMatching.Sampler sampler : FlowMatching.Sampler.values()) {
                 double[] times = FlowMatching.schedule(4, 2);
                 NDArray x = FlowMatching.interpolate(data, noise, m.create(new float[] {1f}));
-                for (int i = 0; i < 4; i++) x = FlowMatching.step(sampler, (z, t) -> FlowMatching.target(data, noise), x, times[i], times[i + 1]).x();
+                for (int i = 0; i < 4; i++) x = FlowMatching.step(sampler, (z, t) -> noise.sub(data), x, times[i], times[i + 1]).x();
                 assertArrayEquals(data.toFloatArray(), x.toFloatArray(), 1e-5f, sampler.name());
             }
+        }
+    }
+
+    @Test
+    void aCleanPredictionIsTheVelocityThatEndsAtItAndItsLossIsTheVelocityLoss() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x0 = m.create(new float[] {0.5f, -1f, 0.25f, 1f}, new Shape(1, 1, 2, 1, 2)), noise = m.create(new float[] {1f, 0f, -1f, 0.5f}, new Shape(1, 1, 2, 1, 2));
+            NDArray t = m.create(new float[] {0.6f, 0f}, new Shape(1, 2)); // frame 0 noisy, frame 1 held clean
+            NDArray xt = FlowMatching.interpolate(x0, noise, t);
+            assertArrayEquals(new float[] {0.8f, -0.4f, 0.25f, 1f}, xt.toFloatArray(), 1e-6f);
+            NDArray guess = x0.add(0.3f);
+            NDArray v = FlowMatching.velocity(FlowMatching.Prediction.CLEAN, guess, xt, t);
+            assertArrayEquals(guess.toFloatArray(), xt.sub(v.mul(t.reshape(1, 1, 2, 1, 1).maximum(0.05f))).toFloatArray(), 1e-6f);
+            float viaVelocity = FlowMatching.loss(FlowMatching.Prediction.VELOCITY, v, x0, noise, t).getFloat();
+            float direct = FlowMatching.loss(FlowMatching.Prediction.CLEAN, guess, x0, noise, t).getFloat();
+            // the held frame's velocity error is (x̂ − x₀) / 0.05 there, since noise.sub(x0) is not what its clean x_t implies
+            NDArray mask = m.create(new float[] {1f, 0f}, new Shape(1, 1, 2, 1, 1));
+            assertEquals(FlowMatching.loss(FlowMatching.Prediction.VELOCITY, v, x0, noise, t, mask).getFloat(),
+                    FlowMatching.loss(FlowMatching.Prediction.CLEAN, guess, x0, noise, t, mask).getFloat(), 1e-5f);
+            assertEquals(0.5 * 0.09 / 0.36, FlowMatching.loss(FlowMatching.Prediction.CLEAN, guess, x0, noise, t, mask).getFloat(), 1e-5);
+            assertTrue(direct > 0 && viaVelocity > 0);
         }
     }
 }

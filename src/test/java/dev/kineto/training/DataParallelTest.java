@@ -42,7 +42,7 @@ class DataParallelTest {
             DataParallel.SliceLoss loss = (from, to) -> {
                 NDIndex rows = new NDIndex("{}:{}", from, to);
                 NDArray velocity = model.dit().forward(xt.get(rows), t.get(rows), model.text().encode(model.manager(), CAPTIONS.subList(from, to)));
-                return FlowMatching.loss(velocity, x0.get(rows), noise.get(rows));
+                return FlowMatching.loss(FlowMatching.Prediction.VELOCITY, velocity, x0.get(rows), noise.get(rows), t.get(rows));
             };
 
             double whole;
