@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.kineto.model.Dit;
 import dev.kineto.model.FlowMatching;
 import dev.kineto.model.Noise;
@@ -127,6 +128,7 @@ public final class FirstFrameArm implements AutoCloseable {
 
     /** First frames drawn by the EMA weights for prompts (16 Heun steps, guidance 2.5), one seed a prompt. */
     public List<Clip> firstFrames(List<String> prompts, long seed, int steps, double cfg) {
+        JniUtils.setGradMode(false);
         Map<String, NDArray> live = new LinkedHashMap<>();
         trained.forEach((name, p) -> live.put(name, p.duplicate()));
         ema.weights().forEach((name, a) -> trained.get(name).set(a.toByteBuffer()));
@@ -162,7 +164,14 @@ public final class FirstFrameArm implements AutoCloseable {
                 return parts.get(1).add(parts.get(0).sub(parts.get(1)).mul((float) cfg));
             };
             double[] times = FlowMatching.schedule(steps, shift());
-            for (int i = 0; i < steps; i++) x = FlowMatching.step(FlowMatching.Sampler.HEUN, velocity, x, times[i], times[i + 1]).x();
+            for (int i = 0; i < steps; i++) {
+                try (NDScope step = new NDScope()) {
+                    step.suppressNotUsedWarning();
+                    x = FlowMatching.step(FlowMatching.Sampler.HEUN, velocity, x, times[i], times[i + 1]).x();
+                    NDScope.unregister(x);
+                }
+                NDScope.register(x);
+            }
             NDArray pixels = arm == Arm.LATENT_V ? vae.vae().decode(vae.denormalise(x)) : x;
             return VideoTensors.toClips(pixels, FRAME.fps());
         }
