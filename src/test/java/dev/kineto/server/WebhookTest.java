@@ -31,7 +31,7 @@ class WebhookTest {
             exchange.close();
         });
         receiver.start();
-        var config = TinyModel.serverConfig(data).withWebhookBackoff(Duration.ofMillis(50), 5);
+        var config = TinyModel.serverConfig(data).withWebhookBackoff(Duration.ofMillis(50), 5).withPrivateCallbacks(true);
         try (var server = KinetoServer.start(config, TinyModel.generator())) {
             var api = new ApiClient("http://localhost:" + server.port(), server.store().createUser("hooked", User.FREE, false, 0).apiKey());
             String url = "http://localhost:" + receiver.getAddress().getPort() + "/hook";
