@@ -113,7 +113,6 @@ public final class KinetoServer implements AutoCloseable {
         app = Javalin.create(c -> {
             c.showJavalinBanner = false;
             c.jsonMapper(new JavalinJackson(JSON, false));
-            c.http.maxRequestSize = config.limits().maxImageBytes() + MULTIPART_OVERHEAD; // bodies are read by readBody, within this
             c.staticFiles.add(s -> {
                 s.hostedPath = "/";
                 s.directory = "/studio";
