@@ -212,7 +212,8 @@ public final class KinetoServer implements AutoCloseable {
     private void checkCrossSite(Context ctx) {
         if (SAFE_METHODS.contains(ctx.method().name())) return;
         String origin = ctx.header("Origin");
-        if (origin != null && !origin.equalsIgnoreCase(ctx.scheme() + "://" + ctx.host())) {
+        // Host and port decide; the scheme may differ behind a TLS proxy.
+        if (origin != null && !origin.replaceFirst("(?i)^https?://", "").equalsIgnoreCase(String.valueOf(ctx.host()))) {
             throw new ApiError(403, "cross_origin", "writes from the page at " + origin + " are not allowed; use the studio, or call the API with an API key");
         }
         if (ctx.header("Authorization") == null && ctx.cookie(SESSION_COOKIE) != null && ctx.header(CSRF_HEADER) == null) {
