@@ -13,7 +13,8 @@ const SETTINGS = ['seconds', 'fps', 'steps', 'cfg'];  // the form's numeric sett
 async function api(method, path, body) {
   const res = await fetch(path, {
     method,
-    headers: body ? {'Content-Type': 'application/json'} : {},
+    // The CSRF header: the server takes a session's writes only with it, and no other site can send it.
+    headers: body ? {'Content-Type': 'application/json', 'Kineto-CSRF': '1'} : {'Kineto-CSRF': '1'},
     body: body ? JSON.stringify(body) : undefined,
   });
   const data = res.status === 204 ? null : await res.json().catch(() => null);

@@ -25,6 +25,10 @@ import picocli.CommandLine.Option;
 public final class ServeCommand implements Callable<Integer> {
     private static final Pattern SERVING = Pattern.compile("serving http://localhost:(\\d+)/");
 
+    @Option(names = "--host", defaultValue = ServerConfig.DEFAULT_HOST,
+            description = "Address to listen on; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}, this machine only).")
+    String host;
+
     @Option(names = "--port", defaultValue = "8080", description = "HTTP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port;
 
@@ -39,6 +43,15 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--batch", defaultValue = "8", description = "Most compatible jobs sampled in one forward pass (default: ${DEFAULT-VALUE}).")
     int batch;
+
+    @Option(names = "--memory-budget", converter = ByteSize.class,
+            description = "Memory all workers' generations may hold at once (batches included), e.g. 12G or 800M; "
+                    + "bigger requests are refused at submit (default: ${DEFAULT-VALUE} bytes, for a 24 GB machine).")
+    long memoryBudget = ServerConfig.DEFAULT_MEMORY_BUDGET;
+
+    @Option(names = "--allow-private-callbacks",
+            description = "Let webhooks go to loopback and private addresses (tests, closed networks); refused by default.")
+    boolean privateCallbacks;
 
     @Option(names = "--moderation", description = "Moderation policy file: one blocked word or phrase a line (default: the built-in policy).")
     Path moderation;
@@ -60,7 +73,8 @@ public final class ServeCommand implements Callable<Integer> {
             var limits = new ServerConfig.Limits(d.maxPromptChars(), d.maxSeconds(), d.maxSide(), d.maxSteps(), d.creditUnit(),
                     dailyFreeCredits, maxQueued, submitsPerMinute, d.maxImageBytes());
             var config = ServerConfig.defaults(data, port).withDefaults(defaultsFor(generator.model().config()))
-                    .withLimits(limits).withWorkers(workers, batch).withModerationPolicy(moderation);
+                    .withLimits(limits).withWorkers(workers, batch).withModerationPolicy(moderation).withHost(host)
+                    .withMemoryBudget(memoryBudget).withPrivateCallbacks(privateCallbacks);
             KinetoServer server = KinetoServer.start(config, generator);
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -71,6 +85,22 @@ public final class ServeCommand implements Callable<Integer> {
             stopped.await();
         }
         return 0;
+    }
+
+    /** A size in bytes with an optional K, M or G (powers of 1024). */
+    static final class ByteSize implements picocli.CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            Matcher m = Pattern.compile("(\\d+)([KMG]?)B?", Pattern.CASE_INSENSITIVE).matcher(value.strip());
+            if (!m.matches()) throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a size: use e.g. 12G, 800M or 1048576");
+            int shift = switch (m.group(2).toUpperCase()) {
+                case "K" -> 10;
+                case "M" -> 20;
+                case "G" -> 30;
+                default -> 0;
+            };
+            return Long.parseLong(m.group(1)) << shift;
+        }
     }
 
     /** A `kineto serve` running in a child JVM, and the base URL it listens on. */

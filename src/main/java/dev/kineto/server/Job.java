@@ -17,6 +17,11 @@ public record Job(String id, String userId, String status, String prompt, String
         return !status.equals(QUEUED) && !status.equals(RUNNING);
     }
 
+    /** Whether anyone may see it: shared by its owner and made (Store.FEED says the same in SQL). */
+    public boolean published() {
+        return shared && status.equals(SUCCEEDED);
+    }
+
     /** What the generator is asked for. */
     public GenerationRequest request() {
         return new GenerationRequest(prompt, negativePrompt, width, height, frames, fps, steps, cfg, seed);

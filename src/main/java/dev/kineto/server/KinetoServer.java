@@ -11,16 +11,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kineto.model.VideoGenerator;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
-import io.javalin.http.UploadedFile;
 import io.javalin.http.sse.SseClient;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -34,7 +34,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import javax.imageio.ImageIO;
 
 /**
  * The whole product in one process: the JSON API under /v1, the studio's static pages, health and metrics, the durable
@@ -45,8 +44,19 @@ public final class KinetoServer implements AutoCloseable {
     static final long SESSION_MILLIS = 30L * 24 * 3600 * 1000;
     /** Under Jetty's 30 s idle timeout, so an event stream waiting in the queue stays open. */
     static final long HEARTBEAT_SECONDS = 15;
-    static final int MIN_IMAGE_SIDE = 16, MAX_IMAGE_SIDE = 4096;
-    static final Set<String> IMAGE_TYPES = Set.of("image/png", "image/jpeg");
+    /** The most bytes a JSON body may have: two prompts at the limit with every character escaped, and the rest. */
+    static final int MAX_JSON_BYTES = 64 << 10;
+    /** What a multipart form may add around an image: its headers and boundaries. */
+    static final int MULTIPART_OVERHEAD = 16 << 10;
+    /**
+     * The header a studio session's writes carry: a page elsewhere cannot send it without a CORS preflight, which this
+     * server never grants, so a cookie alone never changes anything.
+     */
+    static final String CSRF_HEADER = "Kineto-CSRF";
+    /** How long a client should wait before retrying a write the database could not take. */
+    static final int RETRY_AFTER_SECONDS = 5;
+    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
+    private static final String BODY = "kineto.body";
     static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -64,6 +74,7 @@ public final class KinetoServer implements AutoCloseable {
     private final QueuePositions positions;
     private final Metrics metrics;
     private final Webhooks webhooks;
+    private final JobMemory memory;
     private final WorkerPool workers;
     private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("sse-heartbeat").daemon().factory());
     private final List<String> routes = new ArrayList<>();
@@ -91,61 +102,72 @@ public final class KinetoServer implements AutoCloseable {
         store = Store.open(config.dataDir());
         store.requeueRunning(); // this process holds the data directory's lock, so "running" jobs belong to a dead process
         media = new MediaFiles(config.dataDir());
+        media.sweepPartials(); // the same: a half-written file belongs to a killed process
         positions = new QueuePositions(store);
         moderation = Moderation.load(config.moderationPolicy());
         rateLimiter = new RateLimiter(config.limits().submitsPerMinute());
         metrics = new Metrics(store::queueDepth);
-        webhooks = new Webhooks(store, config.webhookBackoff(), config.webhookAttempts());
-        workers = new WorkerPool(store, generator, media, events, metrics, config, id -> store.job(id).ifPresent(this::finished));
+        webhooks = new Webhooks(store, config.webhookBackoff(), config.webhookAttempts(), config.privateCallbacks());
+        memory = new JobMemory(generator, config);
+        workers = new WorkerPool(store, generator, memory, media, events, metrics, config, id -> store.job(id).ifPresent(this::finished));
         app = Javalin.create(c -> {
             c.showJavalinBanner = false;
             c.jsonMapper(new JavalinJackson(JSON, false));
-            c.http.maxRequestSize = config.limits().maxImageBytes() + (1 << 20);
             c.staticFiles.add(s -> {
                 s.hostedPath = "/";
                 s.directory = "/studio";
                 s.location = Location.CLASSPATH;
             });
-            c.events.handlerAdded(h -> routes.add(h.getHttpMethod() + " " + h.getPath()));
+            c.events.handlerAdded(h -> {
+                if (h.getHttpMethod() != HandlerType.HEAD) routes.add(h.getHttpMethod() + " " + h.getPath()); // HEAD mirrors every GET
+            });
         });
         routes(app);
         webhooks.start();
         workers.start();
         heartbeat.scheduleAtFixedRate(events::heartbeat, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
         try {
-            app.start(config.port());
+            app.start(config.host(), config.port());
         } catch (RuntimeException e) {
             close();
-            throw new IllegalStateException("cannot listen on port " + config.port() + " (" + e.getMessage() + "); choose another --port", e);
+            throw new IllegalStateException("cannot listen on " + config.host() + " port " + config.port() + " (" + e.getMessage()
+                    + "); choose another --host or --port", e);
         }
     }
 
     /** Every route of the product. */
     private void routes(Javalin app) {
-        app.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
-        app.get("/ready", this::ready);
-        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
-        app.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
+        app.before(this::readBody);
+        app.before(this::checkCrossSite);
+
+        get(app, "/health", ctx -> ctx.json(Map.of("status", "ok")));
+        get(app, "/ready", this::ready);
+        get(app, "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+        get(app, "/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
 
         app.post("/v1/sessions", this::login);
         app.delete("/v1/sessions", this::logout);
-        app.get("/v1/me", ctx -> ctx.json(account(user(ctx))));
+        get(app, "/v1/me", ctx -> ctx.json(account(user(ctx))));
 
         app.post("/v1/videos/cost", this::quote);
         app.post("/v1/videos", this::submit);
-        app.get("/v1/videos", ctx -> ctx.json(page(ctx, user(ctx).id())));
-        app.get("/v1/videos/{id}", ctx -> ctx.json(view(visible(ctx))));
-        app.get("/v1/videos/{id}/content", this::content);
+        get(app, "/v1/videos", ctx -> ctx.json(page(ctx, user(ctx).id())));
+        get(app, "/v1/videos/{id}", ctx -> ctx.json(view(visible(ctx))));
+        get(app, "/v1/videos/{id}/content", this::content);
         app.before("/v1/videos/{id}/events", ctx -> ctx.attribute("job", visible(ctx)));
         app.sse("/v1/videos/{id}/events", this::stream);
+        app.head("/v1/videos/{id}/events", ctx -> ctx.contentType("text/event-stream"));
         app.post("/v1/videos/{id}/cancel", this::cancel);
         app.post("/v1/videos/{id}/share", this::share);
         app.delete("/v1/videos/{id}", this::delete);
         app.post("/v1/images", this::uploadImage);
-        app.get("/v1/feed", ctx -> ctx.json(page(ctx, null)));
-        app.get("/v1/admin/usage", this::adminUsage);
+        get(app, "/v1/feed", ctx -> ctx.json(page(ctx, null)));
+        get(app, "/v1/admin/usage", this::adminUsage);
 
-        app.exception(ApiError.class, (e, ctx) -> ctx.status(e.status()).json(e.body()));
+        app.exception(ApiError.class, (e, ctx) -> {
+            if (e.status() == 503) ctx.header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+            ctx.status(e.status()).json(e.body());
+        });
         app.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus()).json(httpError(e).body()));
         app.exception(Exception.class, (e, ctx) -> {
             System.err.println("kineto: " + ctx.method() + " " + ctx.path() + ": " + e);
@@ -153,10 +175,57 @@ public final class KinetoServer implements AutoCloseable {
         });
     }
 
+    /** A GET route, and HEAD on it: the same handler runs (so the same status and headers), and Jetty drops the body. */
+    private static void get(Javalin app, String path, Handler handler) {
+        app.get(path, handler);
+        app.head(path, handler);
+    }
+
+    /**
+     * Reads the body before any handler, counting the bytes actually read whatever the framing (a chunked body has no
+     * Content-Length to check), so no request holds more than its route's limit: an image upload's, or a JSON body's.
+     */
+    private void readBody(Context ctx) {
+        boolean image = ctx.path().equals("/v1/images");
+        long limit = image ? config.limits().maxImageBytes() + MULTIPART_OVERHEAD : MAX_JSON_BYTES;
+        if (ctx.contentLength() > limit) throw tooLarge(image, limit);
+        byte[] body;
+        try {
+            body = ctx.req().getInputStream().readNBytes((int) limit + 1);
+        } catch (IOException | RuntimeException e) { // Jetty's framing errors are runtime exceptions
+            throw ApiError.invalid("invalid_body", "the request body ended early or its framing is broken: " + e.getMessage());
+        }
+        if (body.length > limit) throw tooLarge(image, limit);
+        ctx.attribute(BODY, body);
+    }
+
+    private ApiError tooLarge(boolean image, long limit) {
+        return image
+                ? new ApiError(413, "image_too_large", "the image has more than the " + config.limits().maxImageBytes() + " bytes allowed; send a smaller one")
+                : new ApiError(413, "request_too_large", "the body has more than the " + limit + " bytes allowed; a JSON request is far smaller");
+    }
+
+    /**
+     * Writes from a browser must come from the studio's own origin, and a studio session's writes must carry the
+     * CSRF header; requests with an API key come from scripts, which no other site can make a browser send.
+     */
+    private void checkCrossSite(Context ctx) {
+        if (SAFE_METHODS.contains(ctx.method().name())) return;
+        String origin = ctx.header("Origin");
+        // Host and port decide; the scheme may differ behind a TLS proxy.
+        if (origin != null && !origin.replaceFirst("(?i)^https?://", "").equalsIgnoreCase(String.valueOf(ctx.host()))) {
+            throw new ApiError(403, "cross_origin", "writes from the page at " + origin + " are not allowed; use the studio, or call the API with an API key");
+        }
+        if (ctx.header("Authorization") == null && ctx.cookie(SESSION_COOKIE) != null && ctx.header(CSRF_HEADER) == null) {
+            throw new ApiError(403, "csrf_header_missing", "a studio session's writes must send the header '" + CSRF_HEADER
+                    + ": 1'; scripts should send their API key as 'Authorization: Bearer KEY' instead");
+        }
+    }
+
     // ---- Health ----
 
     private void ready(Context ctx) {
-        boolean ready = store.healthy() && workers.size() == config.workers();
+        boolean ready = store.writable() && workers.size() == config.workers();
         ctx.status(ready ? 200 : 503).json(Map.of("status", ready ? "ready" : "not ready", "workers", workers.size()));
     }
 
@@ -211,6 +280,7 @@ public final class KinetoServer implements AutoCloseable {
     private void quote(Context ctx) {
         User user = user(ctx);
         var r = body(ctx, VideoSpec.class).resolve(config).request();
+        memory.check(r);
         ctx.json(new Quote(Pricing.cost(r, config.limits().creditUnit()), r.width(), r.height(), r.frames(), r.fps(), r.frames() / r.fps(),
                 r.steps(), user.freeLeft(Store.today(), config.limits().dailyFreeCredits()), user.credits()));
     }
@@ -219,12 +289,14 @@ public final class KinetoServer implements AutoCloseable {
         User user = user(ctx);
         throttle(ctx, user);
         JobSpec spec = body(ctx, VideoSpec.class).resolve(config);
+        memory.check(spec.request());
         String key = ctx.header("Idempotency-Key");
         if (key != null && (key.isBlank() || key.length() > 255)) {
             throw ApiError.invalid("invalid_idempotency_key", "Idempotency-Key must be 1 to 255 characters");
         }
         var submitted = store.submit(new Store.Submission(user.id(), spec, Pricing.cost(spec.request(), config.limits().creditUnit()),
-                moderation.check(spec.request().prompt()).orElse(null), key, Store.sha256(ctx.body())), config.limits());
+                moderation.check(spec.request().prompt()).orElse(null), key, Store.sha256(new String(rawBody(ctx), StandardCharsets.UTF_8))),
+                config.limits());
         if (submitted.job().status().equals(Job.QUEUED)) workers.wake();
         ctx.status(submitted.replayed() ? 200 : 201).json(view(submitted.job()));
     }
@@ -294,26 +366,10 @@ public final class KinetoServer implements AutoCloseable {
     private void uploadImage(Context ctx) throws IOException {
         User user = user(ctx);
         throttle(ctx, user);
-        UploadedFile file = ctx.isMultipartFormData() ? ctx.uploadedFile("file") : null;
-        if (ctx.isMultipartFormData() && file == null) throw ApiError.invalid("missing_field", "send the image in the multipart field \"file\"");
-        String type = Optional.ofNullable(file != null ? file.contentType() : ctx.contentType()).orElse("").split(";")[0].strip();
-        long size = file != null ? file.size() : ctx.contentLength();
-        if (size > config.limits().maxImageBytes()) {
-            throw new ApiError(413, "image_too_large", "the image has " + size + " bytes, the most allowed is " + config.limits().maxImageBytes());
-        }
-        if (!IMAGE_TYPES.contains(type)) {
-            throw new ApiError(415, "unsupported_image", "send a PNG or JPEG image (Content-Type image/png or image/jpeg), got '" + type + "'");
-        }
-        byte[] bytes;
-        try (InputStream in = file != null ? file.content() : new ByteArrayInputStream(ctx.bodyAsBytes())) {
-            bytes = in.readAllBytes();
-        }
-        BufferedImage image = ImageIO.read(new ByteArrayInputStream(bytes));
-        if (image == null) throw new ApiError(415, "unsupported_image", "the bytes are not a readable PNG or JPEG image");
-        if (Math.min(image.getWidth(), image.getHeight()) < MIN_IMAGE_SIDE || Math.max(image.getWidth(), image.getHeight()) > MAX_IMAGE_SIDE) {
-            throw ApiError.invalid("invalid_image_size", "image sides must be " + MIN_IMAGE_SIDE + " to " + MAX_IMAGE_SIDE
-                    + " pixels, got " + image.getWidth() + "x" + image.getHeight());
-        }
+        Uploads.Upload upload = ctx.isMultipartFormData() ? Uploads.multipartFile(rawBody(ctx), ctx.contentType(), "file")
+                : new Uploads.Upload(Optional.ofNullable(ctx.contentType()).orElse(""), rawBody(ctx));
+        if (upload.bytes().length > config.limits().maxImageBytes()) throw tooLarge(true, config.limits().maxImageBytes());
+        BufferedImage image = Uploads.image(upload);
         String id = store.addImage(user.id(), image.getWidth(), image.getHeight());
         media.saveImage(id, image);
         ctx.status(201).json(new Image(id, image.getWidth(), image.getHeight()));
@@ -325,7 +381,7 @@ public final class KinetoServer implements AutoCloseable {
 
     private void adminUsage(Context ctx) {
         if (!user(ctx).admin()) throw new ApiError(403, "forbidden", "the admin view needs an admin account (`kineto user add NAME --admin`)");
-        int days = (int) Math.max(1, Math.min(90, Double.parseDouble(Optional.ofNullable(ctx.queryParam("days")).orElse("7"))));
+        int days = wholeNumber(ctx, "days", 7, 90);
         ctx.json(new Usage(store.usage(days), store.queueDepth(), store.statusCounts(), workers.size(), (long) metrics.workersBusy.get()));
     }
 
@@ -366,18 +422,24 @@ public final class KinetoServer implements AutoCloseable {
     }
 
     private static int limit(Context ctx) {
-        String raw = Optional.ofNullable(ctx.queryParam("limit")).orElse("20");
-        if (!raw.matches("\\d{1,3}") || Integer.parseInt(raw) < 1 || Integer.parseInt(raw) > 100) {
-            throw ApiError.invalid("out_of_range", "limit must be a whole number from 1 to 100, got \"" + raw + "\"");
+        return wholeNumber(ctx, "limit", 20, 100);
+    }
+
+    /** A query parameter that must be a whole number from 1 to max (fallback when absent), or a 400 that says so. */
+    private static int wholeNumber(Context ctx, String name, int fallback, int max) {
+        String raw = ctx.queryParam(name);
+        if (raw == null) return fallback;
+        if (!raw.matches("\\d{1,9}") || Integer.parseInt(raw) < 1 || Integer.parseInt(raw) > max) {
+            throw ApiError.invalid("out_of_range", name + " must be a whole number from 1 to " + max + ", got \"" + raw + "\"");
         }
         return Integer.parseInt(raw);
     }
 
-    /** The job in the path if the caller owns it or it is shared; anything else is the same 404. */
+    /** The job in the path if the caller owns it or it is shared and made; anything else is the same 404. */
     private Job visible(Context ctx) {
         String id = ctx.pathParam("id");
         Optional<User> viewer = viewer(ctx);
-        return store.job(id).filter(j -> j.shared() || viewer.map(u -> u.id().equals(j.userId())).orElse(false))
+        return store.job(id).filter(j -> j.published() || viewer.map(u -> u.id().equals(j.userId())).orElse(false))
                 .orElseThrow(() -> ApiError.notFound("video", id));
     }
 
@@ -414,10 +476,20 @@ public final class KinetoServer implements AutoCloseable {
         return JSON.writeValueAsString(doc);
     }
 
-    /** The JSON body as a T, or a 400 that names what is wrong with it. */
+    /** The body readBody read. */
+    private static byte[] rawBody(Context ctx) {
+        return ctx.attribute(BODY);
+    }
+
+    /** The JSON body as a T, or a 4xx that names what is wrong with it. */
     private static <T> T body(Context ctx, Class<T> type) {
+        byte[] bytes = rawBody(ctx);
+        String contentType = Optional.ofNullable(ctx.contentType()).orElse("").split(";")[0].strip();
+        if (bytes.length > 0 && !contentType.equalsIgnoreCase("application/json")) {
+            throw new ApiError(415, "unsupported_media_type", "send the body as JSON with 'Content-Type: application/json', got '" + contentType + "'");
+        }
         try {
-            T value = JSON.readValue(ctx.bodyAsBytes(), type);
+            T value = JSON.readValue(bytes, type);
             if (value == null) throw ApiError.invalid("invalid_json", "send a JSON object in the request body");
             return value;
         } catch (UnrecognizedPropertyException e) {

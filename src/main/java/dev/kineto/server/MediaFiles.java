@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
 /** Where videos, thumbnails and uploaded images live under the data directory; every file is written atomically. */
@@ -46,6 +47,23 @@ final class MediaFiles {
 
     void saveImage(String imageId, BufferedImage image) throws IOException {
         AtomicFiles.write(image(imageId), tmp -> ImageIO.write(image, "png", tmp.toFile()));
+    }
+
+    /**
+     * Removes the temporary files of writes a killed process left (AtomicFiles names them ".NAME.partial-…"): no
+     * output is ever read from one, and each is as large as the file it was becoming.
+     */
+    void sweepPartials() {
+        for (Path dir : new Path[] {videos, images}) {
+            if (!Files.isDirectory(dir)) continue;
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path file : files.filter(f -> f.getFileName().toString().startsWith(".") && f.getFileName().toString().contains(".partial-")).toList()) {
+                    Files.deleteIfExists(file);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot clean up " + dir + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     void deleteVideo(String jobId) throws IOException {

@@ -2,8 +2,10 @@ package dev.kineto.server;
 
 import dev.kineto.model.GenerationRequest;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -20,8 +22,10 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiPredicate;
+import java.util.function.ToIntFunction;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -31,6 +35,8 @@ import org.flywaydb.core.Flyway;
  * job, a claim, a refund) is one transaction.
  */
 public final class Store implements AutoCloseable {
+    /** Claims of one job before it fails for good: a job that crashed its worker this often would do it again. */
+    public static final int MAX_ATTEMPTS = 3;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final java.util.concurrent.atomic.AtomicInteger SEQUENCE = new java.util.concurrent.atomic.AtomicInteger();
     /**
@@ -44,6 +50,9 @@ public final class Store implements AutoCloseable {
     private static final String QUEUE_ORDER = """
             SELECT j.id, j.cost FROM jobs j JOIN users u ON u.id = j.user_id WHERE j.status = 'queued'
             ORDER BY j.priority DESC, ROW_NUMBER() OVER (PARTITION BY j.user_id ORDER BY j.created_at, j.id), u.last_served_at, j.created_at, j.id""";
+
+    /** The public feed's videos: shared and made (Job.published says the same). */
+    private static final String FEED = "j.shared = 1 AND j.status = 'succeeded'";
 
     static {
         // Flyway's INFO lines (one per check and migration) are noise on every CLI call that opens the database.
@@ -60,7 +69,26 @@ public final class Store implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("cannot create data directory " + dataDir + ": " + e.getMessage(), e);
         }
-        return new Store("jdbc:sqlite:" + dataDir.resolve("kineto.db").toAbsolutePath());
+        Path db = dataDir.resolve("kineto.db");
+        privateFile(db);
+        Store store = new Store("jdbc:sqlite:" + db.toAbsolutePath());
+        for (String journal : List.of("-wal", "-shm")) {
+            Path file = dataDir.resolve(db.getFileName() + journal);
+            if (Files.exists(file)) privateFile(file); // SQLite gives new ones the database's mode
+        }
+        return store;
+    }
+
+    /** Makes the file readable by its owner only (creating it empty if missing): the database holds webhook secrets. */
+    private static void privateFile(Path file) {
+        if (!FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) return;
+        var owner = PosixFilePermissions.fromString("rw-------");
+        try {
+            if (Files.exists(file)) Files.setPosixFilePermissions(file, owner);
+            else Files.createFile(file, PosixFilePermissions.asFileAttribute(owner));
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot make " + file + " private: " + e.getMessage(), e);
+        }
     }
 
     public Store(String jdbcUrl) {
@@ -223,16 +251,18 @@ public final class Store implements AutoCloseable {
     // ---- The queue ----
 
     /**
-     * Claims the next job and up to maxBatch - 1 queued jobs that can share its forward pass, for this worker, with a
-     * lease. A job whose worker died (lease expired) is queued again first.
+     * Claims the next job and up to batchLimit(its request) - 1 queued jobs that can share its forward pass, for this
+     * worker, with a lease; none when the limit is 0. A job whose worker died (lease expired) is queued again first.
+     * Each claim counts an attempt in its transaction, so a crash cannot lose the count (see {@link #failExhausted}).
      */
-    public List<Job> claim(String worker, int maxBatch, long leaseMillis, BiPredicate<GenerationRequest, GenerationRequest> batchable) {
+    public List<Job> claim(String worker, ToIntFunction<GenerationRequest> batchLimit, long leaseMillis,
+                           BiPredicate<GenerationRequest, GenerationRequest> batchable) {
         return tx(c -> {
             update(c, "UPDATE jobs SET status = 'queued', worker = NULL WHERE status = 'running' AND lease_until < ?", now());
             List<Job> queued = list(c, NEXT_JOBS, Store::job);
             if (queued.isEmpty()) return List.of();
             GenerationRequest head = queued.getFirst().request();
-            List<Job> batch = queued.stream().filter(j -> batchable.test(head, j.request())).limit(maxBatch).toList();
+            List<Job> batch = queued.stream().filter(j -> batchable.test(head, j.request())).limit(batchLimit.applyAsInt(head)).toList();
             long now = now();
             List<Job> claimed = new ArrayList<>();
             for (Job j : batch) {
@@ -242,6 +272,24 @@ public final class Store implements AutoCloseable {
                 claimed.add(job(c, j.id()).orElseThrow());
             }
             return claimed;
+        });
+    }
+
+    /**
+     * Fails and refunds every queued job already claimed MAX_ATTEMPTS times: each run crashed or killed its process
+     * (out of memory, kill -9), so running it again would take the server down again. Answers the jobs it failed.
+     */
+    public List<Job> failExhausted() {
+        return tx(c -> {
+            List<Job> failed = new ArrayList<>();
+            for (Job j : list(c, "SELECT * FROM jobs WHERE status = 'queued' AND attempts >= ?", Store::job, MAX_ATTEMPTS)) {
+                update(c, "UPDATE jobs SET status = 'failed', error_code = 'attempts_exhausted', error_message = ?, finished_at = ? WHERE id = ?",
+                        "generating this video stopped the server " + j.attempts() + " times (out of memory or killed); it was refunded: "
+                                + "try a shorter or smaller video", now(), j.id());
+                refund(c, j);
+                failed.add(job(c, j.id()).orElseThrow());
+            }
+            return failed;
         });
     }
 
@@ -351,12 +399,14 @@ public final class Store implements AutoCloseable {
     /** A page of jobs, newest first, strictly older than the cursor job when one is given. */
     public List<Job> page(String userId, boolean sharedOnly, String cursor, int limit) {
         return tx(c -> {
-            String who = sharedOnly ? "j.shared = 1 AND j.status = 'succeeded'" : "j.user_id = ?";
+            String who = sharedOnly ? FEED : "j.user_id = ?";
             List<Object> args = new ArrayList<>();
             if (!sharedOnly) args.add(userId);
             String after = "";
             if (cursor != null) {
-                Job last = job(c, cursor).orElseThrow(() -> ApiError.invalid("invalid_cursor", "cursor '" + cursor + "' is not a video id from a previous page"));
+                // A cursor outside this listing (someone's private video) is as unknown as one that never existed.
+                Job last = job(c, cursor).filter(j -> sharedOnly ? j.published() : j.userId().equals(userId))
+                        .orElseThrow(() -> ApiError.invalid("invalid_cursor", "cursor '" + cursor + "' is not a video id from a previous page"));
                 after = " AND (j.created_at < ? OR (j.created_at = ? AND j.id < ?))";
                 args.addAll(List.of(last.createdAt(), last.createdAt(), last.id()));
             }
@@ -387,10 +437,18 @@ public final class Store implements AutoCloseable {
                 newId("wh"), job.id(), job.userId(), job.callbackUrl(), body, now()));
     }
 
-    public List<Delivery> dueWebhooks(int limit) {
-        return tx(c -> list(c, "SELECT * FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?",
-                r -> new Delivery(r.getString("id"), r.getString("job_id"), r.getString("user_id"), r.getString("url"), r.getString("body"), r.getInt("attempts")),
-                now(), limit));
+    /**
+     * Takes up to limit due deliveries to send, each under a lease: it is not due again until leaseMillis from now, so
+     * the next poll skips it while it is in flight, and a crash mid-send only delays it.
+     */
+    public List<Delivery> takeDueWebhooks(int limit, long leaseMillis) {
+        return tx(c -> {
+            List<Delivery> due = list(c, "SELECT * FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?",
+                    r -> new Delivery(r.getString("id"), r.getString("job_id"), r.getString("user_id"), r.getString("url"), r.getString("body"), r.getInt("attempts")),
+                    now(), limit);
+            for (Delivery d : due) update(c, "UPDATE webhook_deliveries SET next_attempt_at = ? WHERE id = ?", now() + leaseMillis, d.id());
+            return due;
+        });
     }
 
     /** Records an attempt: delivered, or pending again at nextAttemptAt, or failed for good when nextAttemptAt is null. */
@@ -444,10 +502,10 @@ public final class Store implements AutoCloseable {
         });
     }
 
-    /** Whether the database answers. */
-    public boolean healthy() {
+    /** Whether the database answers and takes writes (a statement that changes nothing still needs the write lock). */
+    public boolean writable() {
         try {
-            return tx(c -> count(c, "SELECT 1") == 1);
+            return tx(c -> update(c, "UPDATE users SET name = name WHERE 0") == 0);
         } catch (RuntimeException e) {
             return false;
         }
@@ -496,7 +554,7 @@ public final class Store implements AutoCloseable {
                 connection.setAutoCommit(true);
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("database error: " + e.getMessage(), e);
+            throw failure(e);
         } finally {
             lock.unlock();
         }
@@ -508,10 +566,25 @@ public final class Store implements AutoCloseable {
         try {
             return work.run(reader);
         } catch (SQLException e) {
-            throw new IllegalStateException("database error: " + e.getMessage(), e);
+            throw failure(e);
         } finally {
             readerLock.unlock();
         }
+    }
+
+    /** SQLite's result codes for storage that cannot take a write now: busy, locked, read-only, I/O error, full, cannot open. */
+    private static final Set<Integer> UNAVAILABLE = Set.of(5, 6, 8, 10, 13, 14);
+
+    /**
+     * A database error as the API answers it: storage that cannot take writes now is a 503 the client retries (the
+     * transaction was rolled back, so nothing half-happened); anything else is a bug.
+     */
+    private static RuntimeException failure(SQLException e) {
+        if (UNAVAILABLE.contains(e.getErrorCode() & 0xff)) {
+            System.err.println("kineto: database unavailable: " + e.getMessage());
+            return new ApiError(503, "storage_unavailable", "the server cannot write its database right now; nothing was changed, retry in a few seconds");
+        }
+        return new IllegalStateException("database error: " + e.getMessage(), e);
     }
 
     private static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {

@@ -39,7 +39,7 @@ public record VideoSpec(String prompt, String negativePrompt, Double seconds, St
         int[] wh = size != null ? explicitSize(d.sizeMultiple(), limits.maxSide()) : sizeFor(d.size(), d.sizeMultiple());
         String aspect = size != null ? ratio(wh[0], wh[1]) : aspectRatio == null ? "1:1" : aspectRatio;
         return new JobSpec(new GenerationRequest(prompt.strip(), negativePrompt == null ? "" : negativePrompt.strip(), wh[0], wh[1], frames,
-                rate, stepCount, guidance, seedUsed), aspect, checkedCallback(), Boolean.TRUE.equals(shared));
+                rate, stepCount, guidance, seedUsed), aspect, checkedCallback(config.privateCallbacks()), Boolean.TRUE.equals(shared));
     }
 
     private int[] explicitSize(int multiple, int maxSide) {
@@ -66,15 +66,21 @@ public record VideoSpec(String prompt, String negativePrompt, Double seconds, St
         return aspect[1] == 1 ? new int[] {longSide, shortSide} : new int[] {shortSide, longSide};
     }
 
-    private String checkedCallback() {
+    private String checkedCallback(boolean privateAllowed) {
         if (callbackUrl == null) return null;
+        URI uri = null;
         try {
-            URI uri = new URI(callbackUrl);
-            if (uri.getHost() != null && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) return callbackUrl;
+            uri = new URI(callbackUrl);
         } catch (java.net.URISyntaxException e) {
             // reported below
         }
-        throw ApiError.invalid("invalid_url", "callback_url must be an absolute http:// or https:// URL, got \"" + callbackUrl + "\"");
+        if (uri == null || uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+            throw ApiError.invalid("invalid_url", "callback_url must be an absolute http:// or https:// URL, got \"" + callbackUrl + "\"");
+        }
+        Callbacks.refusal(uri, privateAllowed).ifPresent(why -> {
+            throw ApiError.invalid("callback_not_allowed", why);
+        });
+        return callbackUrl;
     }
 
     /** An explicit size's aspect ratio in lowest terms, e.g. 112x64 is "7:4". */

@@ -8,8 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -17,19 +19,29 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Delivers finished-video callbacks from a durable outbox table. Each POST carries
  * {@code Kineto-Signature: t=UNIX_SECONDS,v1=HEX(HMAC-SHA256(user's webhook secret, t + "." + body))}; a delivery that
- * does not get a 2xx is retried after backoff × 2^attempt until the attempts run out.
+ * does not get a 2xx is retried after backoff × 2^attempt until the attempts run out. Deliveries run side by side
+ * (up to {@link #CONCURRENT}), so a slow receiver holds up only its own.
  */
 final class Webhooks implements AutoCloseable {
+    static final int CONCURRENT = 64;
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5), TIMEOUT = Duration.ofSeconds(10);
+    /** Longer than one attempt can take, so a delivery in flight is never taken twice. */
+    private static final long LEASE_MILLIS = 3 * (CONNECT_TIMEOUT.toMillis() + TIMEOUT.toMillis());
+
     private final Store store;
     private final Duration backoff;
     private final int maxAttempts;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final boolean privateAllowed;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("webhooks").daemon().factory());
+    private final ExecutorService senders = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("webhook-", 0).factory());
+    private final Semaphore slots = new Semaphore(CONCURRENT);
 
-    Webhooks(Store store, Duration backoff, int maxAttempts) {
+    Webhooks(Store store, Duration backoff, int maxAttempts, boolean privateAllowed) {
         this.store = store;
         this.backoff = backoff;
         this.maxAttempts = maxAttempts;
+        this.privateAllowed = privateAllowed;
     }
 
     void start() {
@@ -38,7 +50,20 @@ final class Webhooks implements AutoCloseable {
 
     private void deliverDue() {
         try {
-            for (Store.Delivery d : store.dueWebhooks(32)) deliver(d);
+            int free = slots.availablePermits();
+            if (free == 0) return;
+            for (Store.Delivery d : store.takeDueWebhooks(free, LEASE_MILLIS)) {
+                slots.acquireUninterruptibly();
+                senders.execute(() -> {
+                    try {
+                        deliver(d);
+                    } catch (RuntimeException e) {
+                        System.err.println("kineto: webhook delivery " + d.id() + ": " + e.getMessage());
+                    } finally {
+                        slots.release();
+                    }
+                });
+            }
         } catch (RuntimeException e) {
             System.err.println("kineto: webhook delivery: " + e.getMessage());
         }
@@ -49,7 +74,13 @@ final class Webhooks implements AutoCloseable {
         long t = System.currentTimeMillis() / 1000;
         String error;
         try {
-            var request = HttpRequest.newBuilder(URI.create(d.url())).timeout(Duration.ofSeconds(10))
+            URI url = URI.create(d.url());
+            var refusal = Callbacks.refusal(url, privateAllowed);
+            if (refusal.isPresent()) {
+                store.recordAttempt(d.id(), false, refusal.get(), null); // never retried: the address will not become public
+                return;
+            }
+            var request = HttpRequest.newBuilder(url).timeout(TIMEOUT)
                     .header("Content-Type", "application/json")
                     .header("Kineto-Delivery", d.id())
                     .header("Kineto-Signature", "t=" + t + ",v1=" + sign(secret, t, d.body()))
@@ -85,5 +116,6 @@ final class Webhooks implements AutoCloseable {
     @Override
     public void close() {
         poller.shutdownNow();
+        senders.shutdownNow();
     }
 }

@@ -27,14 +27,16 @@ final class WorkerPool implements AutoCloseable {
     private final Metrics metrics;
     private final ServerConfig config;
     private final Consumer<String> onFinished;
+    private final JobMemory memory;
     private final Object wake = new Object();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
     /** Measured generation time per credit of work, for queue ETAs; NaN until the first batch finishes. */
     private volatile double secondsPerCredit = Double.NaN;
 
-    WorkerPool(Store store, VideoGenerator generator, MediaFiles media, JobEvents events, Metrics metrics, ServerConfig config,
-               Consumer<String> onFinished) {
+    WorkerPool(Store store, VideoGenerator generator, JobMemory memory, MediaFiles media, JobEvents events, Metrics metrics,
+               ServerConfig config, Consumer<String> onFinished) {
+        this.memory = memory;
         this.store = store;
         this.generator = generator;
         this.media = media;
@@ -65,9 +67,20 @@ final class WorkerPool implements AutoCloseable {
     private void loop(String worker) {
         while (running) {
             try {
-                List<Job> batch = store.claim(worker, config.maxBatch(), LEASE_MILLIS, generator::batchable);
+                store.failExhausted().forEach(job -> onFinished.accept(job.id()));
+                List<Job> batch;
+                long bytes;
+                synchronized (memory) { // the limit and the reservation as one step, so two workers cannot both take the last room
+                    batch = store.claim(worker, head -> memory.batchLimit(head, config.maxBatch()), LEASE_MILLIS, generator::batchable);
+                    bytes = batch.isEmpty() ? 0 : memory.bytes(batch.getFirst().request(), batch.size());
+                    memory.reserve(bytes);
+                }
                 if (!batch.isEmpty()) {
-                    run(worker, batch);
+                    try {
+                        run(worker, batch);
+                    } finally {
+                        memory.release(bytes);
+                    }
                     continue;
                 }
                 synchronized (wake) {
@@ -76,7 +89,13 @@ final class WorkerPool implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                if (running) System.err.println("kineto: worker " + worker + ": " + e);
+                if (!running) return;
+                System.err.println("kineto: worker " + worker + ": " + e);
+                try {
+                    Thread.sleep(1000); // the database is down, say: retry, without spinning
+                } catch (InterruptedException stop) {
+                    return;
+                }
             }
         }
     }
@@ -95,8 +114,8 @@ final class WorkerPool implements AutoCloseable {
             recordTiming(batch, start);
         } catch (CancellationException e) {
             // Every job was cancelled or deleted (recorded by that request), or the server is stopping and the jobs will be requeued.
-        } catch (RuntimeException e) {
-            batch.forEach(job -> fail(worker, job, e));
+        } catch (RuntimeException | OutOfMemoryError e) {
+            batch.forEach(job -> fail(worker, job, "generation_failed", "generation failed: " + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName())));
         } finally {
             batch.forEach(job -> events.forget(job.id()));
             metrics.workersBusy.dec();
@@ -133,14 +152,15 @@ final class WorkerPool implements AutoCloseable {
                 media.deleteVideo(job.id());
             }
         } catch (java.io.IOException | RuntimeException e) {
-            fail(worker, job, e);
+            // The cause names the server's paths: it goes to the log, the user gets what to do.
+            System.err.println("kineto: cannot store video " + job.id() + ": " + e);
+            fail(worker, job, "storage_failed", "the server could not store the finished video; it was refunded, please retry later");
         }
     }
 
     /** Marks the job failed (and refunded) if this worker still holds it. */
-    private void fail(String worker, Job job, Exception e) {
-        String message = "generation failed: " + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
-        if (store.fail(job.id(), worker, "generation_failed", message)) onFinished.accept(job.id());
+    private void fail(String worker, Job job, String code, String message) {
+        if (store.fail(job.id(), worker, code, message)) onFinished.accept(job.id());
     }
 
     private void recordTiming(List<Job> batch, long startNanos) {

@@ -77,4 +77,54 @@ class CrashRecoveryTest {
             assertEquals(2, job.attempts(), "run once before the kill and once after, completed once");
         }
     }
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void killedWhileWritingAVideoTheServerLeavesNothingPartialAfterRestart() throws Exception {
+        Path data = dir.resolve("data"), model = TinyModel.save(dir.resolve("model")), videos = data.resolve("videos");
+        String key;
+        try (Store store = Store.open(data)) {
+            key = store.createUser("writer", User.PAID, false, 10_000).apiKey();
+        }
+        var first = serve(data, model);
+        var api = new ApiClient(first.url(), key);
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ids.add(api.post("/v1/videos", Map.of("prompt", "a red ball moves right", "size", "32x32", "seconds", 10, "steps", 1, "seed", i))
+                    .json().path("id").asText());
+        }
+        boolean caught = false;
+        for (long end = System.currentTimeMillis() + 120_000; !caught && System.currentTimeMillis() < end; ) {
+            caught = Files.isDirectory(videos) && partials(videos) > 0; // a write under way: kill now
+            if (caught) first.process().destroyForcibly().waitFor();
+        }
+        assertTrue(caught, "saw a video being written");
+        first.process().destroyForcibly().waitFor();
+        assertTrue(partials(videos) > 0, "the kill left a partial file behind");
+
+        var second = serve(data, model);
+        try {
+            api = new ApiClient(second.url(), key);
+            for (String id : ids) {
+                JsonNode video = api.get("/v1/videos/" + id).json();
+                for (int i = 0; i < 2400 && !video.path("status").asText().equals("succeeded"); i++) {
+                    Thread.sleep(50);
+                    video = api.get("/v1/videos/" + id).json();
+                }
+                assertEquals("succeeded", video.path("status").asText(), video.toString());
+                assertEquals(81, VideoFiles.read(videos.resolve(id + ".mp4")).frameCount(), "a whole video");
+                assertEquals(32, javax.imageio.ImageIO.read(videos.resolve(id + ".png").toFile()).getWidth(), "a whole thumbnail");
+            }
+            assertEquals(0, partials(videos), "the partial files were swept at start and none was left since");
+        } finally {
+            second.process().destroy();
+            assertTrue(second.process().waitFor(30, TimeUnit.SECONDS));
+        }
+    }
+
+    static long partials(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().contains(".partial-")).count();
+        }
+    }
 }

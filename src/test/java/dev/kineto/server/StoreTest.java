@@ -36,7 +36,7 @@ class StoreTest {
 
     List<String> claimOrder() {
         List<String> order = new ArrayList<>();
-        for (List<Job> batch; !(batch = store.claim("w", 1, 60_000, (a, b) -> true)).isEmpty(); ) order.add(batch.getFirst().prompt());
+        for (List<Job> batch; !(batch = store.claim("w", head -> 1, 60_000, (a, b) -> true)).isEmpty(); ) order.add(batch.getFirst().prompt());
         return order;
     }
 
@@ -58,7 +58,7 @@ class StoreTest {
         submit(a, "small1", 8);
         submit(a, "big", 16);
         submit(a, "small2", 8);
-        var batch = store.claim("w", 8, 60_000, (x, y) -> x.width() == y.width());
+        var batch = store.claim("w", head -> 8, 60_000, (x, y) -> x.width() == y.width());
         assertEquals(List.of("small1", "small2"), batch.stream().map(Job::prompt).toList());
         assertTrue(batch.stream().allMatch(j -> j.status().equals(Job.RUNNING) && j.worker().equals("w")));
     }
@@ -67,9 +67,9 @@ class StoreTest {
     void aJobCompletesOnceAndOnlyForTheWorkerHoldingIt() {
         User a = store.createUser("a", User.FREE, false, 0).user();
         Job job = submit(a, "x", 8);
-        store.claim("w1", 1, 60_000, (x, y) -> true);
+        store.claim("w1", head -> 1, 60_000, (x, y) -> true);
         assertEquals(1, store.requeueRunning(), "a restart puts the dead process's job back in the queue");
-        store.claim("w2", 1, 60_000, (x, y) -> true);
+        store.claim("w2", head -> 1, 60_000, (x, y) -> true);
         assertEquals(false, store.succeed(job.id(), "w1"), "the old worker cannot complete it");
         assertEquals(true, store.succeed(job.id(), "w2"));
         assertEquals(false, store.succeed(job.id(), "w2"), "nor can anyone complete it twice");
@@ -84,7 +84,7 @@ class StoreTest {
         assertEquals(3, job.chargedFree());
         assertEquals(1, job.chargedPaid());
         assertEquals(4, store.userById(a.id()).orElseThrow().credits());
-        store.claim("w", 1, 60_000, (x, y) -> true);
+        store.claim("w", head -> 1, 60_000, (x, y) -> true);
         assertTrue(store.fail(job.id(), "w", "generation_failed", "boom"));
         User refunded = store.userById(a.id()).orElseThrow();
         assertEquals(5, refunded.credits());
@@ -109,8 +109,28 @@ class StoreTest {
     void anExpiredLeaseReturnsTheJobToTheQueue() throws Exception {
         User a = store.createUser("a", User.FREE, false, 0).user();
         submit(a, "x", 8);
-        store.claim("dead", 1, 1, (x, y) -> true);
+        store.claim("dead", head -> 1, 1, (x, y) -> true);
         Thread.sleep(5);
-        assertEquals("live", store.claim("live", 1, 60_000, (x, y) -> true).getFirst().worker());
+        assertEquals("live", store.claim("live", head -> 1, 60_000, (x, y) -> true).getFirst().worker());
+    }
+
+    @Test
+    void aJobThatCrashedItsWorkerMaxAttemptsTimesFailsRefundedInsteadOfRunningAgain() {
+        User a = store.createUser("a", User.FREE, false, 0).user();
+        Job job = submit(a, "too big", 8);
+        assertEquals(1, store.userById(a.id()).orElseThrow().freeUsed(), "charged");
+        for (int i = 0; i < Store.MAX_ATTEMPTS; i++) {
+            assertEquals(List.of(), store.failExhausted(), "attempt " + (i + 1) + " may run");
+            assertEquals(job.id(), store.claim("w", head -> 1, 60_000, (x, y) -> true).getFirst().id());
+            store.requeueRunning(); // the process died mid-job and a new one starts
+        }
+        List<Job> failed = store.failExhausted();
+        assertEquals(List.of(job.id()), failed.stream().map(Job::id).toList());
+        Job after = store.job(job.id()).orElseThrow();
+        assertEquals(Job.FAILED, after.status());
+        assertEquals("attempts_exhausted", after.errorCode());
+        assertTrue(after.errorMessage().contains(Store.MAX_ATTEMPTS + " times") && after.errorMessage().contains("refunded"), after.errorMessage());
+        assertEquals(0, store.userById(a.id()).orElseThrow().freeUsed(), "refunded");
+        assertEquals(List.of(), store.claim("w", head -> 1, 60_000, (x, y) -> true), "never claimed again");
     }
 }

@@ -247,8 +247,8 @@ class VideoApiTest {
         String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
         assertTrue(login.headers().firstValue("Set-Cookie").orElseThrow().contains("HttpOnly"));
         assertEquals("browser", anonymous.get("/v1/me", "Cookie", cookie).json().path("name").asText());
-        assertEquals(201, anonymous.post("/v1/videos", SMALL, "Cookie", cookie).status());
-        assertEquals(204, anonymous.delete("/v1/sessions", "Cookie", cookie).status());
+        assertEquals(201, anonymous.post("/v1/videos", SMALL, "Cookie", cookie, KinetoServer.CSRF_HEADER, "1").status());
+        assertEquals(204, anonymous.delete("/v1/sessions", "Cookie", cookie, KinetoServer.CSRF_HEADER, "1").status());
         assertEquals(401, anonymous.get("/v1/me", "Cookie", cookie).status(), "the session ended");
         assertEquals(401, anonymous.post("/v1/sessions", Map.of("username", "someone-else", "api_key", key)).status(), "name and key must match");
     }

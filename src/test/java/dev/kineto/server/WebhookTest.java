@@ -31,7 +31,7 @@ class WebhookTest {
             exchange.close();
         });
         receiver.start();
-        var config = TinyModel.serverConfig(data).withWebhookBackoff(Duration.ofMillis(50), 5);
+        var config = TinyModel.serverConfig(data).withWebhookBackoff(Duration.ofMillis(50), 5).withPrivateCallbacks(true);
         try (var server = KinetoServer.start(config, TinyModel.generator())) {
             var api = new ApiClient("http://localhost:" + server.port(), server.store().createUser("hooked", User.FREE, false, 0).apiKey());
             String url = "http://localhost:" + receiver.getAddress().getPort() + "/hook";
@@ -53,6 +53,60 @@ class WebhookTest {
             assertTrue(!Webhooks.sign("whsec_other", Long.parseLong(t), last.body()).equals(Webhooks.sign(secret, Long.parseLong(t), last.body())));
         } finally {
             receiver.stop(0);
+        }
+    }
+
+    @Test
+    void aSlowReceiverHoldsUpOnlyItsOwnDelivery(@TempDir Path data) throws Exception {
+        var fastArrived = new java.util.concurrent.CountDownLatch(1);
+        var slowStarted = new java.util.concurrent.CountDownLatch(1);
+        var slowSawFast = new java.util.concurrent.atomic.AtomicBoolean();
+        HttpServer receiver = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
+        receiver.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+        receiver.createContext("/slow", exchange -> {
+            slowStarted.countDown();
+            try {
+                slowSawFast.set(fastArrived.await(20, java.util.concurrent.TimeUnit.SECONDS)); // holds the delivery until the other one came
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        receiver.createContext("/fast", exchange -> {
+            fastArrived.countDown();
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        receiver.start();
+        try (var server = KinetoServer.start(TinyModel.serverConfig(data).withPrivateCallbacks(true), TinyModel.generator())) {
+            String base = "http://localhost:" + receiver.getAddress().getPort();
+            var slowUser = new ApiClient("http://localhost:" + server.port(), server.store().createUser("slow", User.FREE, false, 0).apiKey());
+            var fastUser = slowUser.as(server.store().createUser("fast", User.FREE, false, 0).apiKey());
+            var job = Map.of("prompt", "a ball", "size", "16x16", "seconds", 0.125, "steps", 1);
+            var slowJob = new java.util.HashMap<String, Object>(job);
+            slowJob.put("callback_url", base + "/slow");
+            assertEquals(201, slowUser.post("/v1/videos", slowJob).status());
+            assertTrue(slowStarted.await(20, java.util.concurrent.TimeUnit.SECONDS), "the slow receiver got its delivery");
+            String slowId = slowUser.get("/v1/videos").json().path("data").get(0).path("id").asText();
+            var fastJob = new java.util.HashMap<String, Object>(job);
+            fastJob.put("callback_url", base + "/fast");
+            String fastId = fastUser.post("/v1/videos", fastJob).json().path("id").asText();
+            for (int i = 0; i < 600 && !server.store().webhookStates(slowId).getFirst().state().equals("delivered"); i++) Thread.sleep(50);
+            assertTrue(slowSawFast.get(), "the other user's webhook arrived while the slow receiver still held its own");
+            assertEquals("delivered", server.store().webhookStates(fastId).getFirst().state());
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
+    @Test
+    void aCallbackToAnInternalAddressIsRefusedUnlessTheOperatorAllowsIt(@TempDir Path data) {
+        try (var server = KinetoServer.start(TinyModel.serverConfig(data), TinyModel.generator())) {
+            var api = new ApiClient("http://localhost:" + server.port(), server.store().createUser("u", User.FREE, false, 0).apiKey());
+            var r = api.post("/v1/videos", Map.of("prompt", "a ball", "size", "16x16", "callback_url", "http://127.0.0.1:9/hook"));
+            assertEquals(400, r.status(), r.toString());
+            assertEquals("callback_not_allowed", r.code());
         }
     }
 }
