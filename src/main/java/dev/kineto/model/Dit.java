@@ -77,7 +77,7 @@ public final class Dit {
     /** The velocity, and the probe's logits [B, N, classes] for the trainer's auxiliary loss. */
     public record Probed(NDArray velocity, NDArray shapeLogits, NDArray sizeLogits) {}
 
-    public static final int PROBE_SHAPES = dev.kineto.world.Shape.values().length, PROBE_SIZES = dev.kineto.world.Size.values().length;
+    public static final int PROBE_SHAPES = dev.kineto.world.ShapeKind.values().length, PROBE_SIZES = dev.kineto.world.Size.values().length;
 
     static NDArray modulate(NDArray x, NDArray shift, NDArray scale) {
         return x.mul(scale.add(1)).add(shift);

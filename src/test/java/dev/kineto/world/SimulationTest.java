@@ -35,7 +35,7 @@ class SimulationTest {
             Scene scene = World.simulate(World.sampleDescription(seed, Split.TRAIN), SPEC, seed);
             Description d = scene.description();
             for (int f = 0; f < SPEC.frames(); f++) {
-                for (Track t : scene.tracks()) {
+                for (Trajectory t : scene.tracks()) {
                     Rectangle2D box = Renderer.outline(t.spec().shape(), t.states().get(f)).getBounds2D();
                     String where = d + " frame " + f + " " + box;
                     assertTrue(box.getMinX() > -1 && box.getMinY() > -1 && box.getMaxX() < SPEC.width() + 1 && box.getMaxY() < SPEC.height() + 1, where);
@@ -151,7 +151,7 @@ class SimulationTest {
     }
 
     private static Scene one(Motion m, Camera camera) {
-        Description d = new Description(List.of(new ObjectSpec(Colour.RED, Shape.SQUARE, Size.SMALL, m, Speed.NORMAL)), null, false,
+        Description d = new Description(List.of(new ObjectSpec(Colour.RED, ShapeKind.SQUARE, Size.SMALL, m, Speed.NORMAL)), null, false,
                 Background.solid(Colour.BLACK), Style.FLAT, camera);
         return World.simulate(d, SPEC, 11);
     }
