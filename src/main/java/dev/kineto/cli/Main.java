@@ -1,5 +1,6 @@
 package dev.kineto.cli;
 
+import dev.kineto.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
