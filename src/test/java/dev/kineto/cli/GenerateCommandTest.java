@@ -34,6 +34,8 @@ class GenerateCommandTest {
         String err = run(0, "generate", "a red ball zigzagging", "--model", model.toString(), "-o", out.toString(),
                 "--aspect", "16:9", "--seconds", "1", "--fps", "8", "--steps", "2", "--seed", "7", "--style", "pixel_art");
         assertTrue(err.contains("zigzagging"), err);
+        assertTrue(err.lines().anyMatch(line -> line.startsWith("sampling 100%") && line.contains("2/2 steps")), "a plain progress line, stderr being no terminal: " + err);
+        assertFalse(err.contains("\r"), err);
         Clip clip = VideoFiles.read(out);
         assertEquals(64, clip.width());
         assertEquals(32, clip.height());
