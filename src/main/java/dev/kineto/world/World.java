@@ -50,11 +50,6 @@ public final class World {
         return new WorldClip(caption, scene, render(scene));
     }
 
-    /** A random description from the split, as drawn by sample(seed, split, spec). */
-    public static Description sampleDescription(long seed, Split split) {
-        return DescriptionSampler.describe(new SplittableRandom(seed), split);
-    }
-
     /** A random description from the split, phrased at random and rendered; the same seed gives the same clip. */
     public static WorldClip sample(long seed, Split split, RenderSpec spec) {
         SplittableRandom rng = new SplittableRandom(seed);

@@ -18,7 +18,7 @@ class CaptionTest {
         SplittableRandom rng = new SplittableRandom(7);
         Set<String> captions = new HashSet<>();
         for (int i = 0; i < 3000; i++) {
-            Description d = World.sampleDescription(i, i % 5 == 0 ? Split.HELDOUT : Split.TRAIN);
+            Description d = DescriptionSampler.describe(new SplittableRandom(i), i % 5 == 0 ? Split.HELDOUT : Split.TRAIN);
             String caption = World.caption(d, rng);
             captions.add(caption);
             Description back = World.parse(caption);
