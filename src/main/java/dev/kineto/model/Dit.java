@@ -109,7 +109,7 @@ public final class Dit {
         patchEmbed = new PatchEmbed(Dense.of(p, "dit.patch_embed", patchDim, w), config.patch());
         timestepEmbedder = new TimestepEmbedder(Dense.of(p, "dit.t_embed.fc1", TimestepEmbedder.FREQUENCIES, w), Dense.of(p, "dit.t_embed.fc2", w, w));
         // The text paths start at zero: random text features added to every token were noise the DiT learnt to suppress by
-        // making the jointly trained encoder give every caption the same encoding (measured: 1 % velocity difference).
+        // making the jointly trained encoder give every caption the same encoding (docs/model.md, "The text paths").
         textPool = Dense.zero(p, "dit.text_pool", textWidth, w);
         for (int i = 0; i < config.depth(); i++) blocks.add(Block.of(p, "dit.blocks." + i, config, textWidth));
         finalLayer = new FinalLayer(Norm.of(p, "dit.final.norm", w), Dense.zero(p, "dit.final.adaLN_modulation", w, 2 * w),
