@@ -9,10 +9,12 @@ import dev.kineto.video.Clip;
 import dev.kineto.video.VideoFiles;
 import dev.kineto.world.Style;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
+import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -71,7 +73,10 @@ public final class GenerateCommand implements Callable<Integer> {
             double rate = fps != null ? fps : config.fps();
             long usedSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong(1L << 48);
             var request = new GenerationRequest(fullPrompt, negative, wh[0], wh[1], GenerationRequest.framesFor(seconds, rate), rate, steps, cfg, usedSeed);
-            Clip clip = generator.generate(request);
+            Clip clip;
+            try (ProgressBar progress = ProgressBars.start("sampling", steps, " steps")) {
+                clip = generator.generate(List.of(request), (step, total, preview) -> progress.stepTo(step)).getFirst();
+            }
             VideoFiles.write(clip, output);
             System.out.printf("wrote %s: %d frames %dx%d at %s fps, %d %s steps, cfg %s, seed %d, in %.1f s%n", output, clip.frameCount(), clip.width(),
                     clip.height(), rate, steps, sampler, cfg, usedSeed, (System.nanoTime() - started) / 1e9);

@@ -13,8 +13,6 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
@@ -134,8 +132,7 @@ public final class WorldCommand {
             RenderSpec spec = geometry.spec();
             SplittableRandom seeds = new SplittableRandom(geometry.seed);
             try (Dataset.Writer dataset = Dataset.create(out);
-                 ProgressBar progress = new ProgressBarBuilder().setTaskName("sampling").setInitialMax(count)
-                         .setStyle(ProgressBarStyle.ASCII).setUnit(" clips", 1).build()) {
+                 ProgressBar progress = ProgressBars.start("sampling", count, " clips")) {
                 for (int i = 0; i < count; i++) {
                     WorldClip clip = World.sample(seeds.nextLong(), split, spec);
                     dataset.add(clip.clip(), clip.caption(), clip.scene().toJson());

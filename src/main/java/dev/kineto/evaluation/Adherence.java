@@ -1,7 +1,9 @@
 package dev.kineto.evaluation;
 
 import dev.kineto.video.Clip;
+import dev.kineto.world.BackgroundKind;
 import dev.kineto.world.CameraState;
+import dev.kineto.world.Colour;
 import dev.kineto.world.Description;
 import dev.kineto.world.Motion;
 import dev.kineto.world.ObjectSpec;
@@ -9,10 +11,11 @@ import dev.kineto.world.ObjectState;
 import dev.kineto.world.Relation;
 import dev.kineto.world.RenderSpec;
 import dev.kineto.world.Scene;
-import dev.kineto.world.Shape;
+import dev.kineto.world.ShapeKind;
 import dev.kineto.world.Size;
 import dev.kineto.world.Stated;
 import dev.kineto.world.Stated.Trait;
+import dev.kineto.world.Style;
 import dev.kineto.world.World;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -46,7 +49,7 @@ final class Adherence {
         // On a plain background the camera leaves no trace: take the prompt's camera as given to read object motion.
         List<CameraState> view = camera.observable() ? camera.states() : simulated.camera();
         var style = Looks.style(scene);
-        List<Reading> readings = scene.tracks.stream().map(t -> Reading.of(t, view, clip, style == dev.kineto.world.Style.OUTLINED)).toList();
+        List<Reading> readings = scene.tracks.stream().map(t -> Reading.of(t, view, clip, style == Style.OUTLINED)).toList();
         Reading[] matched = match(d.objects(), stated, readings);
 
         List<Check> checks = new ArrayList<>();
@@ -193,14 +196,14 @@ final class Adherence {
     private static Check background(Description d, SceneAnalysis scene) {
         var expected = d.background();
         Backdrop seen = scene.backdrop;
-        boolean colours = expected.kind() == dev.kineto.world.BackgroundKind.GRADIENT
+        boolean colours = expected.kind() == BackgroundKind.GRADIENT
                 ? seen.primary() == expected.primary() && seen.secondary() == expected.secondary()
                 : EnumSet.of(seen.primary(), seen.secondary()).equals(EnumSet.of(expected.primary(), expected.secondary()));
         return new Check("background", "scene", describe(expected.kind(), expected.primary(), expected.secondary()),
                 describe(seen.kind(), seen.primary(), seen.secondary()), colours && seen.kind() == expected.kind());
     }
 
-    private static String describe(dev.kineto.world.BackgroundKind kind, dev.kineto.world.Colour a, dev.kineto.world.Colour b) {
+    private static String describe(BackgroundKind kind, Colour a, Colour b) {
         return switch (kind) {
             case SOLID -> "solid " + a.word();
             case GRADIENT -> "gradient from " + a.word() + " to " + b.word();

@@ -2,7 +2,7 @@ package dev.kineto.evaluation;
 
 import dev.kineto.video.Clip;
 import dev.kineto.world.Motion;
-import dev.kineto.world.Shape;
+import dev.kineto.world.ShapeKind;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,7 +26,7 @@ final class Motions {
     /** Vertical acceleration (units per second²) that tells an arc from a straight move. */
     static final double ACCELERATION = 0.5;
 
-    static Motion classify(List<double[]> positions, List<Double> radii, List<Double> rotations, Shape shape, Clip clip) {
+    static Motion classify(List<double[]> positions, List<Double> radii, List<Double> rotations, ShapeKind shape, Clip clip) {
         double unit = SceneAnalysis.unit(clip), fps = clip.fps();
         List<Integer> frames = new ArrayList<>();
         for (int i = 0; i < positions.size(); i++) if (positions.get(i) != null) frames.add(i);
@@ -69,7 +69,7 @@ final class Motions {
      * turn near half the period aliases (it may read either way), so such steps count their size in the way most
      * other steps turn. Noise turns both ways: unless three quarters of the clear steps (over 2°) agree, it is 0.
      */
-    private static double turn(List<Double> rotations, List<Integer> frames, Shape shape) {
+    private static double turn(List<Double> rotations, List<Integer> frames, ShapeKind shape) {
         double period = Shapes.period(shape);
         if (period < Math.toRadians(30)) return 0;
         double clear = 0, aliased = 0;

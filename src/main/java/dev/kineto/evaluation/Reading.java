@@ -11,10 +11,11 @@ import dev.kineto.world.ObjectSpec;
 import dev.kineto.world.ObjectState;
 import dev.kineto.world.RenderSpec;
 import dev.kineto.world.Scene;
-import dev.kineto.world.Shape;
+import dev.kineto.world.ShapeKind;
 import dev.kineto.world.Size;
 import dev.kineto.world.Speed;
 import dev.kineto.world.Style;
+import dev.kineto.world.Trajectory;
 import dev.kineto.world.World;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -29,15 +30,15 @@ import java.util.Map;
  * @param size        half extent / shorter side, at the object's base size (a growing object starts smaller)
  * @param positions   per frame the centroid in world pixels, null while unseen
  */
-record Reading(Track track, Colour colour, Shape shape, Map<Shape, Double> shapeScores, double size, Motion motion,
+record Reading(Track track, Colour colour, ShapeKind shape, Map<ShapeKind, Double> shapeScores, double size, Motion motion,
                List<double[]> positions) {
 
     /** How many frames (evenly spread) the shape is judged on. */
     private static final int SHAPE_FRAMES = 9;
 
     static Reading of(Track track, List<CameraState> camera, Clip clip, boolean outlined) {
-        Map<Shape, Double> scores = shapeScores(track);
-        Shape shape = java.util.Collections.max(scores.entrySet(), Map.Entry.comparingByValue()).getKey();
+        Map<ShapeKind, Double> scores = shapeScores(track);
+        ShapeKind shape = java.util.Collections.max(scores.entrySet(), Map.Entry.comparingByValue()).getKey();
         List<double[]> positions = new ArrayList<>();
         List<Double> radii = new ArrayList<>();
         double cx = clip.width() / 2.0, cy = clip.height() / 2.0;
@@ -76,11 +77,11 @@ record Reading(Track track, Colour colour, Shape shape, Map<Shape, Double> shape
      * star's notches) at two sizes, a small and a large one in pixels: measured by segmenting the world's own outlined
      * drawings, since a stroke never gets thinner than a pixel and so adds relatively more to small shapes.
      */
-    private static final Map<Shape, double[]> OUTLINED_READS = new EnumMap<>(Shape.class);
+    private static final Map<ShapeKind, double[]> OUTLINED_READS = new EnumMap<>(ShapeKind.class);
     private static final double[] OUTLINE_SIZES = {4, 20};
 
     /** The half extent of an outlined shape that reads as the given one, interpolated between the measured sizes. */
-    static double withoutStroke(Shape shape, double reads) {
+    static double withoutStroke(ShapeKind shape, double reads) {
         double[] at = OUTLINED_READS.get(shape);
         double t = Math.clamp((reads - at[0]) / (at[1] - at[0]), 0, 1);
         double growth = (at[0] / OUTLINE_SIZES[0]) * (1 - t) + (at[1] / OUTLINE_SIZES[1]) * t;
@@ -91,12 +92,12 @@ record Reading(Track track, Colour colour, Shape shape, Map<Shape, Double> shape
         int side = 1000;
         for (Size s : Size.values()) SIZE_OF.put(s, simulatedSize(s, Motion.STILL, side) / side);
         for (Motion m : List.of(Motion.GROW, Motion.SHRINK)) START_OF.put(m, simulatedSize(Size.MEDIUM, m, side) / (SIZE_OF.get(Size.MEDIUM) * side));
-        for (Shape shape : Shape.values()) {
+        for (ShapeKind shape : ShapeKind.values()) {
             ObjectSpec object = ObjectSpec.of(Colour.WHITE, shape);
             Description outlined = new Description(List.of(object), null, false, Background.solid(Colour.BLACK), Style.OUTLINED, Camera.STATIC);
             double[] reads = new double[OUTLINE_SIZES.length];
             for (int k = 0; k < reads.length; k++) {
-                Scene scene = new Scene(outlined, new RenderSpec(128, 128, 1, 1), List.of(new dev.kineto.world.Track(object,
+                Scene scene = new Scene(outlined, new RenderSpec(128, 128, 1, 1), List.of(new Trajectory(object,
                         List.of(new ObjectState(64.3, 63.7, OUTLINE_SIZES[k], 0.1, Colour.WHITE.rgb())))), List.of(CameraState.START));
                 Blob blob = SceneAnalysis.of(World.render(scene)).tracks.getFirst().first();
                 reads[k] = Math.sqrt(blob.area() / Shapes.unitArea(shape));
@@ -106,25 +107,25 @@ record Reading(Track track, Colour colour, Shape shape, Map<Shape, Double> shape
     }
 
     private static double simulatedSize(Size size, Motion motion, int side) {
-        ObjectSpec o = new ObjectSpec(Colour.WHITE, Shape.CIRCLE, size, motion, Speed.NORMAL);
+        ObjectSpec o = new ObjectSpec(Colour.WHITE, ShapeKind.CIRCLE, size, motion, Speed.NORMAL);
         return World.simulate(Description.of(o, Background.solid(Colour.BLACK)), new RenderSpec(side, side, 2, 1), 0)
                 .tracks().getFirst().states().getFirst().size();
     }
 
     /** Mean overlap of each shape's best drawing with the object, over frames spread through the clip. */
-    private static Map<Shape, Double> shapeScores(Track track) {
+    private static Map<ShapeKind, Double> shapeScores(Track track) {
         List<Blob> seen = track.seen();
-        Map<Shape, Double> scores = new EnumMap<>(Shape.class);
+        Map<ShapeKind, Double> scores = new EnumMap<>(ShapeKind.class);
         int frames = Math.min(SHAPE_FRAMES, seen.size());
         for (int k = 0; k < frames; k++) {
             Blob b = seen.get(k * (seen.size() - 1) / Math.max(1, frames - 1));
-            for (Shape s : Shape.values()) scores.merge(s, Shapes.best(b, s).score() / frames, Double::sum);
+            for (ShapeKind s : ShapeKind.values()) scores.merge(s, Shapes.best(b, s).score() / frames, Double::sum);
         }
         return scores;
     }
 
     /** Per frame the rotation of the shape's best drawing (null while unseen). */
-    private static List<Double> rotations(Track track, Shape shape) {
+    private static List<Double> rotations(Track track, ShapeKind shape) {
         List<Double> out = new ArrayList<>();
         for (Blob b : track.blobs()) out.add(b == null ? null : Shapes.best(b, shape).rotation());
         return out;

@@ -8,7 +8,8 @@ import dev.kineto.world.ObjectSpec;
 import dev.kineto.world.ObjectState;
 import dev.kineto.world.RenderSpec;
 import dev.kineto.world.Scene;
-import dev.kineto.world.Shape;
+import dev.kineto.world.ShapeKind;
+import dev.kineto.world.Trajectory;
 import dev.kineto.world.World;
 import dev.kineto.video.Clip;
 import java.util.ArrayList;
@@ -33,17 +34,17 @@ final class Shapes {
     private static final double MIN_PERIOD = Math.toRadians(15);
 
     /** One drawing: the shape at a rotation, resampled onto the normalised grid. */
-    private record Template(Shape shape, double rotation, float[] grid) {}
+    private record Template(ShapeKind shape, double rotation, float[] grid) {}
 
     /** A blob's best drawing: the shape, its rotation, and the overlap (soft intersection over union, 0..1). */
-    record Match(Shape shape, double rotation, double score) {}
+    record Match(ShapeKind shape, double rotation, double score) {}
 
     private static final List<Template> TEMPLATES = new ArrayList<>();
-    private static final Map<Shape, Double> UNIT_AREA = new EnumMap<>(Shape.class);
-    private static final Map<Shape, Double> PERIOD = new EnumMap<>(Shape.class);
+    private static final Map<ShapeKind, Double> UNIT_AREA = new EnumMap<>(ShapeKind.class);
+    private static final Map<ShapeKind, Double> PERIOD = new EnumMap<>(ShapeKind.class);
 
     static {
-        for (Shape shape : Shape.values()) {
+        for (ShapeKind shape : ShapeKind.values()) {
             List<Template> drawings = new ArrayList<>();
             for (int k = 0; k * STEP < Math.PI - 1e-9; k++) {
                 float[] coverage = draw(shape, k * STEP);
@@ -74,12 +75,12 @@ final class Shapes {
     }
 
     /** The shape's area divided by the square of the world's size (half extent). */
-    static double unitArea(Shape shape) {
+    static double unitArea(ShapeKind shape) {
         return UNIT_AREA.get(shape);
     }
 
     /** The rotation after which the shape looks the same again (15° for a circle; at most half a turn, enough for the world's shapes). */
-    static double period(Shape shape) {
+    static double period(ShapeKind shape) {
         return PERIOD.get(shape);
     }
 
@@ -89,7 +90,7 @@ final class Shapes {
     }
 
     /** The best drawing of one shape (null: any shape). */
-    static Match best(Blob blob, Shape only) {
+    static Match best(Blob blob, ShapeKind only) {
         float[] grid = grid(blob);
         Match best = null;
         for (Template t : TEMPLATES) {
@@ -101,11 +102,11 @@ final class Shapes {
     }
 
     /** The world's drawing of a white shape on black, as coverage 0..1 per pixel. */
-    private static float[] draw(Shape shape, double rotation) {
+    private static float[] draw(ShapeKind shape, double rotation) {
         ObjectSpec object = ObjectSpec.of(Colour.WHITE, shape);
         Description d = Description.of(object, Background.solid(Colour.BLACK));
         Scene scene = new Scene(d, new RenderSpec(CANVAS, CANVAS, 1, 1),
-                List.of(new dev.kineto.world.Track(object, List.of(new ObjectState(CANVAS / 2.0, CANVAS / 2.0, SIZE, rotation, Colour.WHITE.rgb())))),
+                List.of(new Trajectory(object, List.of(new ObjectState(CANVAS / 2.0, CANVAS / 2.0, SIZE, rotation, Colour.WHITE.rgb())))),
                 List.of(CameraState.START));
         Clip clip = World.render(scene);
         float[] coverage = new float[CANVAS * CANVAS];

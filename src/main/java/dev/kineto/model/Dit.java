@@ -19,8 +19,20 @@ import java.util.List;
  */
 public final class Dit {
 
-    /** DiT size: patch (spatial; 1 in time), width, depth, heads. */
-    public record Config(int patch, int width, int depth, int heads) {}
+    /**
+     * DiT size: patch (spatial; 1 in time), width, depth, heads, and the classes of the probe's two read-outs (the
+     * trainer's shape and size labels; 0 leaves the probe out, as in models built only to sample).
+     */
+    public record Config(int patch, int width, int depth, int heads, int probeShapes, int probeSizes) {
+        public Config(int patch, int width, int depth, int heads) {
+            this(patch, width, depth, heads, 0, 0);
+        }
+
+        /** This size with a probe of the given classes. */
+        public Config withProbe(int shapes, int sizes) {
+            return new Config(patch, width, depth, heads, shapes, sizes);
+        }
+    }
 
     /** Cuts the latent [B, C, T, H, W] into 1×p×p patches and embeds them: → [B, T·H/p·W/p, width]. */
     record PatchEmbed(Dense proj, int patch) {
@@ -82,8 +94,6 @@ public final class Dit {
     /** The prediction, and the probe's logits [B, N, classes] for the trainer's auxiliary loss. */
     public record Probed(NDArray output, NDArray shapeLogits, NDArray sizeLogits) {}
 
-    public static final int PROBE_SHAPES = dev.kineto.world.Shape.values().length, PROBE_SIZES = dev.kineto.world.Size.values().length;
-
     static NDArray modulate(NDArray x, NDArray shift, NDArray scale) {
         return x.mul(scale.add(1)).add(shift);
     }
@@ -111,12 +121,14 @@ public final class Dit {
         patchEmbed = new PatchEmbed(Dense.of(p, "dit.patch_embed", patchDim, w), config.patch());
         timestepEmbedder = new TimestepEmbedder(Dense.of(p, "dit.t_embed.fc1", TimestepEmbedder.FREQUENCIES, w), Dense.of(p, "dit.t_embed.fc2", w, w));
         // The text paths start at zero: random text features added to every token were noise the DiT learnt to suppress by
-        // making the jointly trained encoder give every caption the same encoding (measured: 1 % velocity difference).
+        // making the jointly trained encoder give every caption the same encoding (docs/model.md, "The text paths").
         textPool = Dense.zero(p, "dit.text_pool", textWidth, w);
         for (int i = 0; i < config.depth(); i++) blocks.add(Block.of(p, "dit.blocks." + i, config, textWidth));
         finalLayer = new FinalLayer(Norm.of(p, "dit.final.norm", w), Dense.zero(p, "dit.final.adaLN_modulation", w, 2 * w),
                 Dense.zero(p, "dit.final.proj", w, patchDim));
-        probe = new Probe(Dense.of(p, "dit.probe.shape", w, PROBE_SHAPES), Dense.of(p, "dit.probe.size", w, PROBE_SIZES));
+        probe = config.probeShapes() > 0 && config.probeSizes() > 0
+                ? new Probe(Dense.of(p, "dit.probe.shape", w, config.probeShapes()), Dense.of(p, "dit.probe.size", w, config.probeSizes()))
+                : null;
     }
 
     public Config config() { return config; }
@@ -131,6 +143,7 @@ public final class Dit {
 
     /** The prediction and the probe's read-out of the middle block's tokens (training only; sampling skips the probe). */
     public Probed forwardProbed(NDArray z, NDArray t, TextEncoder.Encoded text) {
+        if (probe == null) throw new IllegalStateException("this DiT has no probe: its config gives no probe classes");
         Trunk out = trunk(z, t, text);
         return new Probed(out.output(), probe.shape().forward(out.middle()), probe.size().forward(out.middle()));
     }

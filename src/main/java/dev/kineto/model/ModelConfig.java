@@ -111,6 +111,11 @@ public record ModelConfig(String preset, VideoVae.Config vae, TextEncoder.Config
         return (long) modelFrames(frames) * (height / p) * (width / p);
     }
 
+    /** This config with a DiT probe of the given shape and size classes (what the trainer labels tokens with). */
+    public ModelConfig withProbe(int shapes, int sizes) {
+        return new ModelConfig(preset, vae, text, dit.withProbe(shapes, sizes), width, height, frames, fps, shift, latentMean, latentStd, vocabulary, representation);
+    }
+
     /** This config with the latent statistics measured on encoded training clips. */
     public ModelConfig withLatentStats(float mean, float std) {
         return new ModelConfig(preset, vae, text, dit, width, height, frames, fps, shift, mean, std, vocabulary, representation);

@@ -43,7 +43,7 @@ public final class TextEncoder {
     public TextEncoder(Params p, Config config, Tokenizer tokenizer) {
         this.tokenizer = tokenizer;
         // Unit scale, not GPT's 0.02: at 0.02 what the untrained layers add swamped each word's identity, every caption
-        // encoded alike, and the DiT learned to ignore the text (measured: 2 % velocity difference between two captions).
+        // encoded alike, and the DiT learned to ignore the text (docs/model.md, "The text encoder").
         tokenEmbedding = p.normal("text.token_embedding", 1, tokenizer.size(), config.width());
         positionEmbedding = p.normal("text.position_embedding", 1, config.maxLength(), config.width());
         for (int i = 0; i < config.depth(); i++) layers.add(Layer.of(p, "text.layers." + i, config));

@@ -21,6 +21,7 @@ public final class VideoModel implements AutoCloseable {
 
     /** A freshly initialised model (weights from seed). */
     public VideoModel(ModelConfig config, long seed) {
+        NativeWarnings.absorb();
         this.config = config;
         this.params = new Params(NDManager.newBaseManager(), seed);
         this.vae = config.representation() == ModelConfig.Representation.LATENT ? new VideoVae(params, config.vae()) : null;

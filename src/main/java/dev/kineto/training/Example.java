@@ -1,6 +1,9 @@
 package dev.kineto.training;
 
+import dev.kineto.model.ModelConfig;
 import dev.kineto.video.Clip;
+import dev.kineto.world.ShapeKind;
+import dev.kineto.world.Size;
 import java.util.List;
 
 /**
@@ -10,7 +13,12 @@ import java.util.List;
  */
 public record Example(Clip clip, List<String> captions, Clip background, List<Shown> objects) {
     /** One object drawn alone over the background, with its shape and size class (for the DiT's probe). */
-    public record Shown(Clip alone, int shape, int size) {}
+    public record Shown(Clip alone, int shape, int size) {
+        /** config with a DiT probe over the classes a Shown's shape and size come from (the world's). */
+        static ModelConfig probed(ModelConfig config) {
+            return config.withProbe(ShapeKind.values().length, Size.values().length);
+        }
+    }
 
     public Example {
         if (captions.isEmpty()) throw new IllegalArgumentException("a training example needs at least one caption");

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import dev.kineto.model.Dit;
 import dev.kineto.model.VideoModel;
 import dev.kineto.video.Clip;
 import java.util.ArrayList;
@@ -74,7 +73,8 @@ final class LatentPool implements AutoCloseable {
         int cellCount = (int) (cells.size() / cells.get(0));
         float[] chosenWeights = new float[n * cellCount];
         int tokens = labels.getFirst()[0].length;
-        float[] shapes = new float[n * tokens * Dit.PROBE_SHAPES], sizes = new float[n * tokens * Dit.PROBE_SIZES];
+        int shapeClasses = model.config().dit().probeShapes(), sizeClasses = model.config().dit().probeSizes();
+        float[] shapes = new float[n * tokens * shapeClasses], sizes = new float[n * tokens * sizeClasses];
         for (int i = 0; i < n; i++) {
             int slot = rng.nextInt(latents.size());
             chosen.add(latents.get(slot));
@@ -82,13 +82,13 @@ final class LatentPool implements AutoCloseable {
             System.arraycopy(weights.get(slot), 0, chosenWeights, i * cellCount, cellCount);
             int[][] label = labels.get(slot);
             for (int k = 0; k < tokens; k++) {
-                if (label[0][k] >= 0) shapes[(i * tokens + k) * Dit.PROBE_SHAPES + label[0][k]] = 1;
-                if (label[1][k] >= 0) sizes[(i * tokens + k) * Dit.PROBE_SIZES + label[1][k]] = 1;
+                if (label[0][k] >= 0) shapes[(i * tokens + k) * shapeClasses + label[0][k]] = 1;
+                if (label[1][k] >= 0) sizes[(i * tokens + k) * sizeClasses + label[1][k]] = 1;
             }
         }
         NDArray batchWeights = model.manager().create(chosenWeights, new Shape(n, 1, cells.get(1), cells.get(2), cells.get(3)));
         return new Batch(NDArrays.stack(chosen), batchWeights, chosenCaptions,
-                model.manager().create(shapes, new Shape(n, tokens, Dit.PROBE_SHAPES)), model.manager().create(sizes, new Shape(n, tokens, Dit.PROBE_SIZES)));
+                model.manager().create(shapes, new Shape(n, tokens, shapeClasses)), model.manager().create(sizes, new Shape(n, tokens, sizeClasses)));
     }
 
     private float[] weights(Example example) {

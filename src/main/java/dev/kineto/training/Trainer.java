@@ -66,7 +66,7 @@ public final class Trainer {
     private double vaeSeconds, ditSeconds, heldOutPsnr;
     private List<double[]> vaeLoss = new ArrayList<>(), ditLoss = new ArrayList<>();
     private Prefetcher data;
-    private long sessionStart, lastCheckpoint = System.nanoTime();
+    private long lastCheckpoint = System.nanoTime();
     private volatile boolean stopping;
 
     /** Trains on source; heldOut (never trained on) gives the VAE's reconstruction PSNR and the sample prompts. */
@@ -121,7 +121,7 @@ public final class Trainer {
             data = prefetcher;
             log.printf("model %s: %,d parameters (VAE %,d, text %,d, DiT %,d), vocabulary %d words%n", model.config().preset(),
                     model.params().count(), count(model, "vae."), count(model, "text."), count(model, "dit."), model.config().vocabulary().size());
-            sessionStart = lastCheckpoint = System.nanoTime();
+            lastCheckpoint = System.nanoTime();
             if (stage == Stage.VAE && model.vae() == null) stage = Stage.DIT; // a pixel model has no VAE to train
             if (stage == Stage.VAE) trainVae(model, parallel);
             if (stage == Stage.DIT) trainDit(model, parallel);
@@ -133,12 +133,12 @@ public final class Trainer {
         var captions = new ArrayList<String>();
         for (int i = 0; i < 256; i++) captions.addAll(source.get(-1 - i).captions());
         List<String> vocabulary = Tokenizer.vocabulary(new TreeSet<>(source.vocabulary()), captions);
-        ModelConfig config = ModelConfig.preset(options.preset(), options.width(), options.height(), options.frames(), options.fps(), vocabulary);
+        ModelConfig config = Example.Shown.probed(ModelConfig.preset(options.preset(), options.width(), options.height(), options.frames(), options.fps(), vocabulary));
         return new VideoModel(config, options.seed());
     }
 
     private VideoModel resume() throws IOException {
-        VideoModel model = new VideoModel(ModelConfig.read(runDir.resolve(MODEL_DIR).resolve(VideoModel.CONFIG_FILE)), options.seed());
+        VideoModel model = new VideoModel(Example.Shown.probed(ModelConfig.read(runDir.resolve(MODEL_DIR).resolve(VideoModel.CONFIG_FILE))), options.seed());
         Path state = runDir.resolve(STATE_FILE);
         Checkpoint.load(state, Checkpoint.read(state), model.params().arrays());
         return model;

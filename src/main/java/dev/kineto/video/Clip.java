@@ -72,12 +72,4 @@ public record Clip(int width, int height, double fps, List<byte[]> frames) {
         }
         return out;
     }
-
-    /** A clip from Java2D images, which must all have the same size. */
-    public static Clip ofImages(List<BufferedImage> images, double fps) {
-        if (images.isEmpty()) throw new IllegalArgumentException("a clip needs at least one frame");
-        List<byte[]> frames = new ArrayList<>(images.size());
-        for (BufferedImage img : images) frames.add(rgb(img));
-        return new Clip(images.getFirst().getWidth(), images.getFirst().getHeight(), fps, frames);
-    }
 }

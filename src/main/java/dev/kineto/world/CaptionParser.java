@@ -22,7 +22,7 @@ final class CaptionParser {
     /** An object being assembled; fields stay null until the caption says them. */
     private static final class Part {
         Colour colour;
-        Shape shape;
+        ShapeKind shape;
         Size size;
         Motion motion;
         Speed speed;
@@ -104,7 +104,7 @@ final class CaptionParser {
         int count = noun.plural() ? 2 : 1;
         boolean counted = false;
         Part template = new Part();
-        template.shape = (Shape) noun.value();
+        template.shape = (ShapeKind) noun.value();
         for (Word w : pending) {
             if (w.kind() == Kind.COUNT) {
                 count = (Integer) w.value();

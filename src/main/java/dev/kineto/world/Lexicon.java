@@ -44,7 +44,7 @@ final class Lexicon {
     private int longest = 1;
 
     private Lexicon() {
-        for (Shape s : Shape.values()) {
+        for (ShapeKind s : ShapeKind.values()) {
             for (String w : s.words()) add("shapes", w, Kind.SHAPE, s, false);
             for (String w : s.plurals()) add("shapes (plural)", w, Kind.SHAPE, s, true);
         }
@@ -160,7 +160,7 @@ final class Lexicon {
 
     /** What the world understands, in brief: the canonical word of each kind, for error messages. */
     static String summary() {
-        return "The world understands shapes (" + words(Shape.values(), Shape::word)
+        return "The world understands shapes (" + words(ShapeKind.values(), ShapeKind::word)
                 + "), colours (" + words(Colour.values(), Colour::word)
                 + "), sizes (" + words(Size.values(), Size::word)
                 + "), counts (one, two, three), motions (still, moving " + words(Motion.values(), m -> m.directions().isEmpty() ? null : m.directions().getFirst())

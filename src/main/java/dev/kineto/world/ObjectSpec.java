@@ -3,7 +3,7 @@ package dev.kineto.world;
 import java.util.Objects;
 
 /** One object as a caption describes it. A still object has no speed, so it is always NORMAL. */
-public record ObjectSpec(Colour colour, Shape shape, Size size, Motion motion, Speed speed) {
+public record ObjectSpec(Colour colour, ShapeKind shape, Size size, Motion motion, Speed speed) {
 
     public ObjectSpec {
         Objects.requireNonNull(colour, "colour");
@@ -14,7 +14,7 @@ public record ObjectSpec(Colour colour, Shape shape, Size size, Motion motion, S
     }
 
     /** A medium, still object. */
-    public static ObjectSpec of(Colour colour, Shape shape) {
+    public static ObjectSpec of(Colour colour, ShapeKind shape) {
         return new ObjectSpec(colour, shape, Size.MEDIUM, Motion.STILL, Speed.NORMAL);
     }
 }

@@ -8,6 +8,7 @@ import java.awt.Graphics2D;
 import java.awt.MultipleGradientPaint;
 import java.awt.RadialGradientPaint;
 import java.awt.RenderingHints;
+import java.awt.Shape;
 import java.awt.geom.AffineTransform;
 import java.awt.geom.Ellipse2D;
 import java.awt.geom.Path2D;
@@ -40,7 +41,7 @@ final class Renderer {
     }
 
     /** The scene frame by frame with only the tracks drawn says yes to over its background. */
-    static Clip render(Scene scene, Predicate<Track> drawn) {
+    static Clip render(Scene scene, Predicate<Trajectory> drawn) {
         RenderSpec spec = scene.spec();
         int w = spec.width(), h = spec.height();
         Style style = scene.description().style();
@@ -66,7 +67,7 @@ final class Renderer {
                 }
                 g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, block == 1 ? RenderingHints.VALUE_ANTIALIAS_ON : RenderingHints.VALUE_ANTIALIAS_OFF);
                 g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
-                for (Track t : scene.tracks()) if (drawn.test(t)) drawObject(g, t.spec().shape(), t.states().get(f), style);
+                for (Trajectory t : scene.tracks()) if (drawn.test(t)) drawObject(g, t.spec().shape(), t.states().get(f), style);
             } finally {
                 g.dispose();
             }
@@ -197,8 +198,8 @@ final class Renderer {
 
     // ---- objects ----
 
-    private static void drawObject(Graphics2D g, Shape shape, ObjectState s, Style style) {
-        java.awt.Shape outline = outline(shape, s);
+    private static void drawObject(Graphics2D g, ShapeKind shape, ObjectState s, Style style) {
+        Shape outline = outline(shape, s);
         Color colour = new Color(s.rgb());
         switch (style) {
             case FLAT, PIXEL_ART -> {
@@ -221,9 +222,9 @@ final class Renderer {
     }
 
     /** The shape's outline at the state: centred on (x, y) (for polygons, the vertex mean), half extent size, rotated. */
-    static java.awt.Shape outline(Shape shape, ObjectState s) {
+    static Shape outline(ShapeKind shape, ObjectState s) {
         double r = s.size();
-        if (shape == Shape.CIRCLE) return new Ellipse2D.Double(s.x() - r, s.y() - r, 2 * r, 2 * r);
+        if (shape == ShapeKind.CIRCLE) return new Ellipse2D.Double(s.x() - r, s.y() - r, 2 * r, 2 * r);
         double[][] unit = switch (shape) {
             case SQUARE -> new double[][] {{-1, -1}, {1, -1}, {1, 1}, {-1, 1}};
             case TRIANGLE -> regular(3, 1, 0);

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 
 /** A clip's ground truth: the description, the output geometry, every object's per-frame state, and the camera. */
-public record Scene(Description description, RenderSpec spec, List<Track> tracks, List<CameraState> camera) {
+public record Scene(Description description, RenderSpec spec, List<Trajectory> tracks, List<CameraState> camera) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -17,7 +17,7 @@ public record Scene(Description description, RenderSpec spec, List<Track> tracks
         if (tracks.size() != description.objects().size()) {
             throw new IllegalArgumentException("a scene needs one track per object");
         }
-        for (Track t : tracks) {
+        for (Trajectory t : tracks) {
             if (t.states().size() != spec.frames()) throw new IllegalArgumentException("a track needs one state per frame");
         }
         if (camera.size() != spec.frames()) throw new IllegalArgumentException("the camera needs one state per frame");

@@ -62,7 +62,7 @@ final class Simulator {
             for (int i = 0; i < d.objects().size(); i++) world.add(trajectory(d.objects().get(i), regions.get(i)));
         }
         double cx = spec.width() / 2.0, cy = spec.height() / 2.0;
-        List<Track> tracks = new ArrayList<>();
+        List<Trajectory> tracks = new ArrayList<>();
         for (int i = 0; i < d.objects().size(); i++) {
             ObjectSpec o = d.objects().get(i);
             List<ObjectState> states = new ArrayList<>(spec.frames());
@@ -72,7 +72,7 @@ final class Simulator {
                 states.add(new ObjectState((s[0] - cx - c.x()) * c.zoom() + cx, (s[1] - cy - c.y()) * c.zoom() + cy,
                         s[2] * c.zoom(), s[3], o.colour().rgb()));
             }
-            tracks.add(new Track(o, states));
+            tracks.add(new Trajectory(o, states));
         }
         return new Scene(d, spec, tracks, camera);
     }

@@ -11,7 +11,7 @@ public enum Split {
     TRAIN, HELDOUT;
 
     /** A colour + shape + motion combination kept out of training. */
-    public record Triple(Colour colour, Shape shape, Motion motion) {
+    public record Triple(Colour colour, ShapeKind shape, Motion motion) {
 
         boolean matches(ObjectSpec o) {
             return o.colour() == colour && o.shape() == shape && o.motion() == motion;
@@ -19,16 +19,16 @@ public enum Split {
     }
 
     public static final List<Triple> HELDOUT_TRIPLES = List.of(
-            new Triple(Colour.RED, Shape.TRIANGLE, Motion.ROTATE),
-            new Triple(Colour.BLUE, Shape.STAR, Motion.LEFT),
-            new Triple(Colour.GREEN, Shape.CIRCLE, Motion.ORBIT),
-            new Triple(Colour.YELLOW, Shape.SQUARE, Motion.FALL),
-            new Triple(Colour.ORANGE, Shape.HEXAGON, Motion.UP),
-            new Triple(Colour.PURPLE, Shape.DIAMOND, Motion.BOUNCE),
-            new Triple(Colour.WHITE, Shape.PENTAGON, Motion.GROW),
-            new Triple(Colour.PINK, Shape.CROSS, Motion.RIGHT),
-            new Triple(Colour.CYAN, Shape.TRIANGLE, Motion.SHRINK),
-            new Triple(Colour.GRAY, Shape.CIRCLE, Motion.DOWN));
+            new Triple(Colour.RED, ShapeKind.TRIANGLE, Motion.ROTATE),
+            new Triple(Colour.BLUE, ShapeKind.STAR, Motion.LEFT),
+            new Triple(Colour.GREEN, ShapeKind.CIRCLE, Motion.ORBIT),
+            new Triple(Colour.YELLOW, ShapeKind.SQUARE, Motion.FALL),
+            new Triple(Colour.ORANGE, ShapeKind.HEXAGON, Motion.UP),
+            new Triple(Colour.PURPLE, ShapeKind.DIAMOND, Motion.BOUNCE),
+            new Triple(Colour.WHITE, ShapeKind.PENTAGON, Motion.GROW),
+            new Triple(Colour.PINK, ShapeKind.CROSS, Motion.RIGHT),
+            new Triple(Colour.CYAN, ShapeKind.TRIANGLE, Motion.SHRINK),
+            new Triple(Colour.GRAY, ShapeKind.CIRCLE, Motion.DOWN));
 
     /** Whether the description belongs to this split. */
     public boolean contains(Description d) {

@@ -45,7 +45,7 @@ public final class World {
 
     /** The scene with only its index-th object drawn over the background (where that object is, occluded or not). */
     public static Clip renderObject(Scene scene, int index) {
-        Track only = scene.tracks().get(index);
+        Trajectory only = scene.tracks().get(index);
         return Renderer.render(scene, t -> t == only);
     }
 
@@ -55,15 +55,10 @@ public final class World {
         return new WorldClip(caption, scene, render(scene));
     }
 
-    /** A random description from the split, as drawn by sample(seed, split, spec). */
-    public static Description sampleDescription(long seed, Split split) {
-        return Sampler.describe(new SplittableRandom(seed), split);
-    }
-
     /** A random description from the split, phrased at random and rendered; the same seed gives the same clip. */
     public static WorldClip sample(long seed, Split split, RenderSpec spec) {
         SplittableRandom rng = new SplittableRandom(seed);
-        Description d = Sampler.describe(rng, split);
+        Description d = DescriptionSampler.describe(rng, split);
         String caption = caption(d, rng);
         Scene scene = simulate(d, spec, rng.nextLong());
         return new WorldClip(caption, scene, render(scene));

@@ -45,4 +45,27 @@ class DitTest {
             assertTrue(e.getMessage().contains("divisible"), e.getMessage());
         }
     }
+
+    @Test
+    void theProbeReadsOutAsManyClassesAsTheConfigGivesAndIsLeftOutWithoutThem() throws Exception {
+        ModelConfig plain = ModelConfig.preset("tiny", 32, 32, 9, 8, TinyModel.VOCABULARY);
+        try (VideoModel probed = new VideoModel(plain.withProbe(5, 2), 1); VideoModel unprobed = new VideoModel(plain, 1); NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray z = Noise.gaussian(probed.manager(), new Shape(1, 4, 3, 8, 8), new SplittableRandom(1));
+            NDArray t = probed.manager().create(new float[] {0.5f});
+            Dit.Probed out = probed.dit().forwardProbed(z, t, probed.text().encode(probed.manager(), List.of("a red ball")));
+            assertEquals(new Shape(1, 3 * 4 * 4, 5), out.shapeLogits().getShape());
+            assertEquals(new Shape(1, 3 * 4 * 4, 2), out.sizeLogits().getShape());
+            assertTrue(unprobed.params().arrays().keySet().stream().noneMatch(name -> name.startsWith("dit.probe.")));
+            var e = assertThrows(IllegalStateException.class, () -> unprobed.dit().forwardProbed(z, t, unprobed.text().encode(unprobed.manager(), List.of("a red ball"))));
+            assertTrue(e.getMessage().contains("no probe"), e.getMessage());
+        }
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("kineto-config", ".json");
+        try {
+            plain.withProbe(5, 2).write(file);
+            assertEquals(plain.withProbe(5, 2), ModelConfig.read(file), "the probe's classes survive config.json");
+        } finally {
+            java.nio.file.Files.delete(file);
+        }
+    }
 }

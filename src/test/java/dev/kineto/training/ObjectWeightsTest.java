@@ -13,9 +13,10 @@ import dev.kineto.world.ObjectSpec;
 import dev.kineto.world.ObjectState;
 import dev.kineto.world.RenderSpec;
 import dev.kineto.world.Scene;
-import dev.kineto.world.Shape;
+import dev.kineto.world.ShapeKind;
 import dev.kineto.world.Size;
 import dev.kineto.world.Speed;
+import dev.kineto.world.Split;
 import dev.kineto.world.Style;
 import dev.kineto.world.World;
 import java.util.List;
@@ -28,7 +29,7 @@ class ObjectWeightsTest {
     @Test
     void objectCellsAreWeightedWhereTheSceneSaysTheObjectIs() {
         RenderSpec spec = new RenderSpec(64, 64, 17, 8);
-        Description d = new Description(List.of(new ObjectSpec(Colour.WHITE, Shape.SQUARE, Size.MEDIUM, Motion.RIGHT, Speed.FAST)), null, false,
+        Description d = new Description(List.of(new ObjectSpec(Colour.WHITE, ShapeKind.SQUARE, Size.MEDIUM, Motion.RIGHT, Speed.FAST)), null, false,
                 new Background(BackgroundKind.STRIPES, Colour.BLUE, Colour.GREEN), Style.FLAT, Camera.PAN_LEFT);
         Scene scene = World.simulate(d, spec, 7);
         float[] weights = ObjectWeights.of(new Example(World.render(scene), List.of("x"), World.renderBackground(scene)), TIME, SPACE);
@@ -57,7 +58,7 @@ class ObjectWeightsTest {
 
     @Test
     void withoutAKnownBackgroundEveryCellWeighsOne() {
-        Scene scene = World.sample(3, dev.kineto.world.Split.TRAIN, new RenderSpec(32, 32, 9, 8)).scene();
+        Scene scene = World.sample(3, Split.TRAIN, new RenderSpec(32, 32, 9, 8)).scene();
         float[] weights = ObjectWeights.of(new Example(World.render(scene), List.of("x")), TIME, SPACE);
         assertEquals(3 * 8 * 8, weights.length);
         for (float w : weights) assertEquals(1f, w);
@@ -66,7 +67,7 @@ class ObjectWeightsTest {
     /** The VAE's pixel weights cover the object and a ring of dilation pixels around it, so drawing it too large costs too. */
     @Test
     void pixelWeightsReachDilationPixelsPastTheObject() {
-        Description d = new Description(List.of(new ObjectSpec(Colour.RED, Shape.CIRCLE, Size.MEDIUM, Motion.DOWN, Speed.SLOW)), null, false,
+        Description d = new Description(List.of(new ObjectSpec(Colour.RED, ShapeKind.CIRCLE, Size.MEDIUM, Motion.DOWN, Speed.SLOW)), null, false,
                 new Background(BackgroundKind.SOLID, Colour.BLACK, Colour.BLACK), Style.FLAT, Camera.STATIC);
         Scene scene = World.simulate(d, new RenderSpec(32, 32, 9, 8), 3);
         Example example = new Example(World.render(scene), List.of("x"), World.renderBackground(scene));
@@ -92,12 +93,12 @@ class ObjectWeightsTest {
     @Test
     void tokenLabelsNameTheObjectEachTokenShows() {
         RenderSpec spec = new RenderSpec(64, 64, 17, 8);
-        Description d = new Description(List.of(new ObjectSpec(Colour.RED, Shape.STAR, Size.LARGE, Motion.STILL, Speed.SLOW),
-                new ObjectSpec(Colour.BLUE, Shape.CIRCLE, Size.MEDIUM, Motion.DOWN, Speed.SLOW)), null, false,
+        Description d = new Description(List.of(new ObjectSpec(Colour.RED, ShapeKind.STAR, Size.LARGE, Motion.STILL, Speed.SLOW),
+                new ObjectSpec(Colour.BLUE, ShapeKind.CIRCLE, Size.MEDIUM, Motion.DOWN, Speed.SLOW)), null, false,
                 new Background(BackgroundKind.SOLID, Colour.BLACK, Colour.BLACK), Style.FLAT, Camera.STATIC);
         Scene scene = World.simulate(d, spec, 11);
-        List<Example.Shown> objects = List.of(new Example.Shown(World.renderObject(scene, 0), Shape.STAR.ordinal(), Size.LARGE.ordinal()),
-                new Example.Shown(World.renderObject(scene, 1), Shape.CIRCLE.ordinal(), Size.MEDIUM.ordinal()));
+        List<Example.Shown> objects = List.of(new Example.Shown(World.renderObject(scene, 0), ShapeKind.STAR.ordinal(), Size.LARGE.ordinal()),
+                new Example.Shown(World.renderObject(scene, 1), ShapeKind.CIRCLE.ordinal(), Size.MEDIUM.ordinal()));
         int[][] labels = ObjectWeights.tokenLabels(new Example(World.render(scene), List.of("x"), World.renderBackground(scene), objects), TIME, 16);
         assertEquals(5 * 16, labels[0].length);
         int labelled = 0;

@@ -28,7 +28,7 @@ final class TestClips {
             g.dispose();
             images.add(img);
         }
-        return Clip.ofImages(images, 8);
+        return new Clip(size, size, 8, images.stream().map(Clip::rgb).toList());
     }
 
     /** The RGB of colour index i. */

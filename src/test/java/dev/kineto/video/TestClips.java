@@ -28,7 +28,7 @@ final class TestClips {
             g.dispose();
             images.add(image);
         }
-        return Clip.ofImages(images, fps);
+        return new Clip(width, height, fps, images.stream().map(Clip::rgb).toList());
     }
 
     /** A clip whose every frame is one flat colour. */

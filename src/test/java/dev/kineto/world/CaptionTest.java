@@ -18,7 +18,7 @@ class CaptionTest {
         SplittableRandom rng = new SplittableRandom(7);
         Set<String> captions = new HashSet<>();
         for (int i = 0; i < 3000; i++) {
-            Description d = World.sampleDescription(i, i % 5 == 0 ? Split.HELDOUT : Split.TRAIN);
+            Description d = DescriptionSampler.describe(new SplittableRandom(i), i % 5 == 0 ? Split.HELDOUT : Split.TRAIN);
             String caption = World.caption(d, rng);
             captions.add(caption);
             Description back = World.parse(caption);
@@ -50,7 +50,7 @@ class CaptionTest {
     void theIssueExampleParses() {
         Description d = World.parse("a small green triangle bouncing on a gray background");
         ObjectSpec o = d.objects().getFirst();
-        assertEquals(new ObjectSpec(Colour.GREEN, Shape.TRIANGLE, Size.SMALL, Motion.BOUNCE, Speed.NORMAL), o);
+        assertEquals(new ObjectSpec(Colour.GREEN, ShapeKind.TRIANGLE, Size.SMALL, Motion.BOUNCE, Speed.NORMAL), o);
         assertEquals(Background.solid(Colour.GRAY), d.background());
         assertEquals(Style.FLAT, d.style());
         assertEquals(Camera.STATIC, d.camera());
@@ -60,22 +60,22 @@ class CaptionTest {
     void relationsCollisionsCountsBackgroundsStylesAndCamerasParse() {
         Description rel = World.parse("A red circle to the left of a blue square.");
         assertEquals(Relation.LEFT_OF, rel.relation());
-        assertEquals(List.of(ObjectSpec.of(Colour.RED, Shape.CIRCLE), ObjectSpec.of(Colour.BLUE, Shape.SQUARE)), rel.objects());
+        assertEquals(List.of(ObjectSpec.of(Colour.RED, ShapeKind.CIRCLE), ObjectSpec.of(Colour.BLUE, ShapeKind.SQUARE)), rel.objects());
 
         Description crash = World.parse("a fast crimson ball crashes into a slow grey box");
         assertTrue(crash.collide());
-        assertEquals(new ObjectSpec(Colour.RED, Shape.CIRCLE, Size.MEDIUM, Motion.RIGHT, Speed.FAST), crash.objects().get(0));
-        assertEquals(new ObjectSpec(Colour.GRAY, Shape.SQUARE, Size.MEDIUM, Motion.LEFT, Speed.SLOW), crash.objects().get(1));
+        assertEquals(new ObjectSpec(Colour.RED, ShapeKind.CIRCLE, Size.MEDIUM, Motion.RIGHT, Speed.FAST), crash.objects().get(0));
+        assertEquals(new ObjectSpec(Colour.GRAY, ShapeKind.SQUARE, Size.MEDIUM, Motion.LEFT, Speed.SLOW), crash.objects().get(1));
 
         Description three = World.parse("three tiny yellow stars spinning slowly over a checkered black and white backdrop, in pixel art style");
         assertEquals(3, three.objects().size());
-        assertEquals(new ObjectSpec(Colour.YELLOW, Shape.STAR, Size.SMALL, Motion.ROTATE, Speed.SLOW), three.objects().get(2));
+        assertEquals(new ObjectSpec(Colour.YELLOW, ShapeKind.STAR, Size.SMALL, Motion.ROTATE, Speed.SLOW), three.objects().get(2));
         assertEquals(new Background(BackgroundKind.CHECKER, Colour.BLACK, Colour.WHITE), three.background());
         assertEquals(Style.PIXEL_ART, three.style());
 
         Description camera = World.parse("As the camera zooms in, a big purple hexagon drifts up and to the left against a gradient from blue to black");
         assertEquals(Camera.ZOOM_IN, camera.camera());
-        assertEquals(new ObjectSpec(Colour.PURPLE, Shape.HEXAGON, Size.LARGE, Motion.UP_LEFT, Speed.NORMAL), camera.objects().getFirst());
+        assertEquals(new ObjectSpec(Colour.PURPLE, ShapeKind.HEXAGON, Size.LARGE, Motion.UP_LEFT, Speed.NORMAL), camera.objects().getFirst());
         assertEquals(new Background(BackgroundKind.GRADIENT, Colour.BLUE, Colour.BLACK), camera.background());
         assertNull(camera.relation());
 
@@ -91,7 +91,7 @@ class CaptionTest {
         for (Colour c : Colour.values()) {
             for (String w : c.words()) assertEquals(c, only("a " + w + " circle").colour(), w);
         }
-        for (Shape s : Shape.values()) {
+        for (ShapeKind s : ShapeKind.values()) {
             for (String w : s.words()) assertEquals(s, only("a red " + w).shape(), w);
             for (String w : s.plurals()) {
                 Description d = World.parse("two red " + w);

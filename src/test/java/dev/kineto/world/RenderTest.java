@@ -18,7 +18,7 @@ class RenderTest {
     void sceneCentroidMatchesThePixelsOnEveryFrame() {
         int cases = 0;
         for (RenderSpec spec : List.of(new RenderSpec(64, 64, 9, 8), new RenderSpec(96, 64, 9, 12))) {
-            for (Shape shape : Shape.values()) {
+            for (ShapeKind shape : ShapeKind.values()) {
                 for (int m = 0; m < MOTIONS.size(); m++) {
                     Motion motion = MOTIONS.get(m);
                     Camera camera = Camera.values()[(shape.ordinal() + m) % Camera.values().length];
@@ -122,10 +122,10 @@ class RenderTest {
     }
 
     private static Clip draw(Style style, RenderSpec spec) {
-        Description d = new Description(List.of(new ObjectSpec(Colour.WHITE, Shape.CIRCLE, Size.LARGE, Motion.STILL, Speed.NORMAL)),
+        Description d = new Description(List.of(new ObjectSpec(Colour.WHITE, ShapeKind.CIRCLE, Size.LARGE, Motion.STILL, Speed.NORMAL)),
                 null, false, Background.solid(Colour.BLACK), style, Camera.STATIC);
         Scene scene = World.simulate(d, spec, 0);
-        Scene centred = new Scene(d, spec, List.of(new Track(d.objects().getFirst(), List.of(new ObjectState(32, 32, 9, 0, 0xFFFFFF)))),
+        Scene centred = new Scene(d, spec, List.of(new Trajectory(d.objects().getFirst(), List.of(new ObjectState(32, 32, 9, 0, 0xFFFFFF)))),
                 scene.camera());
         return World.render(centred);
     }
@@ -134,7 +134,7 @@ class RenderTest {
     void everyBackgroundAndCameraRendersAtAnyAspect() {
         for (BackgroundKind kind : BackgroundKind.values()) {
             for (Camera camera : Camera.values()) {
-                Description d = new Description(List.of(ObjectSpec.of(Colour.RED, Shape.STAR)), null, false,
+                Description d = new Description(List.of(ObjectSpec.of(Colour.RED, ShapeKind.STAR)), null, false,
                         new Background(kind, Colour.BLUE, Colour.WHITE), Style.values()[camera.ordinal() % 4], camera);
                 Clip clip = World.render(World.simulate(d, new RenderSpec(40, 24, 4, 2), 5));
                 assertEquals(40, clip.width());

@@ -8,6 +8,7 @@ import java.awt.geom.Rectangle2D;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class SimulationTest {
@@ -17,12 +18,12 @@ class SimulationTest {
     @Test
     void heldOutCombinationsNeverAppearInTenThousandTrainingSamples() {
         for (long seed = 0; seed < 10_000; seed++) {
-            Description d = World.sampleDescription(seed, Split.TRAIN);
+            Description d = DescriptionSampler.describe(new SplittableRandom(seed), Split.TRAIN);
             assertFalse(Split.HELDOUT.contains(d), () -> "training sample holds a held-out triple: " + d);
         }
         Set<Split.Triple> seen = new java.util.HashSet<>();
         for (long seed = 0; seed < 2000; seed++) {
-            Description d = World.sampleDescription(seed, Split.HELDOUT);
+            Description d = DescriptionSampler.describe(new SplittableRandom(seed), Split.HELDOUT);
             assertTrue(Split.HELDOUT.contains(d));
             for (ObjectSpec o : d.objects()) seen.add(new Split.Triple(o.colour(), o.shape(), o.motion()));
         }
@@ -32,10 +33,10 @@ class SimulationTest {
     @Test
     void sampledScenesKeepObjectsInFrameApartAndInTheirRelation() {
         for (long seed = 0; seed < 400; seed++) {
-            Scene scene = World.simulate(World.sampleDescription(seed, Split.TRAIN), SPEC, seed);
+            Scene scene = World.simulate(DescriptionSampler.describe(new SplittableRandom(seed), Split.TRAIN), SPEC, seed);
             Description d = scene.description();
             for (int f = 0; f < SPEC.frames(); f++) {
-                for (Track t : scene.tracks()) {
+                for (Trajectory t : scene.tracks()) {
                     Rectangle2D box = Renderer.outline(t.spec().shape(), t.states().get(f)).getBounds2D();
                     String where = d + " frame " + f + " " + box;
                     assertTrue(box.getMinX() > -1 && box.getMinY() > -1 && box.getMaxX() < SPEC.width() + 1 && box.getMaxY() < SPEC.height() + 1, where);
@@ -151,7 +152,7 @@ class SimulationTest {
     }
 
     private static Scene one(Motion m, Camera camera) {
-        Description d = new Description(List.of(new ObjectSpec(Colour.RED, Shape.SQUARE, Size.SMALL, m, Speed.NORMAL)), null, false,
+        Description d = new Description(List.of(new ObjectSpec(Colour.RED, ShapeKind.SQUARE, Size.SMALL, m, Speed.NORMAL)), null, false,
                 Background.solid(Colour.BLACK), Style.FLAT, camera);
         return World.simulate(d, SPEC, 11);
     }

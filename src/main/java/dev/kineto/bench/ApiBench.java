@@ -1,5 +1,6 @@
-package dev.kineto.cli;
+package dev.kineto.bench;
 
+import dev.kineto.cli.ServeCommand;
 import dev.kineto.model.DiffusionGenerator;
 import dev.kineto.model.GenerationRequest;
 import dev.kineto.model.ModelConfig;

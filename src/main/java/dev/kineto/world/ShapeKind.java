@@ -3,7 +3,7 @@ package dev.kineto.world;
 import java.util.List;
 
 /** The shapes the world draws, with the nouns (singular and plural) that name them; the first noun is canonical. */
-public enum Shape {
+public enum ShapeKind {
     CIRCLE(List.of("circle", "ball", "disc", "disk", "dot"), List.of("circles", "balls", "discs", "disks", "dots")),
     SQUARE(List.of("square", "box", "block"), List.of("squares", "boxes", "blocks")),
     TRIANGLE(List.of("triangle"), List.of("triangles")),
@@ -16,7 +16,7 @@ public enum Shape {
     private final List<String> words;
     private final List<String> plurals;
 
-    Shape(List<String> words, List<String> plurals) {
+    ShapeKind(List<String> words, List<String> plurals) {
         this.words = words;
         this.plurals = plurals;
     }

@@ -3,9 +3,9 @@ package dev.kineto.world;
 import java.util.List;
 
 /** One object through the clip: its description and its state on every frame. */
-public record Track(ObjectSpec spec, List<ObjectState> states) {
+public record Trajectory(ObjectSpec spec, List<ObjectState> states) {
 
-    public Track {
+    public Trajectory {
         states = List.copyOf(states);
     }
 }

@@ -1,4 +1,4 @@
-package dev.kineto.cli;
+package dev.kineto.bench;
 
 import dev.kineto.video.VideoFiles;
 import dev.kineto.world.RenderSpec;

@@ -9,9 +9,9 @@ import java.util.random.RandomGenerator;
  * Draws random Descriptions for training and evaluation. Layouts keep objects apart: objects side by side do not
  * travel sideways, stacked objects do not travel up or down, so every motion reads clearly.
  */
-final class Sampler {
+final class DescriptionSampler {
 
-    private Sampler() {}
+    private DescriptionSampler() {}
 
     /** A random description in the split (redrawn until it belongs to it; held-out objects are about 1 in 100). */
     static Description describe(RandomGenerator rng, Split split) {
@@ -51,12 +51,12 @@ final class Sampler {
         do {
             colour = pick(rng, Colour.values());
         } while (colour == background.primary() || colour == background.secondary());
-        Shape shape = pick(rng, Shape.values());
+        ShapeKind shape = pick(rng, ShapeKind.values());
         Size size = n == 3 ? pick(rng, new Size[] {Size.SMALL, Size.MEDIUM}) : pick(rng, Size.values());
         Motion motion = fixed;
         while (motion == null) {
             Motion m = pick(rng, Motion.values());
-            if (fits.test(m) && !(shape == Shape.CIRCLE && m == Motion.ROTATE)) motion = m;
+            if (fits.test(m) && !(shape == ShapeKind.CIRCLE && m == Motion.ROTATE)) motion = m;
         }
         return new ObjectSpec(colour, shape, size, motion, pick(rng, Speed.values()));
     }

@@ -1,4 +1,4 @@
-package dev.kineto.cli;
+package dev.kineto.bench;
 
 import picocli.CommandLine.Command;
 

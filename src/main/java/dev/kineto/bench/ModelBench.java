@@ -1,4 +1,4 @@
-package dev.kineto.cli;
+package dev.kineto.bench;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -190,81 +190,30 @@ final class ModelBench {
     }
 
     @Command(name = "peer", mixinStandardHelpOptions = true,
-            description = "The default DiT's forward pass here and in Python PyTorch (Debian's python3-torch), side by side: our time ÷ theirs.")
+            description = "The default DiT's forward pass here and in Python PyTorch (e.g. Debian's python3-torch), side by side: our time ÷ theirs."
+                    + " The Python DiT must first give this DiT's velocity on the same weights and inputs.")
     static final class Peer implements Callable<Integer> {
         @Option(names = "--repeats", defaultValue = "10", description = "Timed forward passes per batch size (default: ${DEFAULT-VALUE}).")
         int repeats;
 
-        @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with Debian's python3-torch (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--python", description = "Python with PyTorch (default: the first of /usr/bin/python3 and the PATH's python3 and python that imports torch).")
         String python;
-
-        /** The same DiT as model/Dit.java, written in PyTorch; prints the median forward time in seconds. */
-        private static final String SCRIPT = """
-                import sys, time, math, torch, torch.nn as nn, torch.nn.functional as F
-                torch.set_num_threads(2)
-                W, D, H, P, C, TW, B, T, HH, WW, L, R = map(int, sys.argv[1:13])
-                def rms(x, g): return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + 1e-6) * g
-                class Attn(nn.Module):
-                    def __init__(s, ctx):
-                        super().__init__(); s.q, s.k, s.v, s.o = nn.Linear(W, W), nn.Linear(ctx, W), nn.Linear(ctx, W), nn.Linear(W, W)
-                        s.qn, s.kn = nn.Parameter(torch.ones(W // H)), nn.Parameter(torch.ones(W // H))
-                    def forward(s, x, c, mask=None):
-                        b, n, _ = x.shape; l = c.shape[1]; hd = W // H
-                        q = rms(s.q(x).view(b, n, H, hd).transpose(1, 2), s.qn); k = rms(s.k(c).view(b, l, H, hd).transpose(1, 2), s.kn)
-                        v = s.v(c).view(b, l, H, hd).transpose(1, 2)
-                        a = q @ k.transpose(-1, -2) / math.sqrt(hd)
-                        if mask is not None: a = a + mask
-                        return s.o((a.softmax(-1) @ v).transpose(1, 2).reshape(b, n, W))
-                class Block(nn.Module):
-                    def __init__(s):
-                        super().__init__(); s.n1, s.n2, s.n3 = (nn.LayerNorm(W, eps=1e-6) for _ in range(3))
-                        s.sa, s.ca = Attn(W), Attn(TW); s.mlp = nn.Sequential(nn.Linear(W, 4 * W), nn.GELU(), nn.Linear(4 * W, W)); s.mod = nn.Linear(W, 6 * W)
-                    def forward(s, x, c, text, mask):
-                        sh1, sc1, g1, sh2, sc2, g2 = s.mod(F.silu(c)).unsqueeze(1).chunk(6, -1)
-                        h = s.n1(x) * (1 + sc1) + sh1; x = x + g1 * s.sa(h, h)
-                        x = x + s.ca(s.n2(x), text, mask)
-                        return x + g2 * s.mlp(s.n3(x) * (1 + sc2) + sh2)
-                class Dit(nn.Module):
-                    def __init__(s):
-                        super().__init__(); pd = C * P * P
-                        s.embed, s.t1, s.t2, s.pool = nn.Linear(pd, W), nn.Linear(256, W), nn.Linear(W, W), nn.Linear(TW, W)
-                        s.blocks = nn.ModuleList(Block() for _ in range(D)); s.norm = nn.LayerNorm(W, eps=1e-6); s.fmod = nn.Linear(W, 2 * W); s.out = nn.Linear(W, pd)
-                    def forward(s, z, t, text, mask):
-                        b = z.shape[0]; h, w = HH // P, WW // P
-                        x = z.reshape(b, C, T, h, P, w, P).permute(0, 2, 3, 5, 1, 4, 6).reshape(b, T * h * w, C * P * P)
-                        freqs = torch.exp(-math.log(10000) * torch.arange(128) / 128); ang = (t * 1000)[:, None] * freqs[None]
-                        c = s.t2(F.silu(s.t1(torch.cat([ang.sin(), ang.cos()], -1)))) + s.pool(text[:, 0])
-                        x = s.embed(x)
-                        for blk in s.blocks: x = blk(x, c, text, mask)
-                        sh, sc = s.fmod(F.silu(c)).unsqueeze(1).chunk(2, -1)
-                        x = s.out(s.norm(x) * (1 + sc) + sh)
-                        return x.reshape(b, T, h, w, C, P, P).permute(0, 4, 1, 2, 5, 3, 6).reshape(b, C, T, HH, WW)
-                model = Dit().eval()
-                z, t, text, mask = torch.randn(B, C, T, HH, WW), torch.rand(B), torch.randn(B, L, TW), torch.zeros(B, 1, 1, L)
-                times = []
-                with torch.no_grad():
-                    model(z, t, text, mask)
-                    for _ in range(R):
-                        t0 = time.perf_counter(); model(z, t, text, mask); times.append(time.perf_counter() - t0)
-                a = torch.randn(1024, 1024); a @ a; gemm = []
-                for _ in range(5):
-                    t0 = time.perf_counter(); a @ a; gemm.append(time.perf_counter() - t0)
-                print(sorted(times)[len(times) // 2], 2 * 1024 ** 3 / sorted(gemm)[2] / 1e9)
-                """;
 
         @Override
         public Integer call() throws Exception {
             List<String> vocabulary = List.of("a", "red", "ball", "moving", "right", "on", "blue", "background", "slowly", "the", "big");
             ModelConfig config = ModelConfig.preset("default", 64, 64, 17, 8, vocabulary);
-            Path script = Files.createTempFile("kineto-dit-peer", ".py");
+            PythonPeer peer = python != null ? PythonPeer.find(List.of(python)) : PythonPeer.find();
+            System.out.println("Python peer: " + peer.python());
+            int[] batches = {2, 32};
             try (VideoModel model = new VideoModel(config, 1)) {
-                Files.writeString(script, SCRIPT);
-                long[] latent = model.vae().latentShape(config.frames(), config.height(), config.width());
-                Dit.Config d = config.dit();
                 String caption = "a big red ball moving right slowly on the blue background";
-                int textTokens = model.text().tokenizer().encode(caption).length;
+                PythonPeer.Figures theirs = peer.run(model, caption, repeats, batches);
+                PythonPeer.requireSame(theirs);
+                System.out.printf("the Python DiT gives this DiT's velocity (largest relative difference %.1g)%n", theirs.difference());
+                long[] latent = model.vae().latentShape(config.frames(), config.height(), config.width());
                 double ourSgemm = sgemmPeak(model.manager());
-                for (int batch : new int[] {2, 32}) {
+                for (int batch : batches) {
                     double ours;
                     try (NDScope scope = new NDScope()) {
                         scope.suppressNotUsedWarning();
@@ -281,33 +230,16 @@ final class ModelBench {
                             return (System.nanoTime() - t0) / 1e9;
                         });
                     }
-                    double[] theirs = python(script, d, latent, config, batch, textTokens);
-                    System.out.printf("DiT forward, batch %d, %d tokens: Kineto (DJL %s, sgemm %.0f GFLOP/s) %.1f ms, PyTorch (Python %s, sgemm %.0f GFLOP/s) %.1f ms, ours / theirs = %.2f%n",
+                    double their = theirs.seconds().get(batch);
+                    System.out.printf("DiT forward, batch %d, %d tokens: Kineto (DJL %s, sgemm %.0f GFLOP/s) %.1f ms, PyTorch (%s, sgemm %.0f GFLOP/s) %.1f ms, ours / theirs = %.2f%n",
                             batch, config.trainedTokens(), Engine.getInstance().getVersion(), ourSgemm, ours * 1e3,
-                            python, theirs[1], theirs[0] * 1e3, ours / theirs[0]);
-                    if (theirs[1] < 20) {
-                        System.out.println("  the Python side's sgemm is slow: Debian's torch is on the reference BLAS; apt-get install -y libopenblas0-pthread makes it a fair peer");
-                    }
+                            peer.python(), theirs.sgemm(), their * 1e3, ours / their);
                 }
-            } finally {
-                Files.deleteIfExists(script);
+                if (theirs.sgemm() < 20) {
+                    System.out.println("  the Python side's sgemm is slow: Debian's torch is on the reference BLAS; apt-get install -y libopenblas0-pthread makes it a fair peer");
+                }
             }
             return 0;
-        }
-
-        /** Runs the Python peer; returns its median forward time in seconds and its sgemm GFLOP/s. */
-        private double[] python(Path script, Dit.Config d, long[] latent, ModelConfig config, int batch, int textTokens) throws Exception {
-            List<String> command = new ArrayList<>(List.of(python, script.toString()));
-            for (long v : new long[] {d.width(), d.depth(), d.heads(), d.patch(), latent[0], config.text().width(), batch, latent[1], latent[2], latent[3], textTokens, repeats}) {
-                command.add(Long.toString(v));
-            }
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes()).strip();
-            if (process.waitFor() != 0) {
-                throw new IllegalStateException("the Python peer failed (install Debian's python3-torch with a fast BLAS: apt-get install -y python3-torch libopenblas0-pthread): " + output);
-            }
-            String[] last = output.lines().reduce((a, b) -> b).orElseThrow().split(" ");
-            return new double[] {Double.parseDouble(last[0]), Double.parseDouble(last[1])};
         }
     }
 }
