@@ -74,6 +74,46 @@ class DiffusionGeneratorTest {
     }
 
     @Test
+    void aPixelModelShowsItsKeyFramesExactlyAndDrawsTheRest() {
+        try (var generator = new DiffusionGenerator(TinyModel.perturbed("pixel-tiny", 2), FlowMatching.Sampler.HEUN)) {
+            GenerationRequest r = request("a red ball moving right", 32, 32, 9, 4);
+            byte[] first = new byte[3 * 32 * 32], last = new byte[3 * 32 * 32];
+            for (int p = 0; p < 32 * 32; p++) {
+                first[3 * p] = (byte) (p % 32 < 16 ? 230 : 20);
+                last[3 * p + 2] = (byte) (p / 32 < 16 ? 200 : 40);
+            }
+            Clip keyed = generator.generate(List.of(r), List.of(Keyframes.firstAndLast(first, last, 9)), StepListener.NONE).getFirst();
+            assertTrue(maxDifference(frame(first), frame(keyed.frames().getFirst())) <= 1, "frame 0 is the first key frame");
+            assertTrue(maxDifference(frame(last), frame(keyed.frames().getLast())) <= 1, "frame 8 is the last key frame");
+            Clip free = generator.generate(r);
+            assertTrue(maxDifference(frame(first), frame(free.frames().getFirst())) > 50, "without key frames frame 0 is drawn");
+            assertTrue(maxDifference(frame(keyed.frames().get(4)), frame(free.frames().get(4))) > 0, "the key frames steer the frames between");
+        }
+    }
+
+    @Test
+    void keyFramesThatDoNotFitGetClearErrors() {
+        byte[] frame = new byte[3 * 32 * 32];
+        GenerationRequest r = request("a ball", 32, 32, 9, 1);
+        try (var latent = new DiffusionGenerator(TinyModel.perturbed(1), FlowMatching.Sampler.EULER)) {
+            var e = assertThrows(IllegalArgumentException.class, () -> latent.generate(List.of(r), List.of(Keyframes.first(frame)), StepListener.NONE));
+            assertTrue(e.getMessage().contains("cannot take frames"), e.getMessage());
+        }
+        try (var pixel = new DiffusionGenerator(TinyModel.perturbed("pixel-tiny", 1), FlowMatching.Sampler.EULER)) {
+            var outside = assertThrows(IllegalArgumentException.class,
+                    () -> pixel.generate(List.of(r), List.of(new Keyframes(Map.of(9, frame))), StepListener.NONE));
+            assertTrue(outside.getMessage().contains("outside the video's 9 frames"), outside.getMessage());
+            var size = assertThrows(IllegalArgumentException.class,
+                    () -> pixel.generate(List.of(r), List.of(Keyframes.first(new byte[3 * 16 * 16])), StepListener.NONE));
+            assertTrue(size.getMessage().contains("32x32"), size.getMessage());
+        }
+    }
+
+    private static Clip frame(byte[] rgb) {
+        return new Clip(32, 32, 8, List.of(rgb));
+    }
+
+    @Test
     void badArgumentsGetClearErrors() {
         try (var generator = new DiffusionGenerator(TinyModel.perturbed(1), FlowMatching.Sampler.EULER)) {
             var mixed = assertThrows(IllegalArgumentException.class,

@@ -25,6 +25,24 @@ class DitTest {
     }
 
     @Test
+    void oneTimeAFrameEqualsOneTimeAClipWhenTheyAgreeAndChangesTheOutputWhenOneFrameDiffers() {
+        try (VideoModel model = TinyModel.perturbed("pixel-tiny", 1); NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            var m = model.manager();
+            var text = model.text().encode(m, List.of("a red ball moving right", "blue square"));
+            NDArray z = Noise.gaussian(m, new Shape(2, 3, 3, 16, 16), new SplittableRandom(1));
+            NDArray perClip = model.dit().forward(z, m.create(new float[] {0.3f, 0.9f}), text);
+            NDArray perFrame = model.dit().forward(z, m.create(new float[] {0.3f, 0.3f, 0.3f, 0.9f, 0.9f, 0.9f}, new Shape(2, 3)), text);
+            assertEquals(0, perClip.sub(perFrame).abs().max().getFloat(), 1e-5);
+            NDArray held = model.dit().forward(z, m.create(new float[] {0f, 0.3f, 0.3f, 0.9f, 0.9f, 0.9f}, new Shape(2, 3)), text);
+            assertTrue(held.get("0").sub(perFrame.get("0")).abs().max().getFloat() > 1e-4, "a frame's own time modulates it");
+            assertEquals(0, held.get("1").sub(perFrame.get("1")).abs().max().getFloat(), 1e-5, "the other clip is untouched");
+            var e = assertThrows(IllegalArgumentException.class, () -> model.dit().forward(z, m.zeros(new Shape(2, 2)), text));
+            assertTrue(e.getMessage().contains("one a frame"), e.getMessage());
+        }
+    }
+
+    @Test
     void positionsTellFramesRowsAndColumnsApart() {
         try (VideoModel model = TinyModel.create(1)) {
             float[][] p = model.dit().positions(2, 3, 4);
