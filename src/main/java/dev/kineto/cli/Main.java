@@ -14,6 +14,7 @@ import picocli.CommandLine.ScopeType;
                 CommandLine.HelpCommand.class,
                 BenchCommand.class,
                 GenerateCommand.class,
+                ExtendCommand.class,
                 TrainCommand.class,
                 EvalCommand.class,
                 VideoCommand.class,

@@ -44,7 +44,7 @@ public record ModelConfig(String preset, VideoVae.Config vae, TextEncoder.Config
             case "default" -> new ModelConfig(name, new VideoVae.Config(8, 32, 64), new TextEncoder.Config(128, 2, 4, 48),
                     new Dit.Config(4, 192, 6, 6), width, height, frames, fps, 5.0, 0, 1, vocabulary, Representation.LATENT);
             case "pixel-tiny" -> new ModelConfig(name, null, new TextEncoder.Config(32, 1, 2, 32),
-                    new Dit.Config(8, 32, 2, 2), width, height, frames, fps, 1.0, 0, 1, vocabulary, Representation.PIXELS);
+                    new Dit.Config(8, 64, 2, 4), width, height, frames, fps, 1.0, 0, 1, vocabulary, Representation.PIXELS);
             case "pixel" -> new ModelConfig(name, null, new TextEncoder.Config(128, 2, 4, 48),
                     new Dit.Config(8, 192, 6, 6), width, height, frames, fps, PIXEL_SHIFT, 0, 1, vocabulary, Representation.PIXELS);
             default -> throw new IllegalArgumentException("unknown preset '" + name + "': use " + String.join(", ", PRESETS));

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.kineto.model.ModelConfig;
 import dev.kineto.model.VideoModel;
 import dev.kineto.video.Clip;
+import dev.kineto.video.Psnr;
 import dev.kineto.video.VideoFiles;
+import java.awt.image.BufferedImage;
+import javax.imageio.ImageIO;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -52,6 +55,68 @@ class GenerateCommandTest {
         assertTrue(run(1, "generate", "a ball", "--model", dir.resolve("nothing").toString()).contains("config file not found"));
         Files.writeString(model.resolve(VideoModel.WEIGHTS_FILE), "not a checkpoint");
         assertTrue(run(1, "generate", "a ball", "--model", base).contains(VideoModel.WEIGHTS_FILE));
+    }
+
+    @Test
+    void aPixelModelAnimatesAnImageGoesBetweenTwoAndExtendsAClipWindowByWindow() throws Exception {
+        Path pixel = dir.resolve("pixel");
+        try (var m = new VideoModel(ModelConfig.preset("pixel-tiny", 32, 32, 9, 8, List.of("a", "red", "ball", "moving", "right")), 1)) {
+            m.save(pixel, Map.of());
+        }
+        Path first = dir.resolve("first.png"), last = dir.resolve("last.jpg");
+        ImageIO.write(card(64, 48, 0xd02020), "png", first.toFile()); // not the output's size: scaled to cover and centre-cropped
+        ImageIO.write(card(32, 32, 0x2040d0), "jpg", last.toFile());
+
+        Path animated = dir.resolve("animated.mp4");
+        run(0, "generate", "a red ball moving right", "--model", pixel.toString(), "--image", first.toString(), "--steps", "2", "--seconds", "1", "-o", animated.toString());
+        Clip clip = VideoFiles.read(animated);
+        assertTrue(Psnr.of(VideoFiles.read(first, 32, 32, 1), frame(clip, 0)) >= 30, "first frame PSNR " + Psnr.of(VideoFiles.read(first, 32, 32, 1), frame(clip, 0)));
+
+        Path transition = dir.resolve("transition.mp4");
+        run(0, "generate", "a red ball", "--model", pixel.toString(), "--image", first.toString(), "--last-image", last.toString(), "--steps", "2",
+                "--seconds", "1", "-o", transition.toString());
+        Clip between = VideoFiles.read(transition);
+        assertTrue(Psnr.of(VideoFiles.read(last, 32, 32, 1), frame(between, between.frameCount() - 1)) >= 28, "last frame kept");
+
+        Path longer = dir.resolve("long.mp4");
+        String err = run(0, "generate", "a red ball moving right", "--model", pixel.toString(), "--steps", "1", "--seconds", "3", "-o", longer.toString());
+        assertEquals(25, VideoFiles.read(longer).frameCount(), "25 frames: a window of 9, then four more, each starting from the last 4 frames so far");
+        assertTrue(err.lines().anyMatch(line -> line.startsWith("sampling 100%") && line.contains("5/5 steps")), "one step a window, five windows: " + err);
+
+        Path extended = dir.resolve("extended.mp4");
+        run(0, "extend", animated.toString(), "a red ball moving right", "--seconds", "1", "--model", pixel.toString(), "--steps", "1", "-o", extended.toString());
+        Clip both = VideoFiles.read(extended);
+        assertEquals(clip.frameCount() + 9, both.frameCount());
+        assertTrue(Psnr.of(frame(clip, 5), frame(both, 5)) >= 30, "the source comes first, as it was");
+    }
+
+    @Test
+    void badImagesAndClipsSayWhatToFixAndWriteNothing() throws Exception {
+        Path pixel = dir.resolve("pixel");
+        try (var m = new VideoModel(ModelConfig.preset("pixel-tiny", 32, 32, 9, 8, List.of("a", "red", "ball")), 1)) {
+            m.save(pixel, Map.of());
+        }
+        Path out = dir.resolve("out.mp4"), junk = dir.resolve("junk.png"), shortClip = dir.resolve("short.gif");
+        Files.writeString(junk, "not a picture");
+        VideoFiles.write(new Clip(32, 32, 8, List.of(new byte[3 * 32 * 32], new byte[3 * 32 * 32])), shortClip);
+        assertTrue(run(1, "generate", "a red ball", "--model", pixel.toString(), "--image", junk.toString(), "-o", out.toString()).contains("junk.png"));
+        assertTrue(run(1, "generate", "a red ball", "--model", pixel.toString(), "--last-image", junk.toString(), "-o", out.toString()).contains("--last-image needs --image"));
+        assertTrue(run(1, "extend", shortClip.toString(), "a red ball", "--model", pixel.toString(), "-o", out.toString()).contains("at least 4"));
+        assertTrue(run(1, "extend", dir.resolve("missing.mp4").toString(), "a red ball", "--model", pixel.toString(), "-o", out.toString()).contains("missing.mp4"));
+        Path card = dir.resolve("card.png");
+        ImageIO.write(card(32, 32, 0xffffff), "png", card.toFile());
+        assertTrue(run(1, "generate", "a red ball", "--model", model.toString(), "--image", card.toString(), "-o", out.toString()).contains("cannot take frames"));
+        assertFalse(Files.exists(out), "no output file after a refused request");
+    }
+
+    private static BufferedImage card(int w, int h, int rgb) {
+        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) image.setRGB(x, y, x < w / 2 ? rgb : 0x808080);
+        return image;
+    }
+
+    private static Clip frame(Clip clip, int i) {
+        return new Clip(clip.width(), clip.height(), clip.fps(), List.of(clip.frames().get(i)));
     }
 
     @Test

@@ -6,6 +6,8 @@ import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.kineto.model.DiffusionGenerator;
 import dev.kineto.model.GenerationRequest;
+import dev.kineto.model.Keyframes;
+import dev.kineto.model.StepListener;
 import dev.kineto.model.VideoModel;
 import dev.kineto.video.Clip;
 import dev.kineto.video.Psnr;
@@ -60,6 +62,36 @@ class TrainerTest {
                         caption + ": object should move " + (combo[2] == 1 ? "right" : "left") + ", went from x=" + start + " to " + end);
             }
         }
+    }
+
+    @Test
+    void tinyPixelModelOverfitsTwoClipsAndAnimatesTheirFirstFrames() throws Exception {
+        ExampleSource source = TestClips.source(SIZE, FRAMES, COMBOS);
+        var options = new TrainOptions(dir, "pixel-tiny", SIZE, SIZE, FRAMES, 8, 10, 0.5, 4, 8, 16, false, 10, 1, 0, 1500);
+        var log = new ByteArrayOutputStream();
+        new Trainer(options, source, source, new PrintStream(log, true)).run();
+        System.out.print(log);
+        assertTrue(log.toString().contains("VAE step 0, DiT step 1500"), "a pixel model has no VAE to train: " + log);
+        try (var generator = DiffusionGenerator.load(dir.resolve("model"))) {
+            for (int[] combo : COMBOS) {
+                boolean right = combo[2] == 1;
+                String caption = TestClips.caption(combo[0], combo[1], right);
+                Clip truth = TestClips.clip(combo[0], combo[1], right, SIZE, FRAMES);
+                GenerationRequest request = new GenerationRequest(caption, "", SIZE, SIZE, FRAMES, 8, 12, 2.0, 7);
+                Clip drawn = generator.generate(request);
+                assertTrue(Psnr.of(truth, drawn) >= 17, caption + ": PSNR against the training clip " + Psnr.of(truth, drawn));
+                Clip animated = generator.generate(List.of(request), List.of(Keyframes.first(truth.frames().getFirst())), StepListener.NONE).getFirst();
+                assertTrue(Psnr.of(frame(truth, 0), frame(animated, 0)) >= 30, caption + ": the given first frame is kept");
+                int[] object = TestClips.rgb(combo[0]), background = TestClips.rgb(combo[1]);
+                double start = objectX(animated, 0, object, background), end = objectX(animated, FRAMES - 1, object, background);
+                assertTrue(right ? end > start + SIZE / 4.0 : end < start - SIZE / 4.0,
+                        caption + ": the given frame should move " + (right ? "right" : "left") + ", went from x=" + start + " to " + end);
+            }
+        }
+    }
+
+    private static Clip frame(Clip clip, int i) {
+        return new Clip(clip.width(), clip.height(), clip.fps(), List.of(clip.frames().get(i)));
     }
 
     @Test

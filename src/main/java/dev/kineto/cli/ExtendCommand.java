@@ -1,0 +1,52 @@
+package dev.kineto.cli;
+
+import dev.kineto.model.DiffusionGenerator;
+import dev.kineto.model.GenerationRequest;
+import dev.kineto.model.ModelConfig;
+import dev.kineto.model.Windows;
+import dev.kineto.video.Clip;
+import dev.kineto.video.VideoFiles;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** `kineto extend clip.mp4 --seconds N "prompt"`: continues any clip from its last frames. */
+@Command(name = "extend", mixinStandardHelpOptions = true,
+        description = "Continue a video (ours or any mp4, mov, webm, gif) from its last frames, following a prompt; the output holds the clip and its continuation.")
+public final class ExtendCommand implements Callable<Integer> {
+    /** The most frames of a source clip read (a minute at 60 fps): the memory a source may take stays bounded. */
+    private static final int MAX_SOURCE_FRAMES = 3600;
+
+    @Parameters(index = "0", paramLabel = "CLIP", description = "The video to continue.")
+    Path clip;
+
+    @Parameters(index = "1", paramLabel = "PROMPT", description = "What happens next, e.g. \"a red ball moving right on a blue background\".")
+    String prompt;
+
+    @Option(names = "--seconds", defaultValue = "2", description = "Seconds to add (default: ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Mixin
+    SamplingOptions sampling;
+
+    @Override
+    public Integer call() throws Exception {
+        long started = System.nanoTime();
+        try (DiffusionGenerator generator = sampling.load()) {
+            ModelConfig config = generator.model().config();
+            SamplingOptions.warnUnknown(generator, prompt);
+            Clip read = VideoFiles.read(clip, config.width(), config.height(), MAX_SOURCE_FRAMES + 1);
+            if (read.frameCount() > MAX_SOURCE_FRAMES) {
+                throw new IllegalArgumentException(clip + " has more than " + MAX_SOURCE_FRAMES + " frames; cut it to its end (the last seconds are what a continuation starts from)");
+            }
+            Clip source = read.atFps(config.fps());
+            var request = new GenerationRequest(prompt, sampling.negative, config.width(), config.height(), GenerationRequest.framesFor(seconds, config.fps()),
+                    config.fps(), sampling.steps, sampling.cfg, sampling.seed());
+            sampling.sampleAndWrite(listener -> Windows.extend(generator, source, request, listener), request, started);
+        }
+        return 0;
+    }
+}
