@@ -77,7 +77,7 @@ final class RepresentationBench implements Callable<Integer> {
     /** Shape checks passed / made when each clip is read as frame k alone. */
     private int roundTrip(VideoModel shipped, List<WorldClip> heldOut) {
         int[] frames = {0, 1, 4, 8, 12, 16};
-        System.out.printf("%-16s %-9s %s%n", "clips", "source", "shape passed by frame read alone (frame: passed/checks)");
+        System.out.printf("%-16s %-12s %s%n", "clips", "source", "shape passed by frame read alone (frame: passed/checks)");
         Map<String, List<Integer>> groups = new TreeMap<>();
         for (int i = 0; i < heldOut.size(); i++) {
             boolean spins = heldOut.get(i).scene().description().objects().stream().anyMatch(o -> o.motion() == Motion.ROTATE);
@@ -92,23 +92,27 @@ final class RepresentationBench implements Callable<Integer> {
                 trips.addAll(VideoTensors.toClips(shipped.vae().decode(shipped.encode(m, batch)), 8));
             }
         }
-        // passed[source][clip][frame index]: shape checks passed and made when that frame is read alone
-        int[][][][] tallies = new int[2][heldOut.size()][frames.length][];
+        // tallies[source][clip][frame index]: shape checks passed and made when that frame is read alone; the third
+        // source is the floor: the world's clip read against the next clip's prompt, a drawing that ignores its prompt
+        String[] sources = {"world", "round trip", "other prompt"};
+        int[][][][] tallies = new int[sources.length][heldOut.size()][frames.length][];
         for (int i = 0; i < heldOut.size(); i++) {
+            String other = heldOut.get((i + 1) % heldOut.size()).caption();
             for (int f = 0; f < frames.length; f++) {
                 tallies[0][i][f] = shapeChecks(frame(heldOut.get(i).clip(), frames[f]), heldOut.get(i).caption(), 900_000 + i);
                 tallies[1][i][f] = shapeChecks(frame(trips.get(i), frames[f]), heldOut.get(i).caption(), 900_000 + i);
+                tallies[2][i][f] = shapeChecks(frame(heldOut.get(i).clip(), frames[f]), other, 900_000 + i);
             }
         }
         for (var group : groups.entrySet()) {
-            for (int source = 0; source < 2; source++) {
+            for (int source = 0; source < sources.length; source++) {
                 StringBuilder line = new StringBuilder();
                 for (int f = 0; f < frames.length; f++) {
                     int[] tally = new int[2];
                     for (int i : group.getValue()) add(tally, tallies[source][i][f]);
                     line.append(String.format(Locale.ROOT, "  %d: %d/%d", frames[f], tally[0], tally[1]));
                 }
-                System.out.printf("%-16s %-10s%s%n", group.getKey() + " (" + group.getValue().size() + ")", source == 0 ? "world" : "round trip", line);
+                System.out.printf("%-16s %-12s%s%n", group.getKey() + " (" + group.getValue().size() + ")", sources[source], line);
             }
         }
         return 0;

@@ -67,11 +67,10 @@ class TrainerTest {
     @Test
     void tinyPixelModelOverfitsTwoClipsAndAnimatesTheirFirstFrames() throws Exception {
         ExampleSource source = TestClips.source(SIZE, FRAMES, COMBOS);
-        var options = new TrainOptions(dir, "pixel-tiny", SIZE, SIZE, FRAMES, 8, 10, 0.5, 4, 8, 16, false, 10, 1, 0, 1500);
+        var options = new TrainOptions(dir, "pixel-tiny", SIZE, SIZE, FRAMES, 8, 10, 0.5, 4, 8, 16, false, 10, 1, 0, 800);
         var log = new ByteArrayOutputStream();
         new Trainer(options, source, source, new PrintStream(log, true)).run();
-        System.out.print(log);
-        assertTrue(log.toString().contains("VAE step 0, DiT step 1500"), "a pixel model has no VAE to train: " + log);
+        assertTrue(log.toString().contains("VAE step 0, DiT step"), "a pixel model has no VAE to train: " + log);
         try (var generator = DiffusionGenerator.load(dir.resolve("model"))) {
             for (int[] combo : COMBOS) {
                 boolean right = combo[2] == 1;
