@@ -195,6 +195,19 @@ class FrameModesTest {
     }
 
     @Test
+    void theOpenApiDocumentDescribesEveryModeWithAnExample() {
+        JsonNode document = anonymous.get("/openapi.json").json();
+        for (String field : List.of("image_id", "last_image_id", "extend_video_id")) {
+            assertTrue(document.at("/components/schemas/VideoRequest/properties").has(field), field);
+            assertTrue(document.at("/components/schemas/Video/properties").has(field), field);
+        }
+        for (String path : List.of("/v1/videos", "/v1/videos/cost")) {
+            JsonNode examples = document.path("paths").path(path).at("/post/requestBody/content/application~1json/examples");
+            for (String mode : List.of("text", "image", "first_and_last", "extend")) assertTrue(examples.has(mode), path + " example " + mode);
+        }
+    }
+
+    @Test
     void aLatentModelRefusesFramesWithAClearError(@TempDir Path latentData) throws Exception {
         try (KinetoServer latent = KinetoServer.start(TinyModel.serverConfig(latentData), TinyModel.generator())) {
             ApiClient api = new ApiClient("http://localhost:" + latent.port(), latent.store().createUser("latent", User.FREE, false, 100).apiKey());
