@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kineto.model.MemoryCost;
 import dev.kineto.video.Clip;
 import dev.kineto.video.Psnr;
 import dev.kineto.video.VideoFiles;
@@ -191,6 +192,21 @@ class FrameModesTest {
             assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"), response.headers().toString());
             assertTrue(response.body().contains("event: done") || response.body().contains("event:done"), response.body());
             assertTrue(response.body().contains("\"status\":\"succeeded\""), response.body());
+        }
+    }
+
+    @Test
+    void aPixelModelsLongVideoCostsOneWindowsMemory(@TempDir Path windowData) throws Exception {
+        var cost = new MemoryCost(TinyModel.pixelConfig());
+        long oneWindow = cost.bytes(32, 32, TinyModel.pixelConfig().frames(), 1, true);
+        assertTrue(cost.bytes(32, 32, 33, 1, true) > oneWindow, "the whole video in one pass would not fit");
+        try (var windowed = KinetoServer.start(TinyModel.serverConfig(windowData, TinyModel.pixelConfig()).withMemoryBudget(oneWindow), TinyModel.pixelGenerator())) {
+            var api = new ApiClient("http://localhost:" + windowed.port(), windowed.store().createUser("long", User.FREE, false, 1000).apiKey());
+            Map<String, Object> longVideo = body("seconds", 4);
+            var quote = api.post("/v1/videos/cost", longVideo);
+            assertEquals(200, quote.status(), quote.toString());
+            JsonNode video = made(api, longVideo);
+            assertEquals(quote.json().path("frames").asInt(), decoded(api, video).frameCount());
         }
     }
 
