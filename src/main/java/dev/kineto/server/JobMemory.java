@@ -36,6 +36,11 @@ final class JobMemory {
         return window > 0;
     }
 
+    /** Frames one pass makes; 0 when every video is made in one pass. */
+    int window() {
+        return window;
+    }
+
     /** Whether a video of this many frames is made window by window, so alone (never in a batch). */
     boolean windowed(int frames) {
         return window > 0 && frames > window;

@@ -10,14 +10,6 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kineto.model.VideoGenerator;
 import io.javalin.Javalin;
-import jakarta.servlet.DispatcherType;
-import jakarta.servlet.FilterChain;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpFilter;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
-import jakarta.servlet.http.HttpServletResponse;
-import org.eclipse.jetty.servlet.FilterHolder;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
@@ -25,6 +17,13 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.sse.SseClient;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,6 +42,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.eclipse.jetty.servlet.FilterHolder;
 
 /**
  * The whole product in one process: the JSON API under /v1, the studio's static pages, health and metrics, the durable
@@ -341,6 +341,10 @@ public final class KinetoServer implements AutoCloseable {
         if (k.any() && !memory.takesFrames()) {
             throw new ApiError(422, "model_cannot_take_frames", "this server's model cannot take frames as conditions (it is a latent model), so image_id, "
                     + "last_image_id and extend_video_id need a server running a pixel model (`kineto train --preset pixel`); send the prompt alone");
+        }
+        if (k.lastImageId() != null && memory.windowed(spec.request().frames())) { // model.Windows holds key frames in the first window only
+            throw ApiError.invalid("out_of_range", "with last_image_id a video can be up to one window of the model, " + memory.window() + " frames ("
+                    + memory.window() / spec.request().fps() + " s at " + spec.request().fps() + " fps); ask for fewer seconds, or leave out last_image_id");
         }
         for (String image : new String[] {k.imageId(), k.lastImageId()}) {
             if (image != null && !store.ownsImage(user.id(), image)) throw ApiError.notFound("image", image);

@@ -254,7 +254,7 @@ public final class Store implements AutoCloseable {
     // ---- The queue ----
 
     /**
-     * Claims the next job and up to batchLimit(its request) - 1 queued jobs that can share its forward pass, for this
+     * Claims the next job and up to batchLimit(its request) - 1 queued jobs that can share its pass (batchable(head, job)), for this
      * worker, with a lease; none when the limit is 0. A job whose worker died (lease expired) is queued again first.
      * Each claim counts an attempt in its transaction, so a crash cannot lose the count (see {@link #failExhausted}).
      */

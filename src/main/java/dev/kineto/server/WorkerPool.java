@@ -111,7 +111,7 @@ final class WorkerPool implements AutoCloseable {
         batch.forEach(events::started);
         try {
             List<Clip> clips = batch.size() == 1 && generator instanceof DiffusionGenerator d
-                    ? List.of(alone(d, batch.getFirst(), listener(worker, batch)))
+                    ? List.of(generateAlone(d, batch.getFirst(), listener(worker, batch)))
                     : generator.generate(batch.stream().map(Job::request).toList(), listener(worker, batch));
             Set<String> held = store.held(batch, worker);
             for (int i = 0; i < batch.size(); i++) {
@@ -145,7 +145,7 @@ final class WorkerPool implements AutoCloseable {
     }
 
     /** One job's video: its key frames (uploaded images read at its size) or its source clip, continued window by window. */
-    private Clip alone(DiffusionGenerator generator, Job job, StepListener listener) throws IOException {
+    private Clip generateAlone(DiffusionGenerator generator, Job job, StepListener listener) throws IOException {
         GenerationRequest r = job.request();
         Conditions k = job.conditions();
         if (k.extendVideoId() != null) {

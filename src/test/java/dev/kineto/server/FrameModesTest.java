@@ -173,6 +173,9 @@ class FrameModesTest {
         var r = api.post("/v1/videos", body("last_image_id", image));
         assertEquals(400, r.status(), r.toString());
         assertTrue(r.json().path("error").path("message").asText().contains("image_id"), r.toString());
+        r = api.post("/v1/videos", body("image_id", image, "last_image_id", image, "seconds", 4));
+        assertEquals(400, r.status(), r.toString());
+        assertTrue(r.json().path("error").path("message").asText().contains("9 frames"), r.toString());
         String video = made(api, body()).path("id").asText();
         r = api.post("/v1/videos", body("extend_video_id", video, "size", "64x64"));
         assertEquals(400, r.status(), r.toString());
