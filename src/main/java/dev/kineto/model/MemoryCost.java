@@ -29,7 +29,8 @@ public record MemoryCost(ModelConfig model) {
         double scores = SCORES_PER_BLOCK * dit.heads() * tokens * tokens;
         double activations = ACTIVATIONS_PER_BLOCK * tokens * dit.width();
         double step = PASSES_PER_STEP * rows * dit.depth() * (scores + activations);
-        double decode = DECODER_ACTIVATIONS * batch * model.vae().outerWidth() * (double) frames * (height / 2) * (width / 2);
+        // A pixel model has no VAE: its DiT's output is the video, so there is no decode to hold.
+        double decode = model.vae() == null ? 0 : DECODER_ACTIVATIONS * batch * model.vae().outerWidth() * (double) frames * (height / 2) * (width / 2);
         return (long) (Float.BYTES * (step + decode)) + FIXED_BYTES;
     }
 

@@ -7,7 +7,7 @@ public record Job(String id, String userId, String status, String prompt, String
                   int width, int height, int frames, double fps, int steps, double cfg, long seed,
                   long cost, long chargedFree, long chargedPaid, String chargeDay, int priority, boolean shared,
                   String callbackUrl, double progress, String errorCode, String errorMessage,
-                  String worker, int attempts, long createdAt, Long startedAt, Long finishedAt) {
+                  String worker, int attempts, long createdAt, Long startedAt, Long finishedAt, Conditions conditions) {
 
     public static final String QUEUED = "queued", RUNNING = "running", SUCCEEDED = "succeeded", FAILED = "failed",
             CANCELLED = "cancelled", MODERATED = "moderated";
@@ -22,9 +22,9 @@ public record Job(String id, String userId, String status, String prompt, String
         return shared && status.equals(SUCCEEDED);
     }
 
-    /** What the generator is asked for. */
+    /** What the generator is asked for: frames is the output's, so an extension generates what it adds to its source. */
     public GenerationRequest request() {
-        return new GenerationRequest(prompt, negativePrompt, width, height, frames, fps, steps, cfg, seed);
+        return new GenerationRequest(prompt, negativePrompt, width, height, frames - conditions.sourceFrames(), fps, steps, cfg, seed);
     }
 
     public double seconds() {

@@ -8,10 +8,13 @@ import dev.kineto.model.VideoGenerator;
 /**
  * The worker pool's memory budget against each job's predicted cost: a request the budget cannot hold even alone is
  * refused at submit (saying the largest video the server can make instead), and workers only claim batches that fit
- * beside what the others hold.
+ * beside what the others hold. A pixel model makes a video longer than its window (and any extension) window by window
+ * (model.Windows), so such a job costs one window's memory however long it is.
  */
 final class JobMemory {
     private final MemoryCost cost;
+    /** Frames one pass of a pixel model makes; 0 when every video is made in one pass. */
+    private final int window;
     private final long budget;
     private final int sizeMultiple;
     private long reserved;
@@ -19,12 +22,32 @@ final class JobMemory {
     JobMemory(VideoGenerator generator, ServerConfig config) {
         // Only the diffusion model's memory grows with the request; other generators render or copy frames.
         this.cost = generator instanceof DiffusionGenerator d ? new MemoryCost(d.model().config()) : null;
+        this.window = generator instanceof DiffusionGenerator d && d.model().config().takesFrames() ? d.model().config().frames() : 0;
         this.budget = config.memoryBudget();
         this.sizeMultiple = config.defaults().sizeMultiple();
     }
 
     long bytes(GenerationRequest r, int batch) {
-        return cost == null ? 0 : cost.bytes(r.width(), r.height(), r.frames(), batch, r.cfg() != 1);
+        return cost == null ? 0 : cost.bytes(r.width(), r.height(), framesAtOnce(r.frames()), batch, r.cfg() != 1);
+    }
+
+    /** Whether the model can take frames as conditions: images, extensions, windows. */
+    boolean takesFrames() {
+        return window > 0;
+    }
+
+    /** Frames one pass makes; 0 when every video is made in one pass. */
+    int window() {
+        return window;
+    }
+
+    /** Whether a video of this many frames is made window by window, so alone (never in a batch). */
+    boolean windowed(int frames) {
+        return window > 0 && frames > window;
+    }
+
+    private int framesAtOnce(int frames) {
+        return window > 0 ? Math.min(frames, window) : frames;
     }
 
     /** Refuses (422) a request that would not fit the budget even as the only job running. */
@@ -58,7 +81,7 @@ final class JobMemory {
     }
 
     private boolean fits(int width, int height, int frames, GenerationRequest r) {
-        return cost == null || cost.bytes(width, height, frames, 1, r.cfg() != 1) <= budget;
+        return cost == null || cost.bytes(width, height, framesAtOnce(frames), 1, r.cfg() != 1) <= budget;
     }
 
     /** The most jobs like head that fit beside what other workers hold now, up to maxBatch (0: none fits yet). */

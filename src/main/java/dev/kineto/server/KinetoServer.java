@@ -17,6 +17,13 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.sse.SseClient;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,6 +33,7 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,6 +42,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.eclipse.jetty.servlet.FilterHolder;
 
 /**
  * The whole product in one process: the JSON API under /v1, the studio's static pages, health and metrics, the durable
@@ -118,6 +127,7 @@ public final class KinetoServer implements AutoCloseable {
                 s.directory = "/studio";
                 s.location = Location.CLASSPATH;
             });
+            c.jetty.modifyServletContextHandler(h -> h.addFilter(new FilterHolder(new EventStreamAccept()), "/v1/videos/*", EnumSet.of(DispatcherType.REQUEST)));
             c.events.handlerAdded(h -> {
                 if (h.getHttpMethod() != HandlerType.HEAD) routes.add(h.getHttpMethod() + " " + h.getPath()); // HEAD mirrors every GET
             });
@@ -173,6 +183,26 @@ public final class KinetoServer implements AutoCloseable {
             System.err.println("kineto: " + ctx.method() + " " + ctx.path() + ": " + e);
             ctx.status(500).json(new ApiError(500, "internal_error", "the server failed; it is logged, please retry").body());
         });
+    }
+
+    /**
+     * Javalin answers an event stream only to "Accept: text/event-stream" exactly (an empty text/plain body otherwise),
+     * but the URL says what it serves: a plain `curl -N` or a browser's EventSource with other Accept values gets the stream.
+     */
+    private static final class EventStreamAccept extends HttpFilter {
+        @Override
+        protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain) throws IOException, ServletException {
+            if (!req.getRequestURI().endsWith("/events")) {
+                chain.doFilter(req, res);
+                return;
+            }
+            chain.doFilter(new HttpServletRequestWrapper(req) {
+                @Override
+                public String getHeader(String name) {
+                    return name.equalsIgnoreCase("Accept") ? "text/event-stream" : super.getHeader(name);
+                }
+            }, res);
+        }
     }
 
     /** A GET route, and HEAD on it: the same handler runs (so the same status and headers), and Jetty drops the body. */
@@ -279,8 +309,8 @@ public final class KinetoServer implements AutoCloseable {
 
     private void quote(Context ctx) {
         User user = user(ctx);
-        var r = body(ctx, VideoSpec.class).resolve(config).request();
-        memory.check(r);
+        JobSpec spec = resolve(user, body(ctx, VideoSpec.class));
+        var r = spec.request();
         ctx.json(new Quote(Pricing.cost(r, config.limits().creditUnit()), r.width(), r.height(), r.frames(), r.fps(), r.frames() / r.fps(),
                 r.steps(), user.freeLeft(Store.today(), config.limits().dailyFreeCredits()), user.credits()));
     }
@@ -288,8 +318,7 @@ public final class KinetoServer implements AutoCloseable {
     private void submit(Context ctx) {
         User user = user(ctx);
         throttle(ctx, user);
-        JobSpec spec = body(ctx, VideoSpec.class).resolve(config);
-        memory.check(spec.request());
+        JobSpec spec = resolve(user, body(ctx, VideoSpec.class));
         String key = ctx.header("Idempotency-Key");
         if (key != null && (key.isBlank() || key.length() > 255)) {
             throw ApiError.invalid("invalid_idempotency_key", "Idempotency-Key must be 1 to 255 characters");
@@ -299,6 +328,38 @@ public final class KinetoServer implements AutoCloseable {
                 config.limits());
         if (submitted.job().status().equals(Job.QUEUED)) workers.wake();
         ctx.status(submitted.replayed() ? 200 : 201).json(view(submitted.job()));
+    }
+
+    /**
+     * The body as a job the server can make for this user, as quote and submit both see it: the model must take frames
+     * for an image or an extension, and the images and source video must be the user's own (anyone else's is a 404).
+     */
+    private JobSpec resolve(User user, VideoSpec body) {
+        Job source = body.extendVideoId() == null ? null : ownVideo(user, body.extendVideoId());
+        JobSpec spec = body.resolve(config, source);
+        Conditions k = spec.conditions();
+        if (k.any() && !memory.takesFrames()) {
+            throw new ApiError(422, "model_cannot_take_frames", "this server's model cannot take frames as conditions (it is a latent model), so image_id, "
+                    + "last_image_id and extend_video_id need a server running a pixel model (`kineto train --preset pixel`); send the prompt alone");
+        }
+        if (k.lastImageId() != null && memory.windowed(spec.request().frames())) { // model.Windows holds key frames in the first window only
+            throw ApiError.invalid("out_of_range", "with last_image_id a video can be up to one window of the model, " + memory.window() + " frames ("
+                    + memory.window() / spec.request().fps() + " s at " + spec.request().fps() + " fps); ask for fewer seconds, or leave out last_image_id");
+        }
+        for (String image : new String[] {k.imageId(), k.lastImageId()}) {
+            if (image != null && !store.ownsImage(user.id(), image)) throw ApiError.notFound("image", image);
+        }
+        memory.check(spec.request());
+        return spec;
+    }
+
+    /** A succeeded video of the user's own, to continue. */
+    private Job ownVideo(User user, String id) {
+        Job job = store.job(id).filter(j -> j.userId().equals(user.id())).orElseThrow(() -> ApiError.notFound("video", id));
+        if (!job.status().equals(Job.SUCCEEDED)) {
+            throw new ApiError(409, "not_ready", "video " + id + " is " + job.status() + "; only a succeeded video can be extended");
+        }
+        return job;
     }
 
     private void content(Context ctx) throws IOException {
@@ -390,8 +451,8 @@ public final class KinetoServer implements AutoCloseable {
     /** A video as the API shows it. */
     record VideoView(String id, String object, String status, int progress, Integer queuePosition, Double etaSeconds, String prompt,
                      String negativePrompt, String aspectRatio, String size, int width, int height, int frames, double fps, double seconds,
-                     int steps, double cfg, long seed, long cost, boolean shared, ApiError.Detail error, long createdAt, Long finishedAt,
-                     String url, String thumbnailUrl) {}
+                     int steps, double cfg, long seed, long cost, boolean shared, String imageId, String lastImageId, String extendVideoId,
+                     ApiError.Detail error, long createdAt, Long finishedAt, String url, String thumbnailUrl) {}
 
     VideoView view(Job j) {
         Store.Position position = j.status().equals(Job.QUEUED) ? positions.of(j) : null;
@@ -405,8 +466,8 @@ public final class KinetoServer implements AutoCloseable {
         String base = "/v1/videos/" + j.id() + "/content";
         return new VideoView(j.id(), "video", j.status(), progress, position == null ? null : position.ahead(), workers.eta(j, position),
                 j.prompt(), j.negativePrompt(), j.aspectRatio(), j.width() + "x" + j.height(), j.width(), j.height(), j.frames(), j.fps(),
-                j.seconds(), j.steps(), j.cfg(), j.seed(), j.cost(), j.shared(),
-                j.errorCode() == null ? null : new ApiError.Detail(j.errorCode(), j.errorMessage()), j.createdAt() / 1000,
+                j.seconds(), j.steps(), j.cfg(), j.seed(), j.cost(), j.shared(), j.conditions().imageId(), j.conditions().lastImageId(),
+                j.conditions().extendVideoId(), j.errorCode() == null ? null : new ApiError.Detail(j.errorCode(), j.errorMessage()), j.createdAt() / 1000,
                 j.finishedAt() == null ? null : j.finishedAt() / 1000, done ? base : null, done ? base + "?variant=thumbnail" : null);
     }
 

@@ -195,13 +195,16 @@ public final class Store implements AutoCloseable {
             Charge charge = moderated ? new Charge(0, 0) : charge(c, user, s.cost(), limits, day);
             String id = newId("video");
             GenerationRequest r = s.spec().request();
+            Conditions k = s.spec().conditions();
             update(c, """
                     INSERT INTO jobs (id, user_id, status, prompt, negative_prompt, aspect_ratio, width, height, frames, fps, steps, cfg, seed,
-                                      cost, charged_free, charged_paid, charge_day, priority, shared, callback_url, created_at)
-                    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                                      cost, charged_free, charged_paid, charge_day, priority, shared, callback_url, created_at,
+                                      image_id, last_image_id, extend_video_id, source_frames)
+                    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                     id, user.id(), moderated ? Job.MODERATED : Job.QUEUED, r.prompt(), r.negativePrompt(), s.spec().aspectRatio(), r.width(),
-                    r.height(), r.frames(), r.fps(), r.steps(), r.cfg(), r.seed(), charge.free() + charge.paid(), charge.free(), charge.paid(),
-                    day, user.tier().equals(User.PAID) ? 1 : 0, s.spec().shared() ? 1 : 0, s.spec().callbackUrl(), now());
+                    r.height(), s.spec().outputFrames(), r.fps(), r.steps(), r.cfg(), r.seed(), charge.free() + charge.paid(), charge.free(), charge.paid(),
+                    day, user.tier().equals(User.PAID) ? 1 : 0, s.spec().shared() ? 1 : 0, s.spec().callbackUrl(), now(),
+                    k.imageId(), k.lastImageId(), k.extendVideoId(), k.sourceFrames());
             if (moderated) {
                 update(c, "UPDATE jobs SET finished_at = ?, error_code = 'moderated', error_message = ? WHERE id = ?", now(),
                         "the prompt breaks the content policy; it was not queued and cost nothing: change it and submit again", id);
@@ -251,18 +254,19 @@ public final class Store implements AutoCloseable {
     // ---- The queue ----
 
     /**
-     * Claims the next job and up to batchLimit(its request) - 1 queued jobs that can share its forward pass, for this
+     * Claims the next job and up to batchLimit(its request) - 1 queued jobs that can share its pass (batchable(head, job)), for this
      * worker, with a lease; none when the limit is 0. A job whose worker died (lease expired) is queued again first.
      * Each claim counts an attempt in its transaction, so a crash cannot lose the count (see {@link #failExhausted}).
      */
     public List<Job> claim(String worker, ToIntFunction<GenerationRequest> batchLimit, long leaseMillis,
-                           BiPredicate<GenerationRequest, GenerationRequest> batchable) {
+                           BiPredicate<Job, Job> batchable) {
         return tx(c -> {
             update(c, "UPDATE jobs SET status = 'queued', worker = NULL WHERE status = 'running' AND lease_until < ?", now());
             List<Job> queued = list(c, NEXT_JOBS, Store::job);
             if (queued.isEmpty()) return List.of();
             GenerationRequest head = queued.getFirst().request();
-            List<Job> batch = queued.stream().filter(j -> batchable.test(head, j.request())).limit(batchLimit.applyAsInt(head)).toList();
+            List<Job> batch = queued.stream().filter(j -> j == queued.getFirst() || batchable.test(queued.getFirst(), j))
+                    .limit(batchLimit.applyAsInt(head)).toList();
             long now = now();
             List<Job> claimed = new ArrayList<>();
             for (Job j : batch) {
@@ -421,6 +425,11 @@ public final class Store implements AutoCloseable {
     }
 
     // ---- Uploaded images ----
+
+    /** Whether the user uploaded this image; anyone else's is as missing as one never uploaded. */
+    public boolean ownsImage(String userId, String imageId) {
+        return tx(c -> count(c, "SELECT COUNT(*) FROM images WHERE id = ? AND user_id = ?", imageId, userId)) > 0;
+    }
 
     public String addImage(String userId, int width, int height) {
         String id = newId("img");
@@ -640,7 +649,8 @@ public final class Store implements AutoCloseable {
                 r.getDouble("cfg"), r.getLong("seed"), r.getLong("cost"), r.getLong("charged_free"), r.getLong("charged_paid"),
                 r.getString("charge_day"), r.getInt("priority"), r.getInt("shared") == 1, r.getString("callback_url"), r.getDouble("progress"),
                 r.getString("error_code"), r.getString("error_message"), r.getString("worker"), r.getInt("attempts"), r.getLong("created_at"),
-                nullableLong(r, "started_at"), nullableLong(r, "finished_at"));
+                nullableLong(r, "started_at"), nullableLong(r, "finished_at"),
+                new Conditions(r.getString("image_id"), r.getString("last_image_id"), r.getString("extend_video_id"), r.getInt("source_frames")));
     }
 
     private static Long nullableLong(ResultSet r, String column) throws SQLException {

@@ -9,10 +9,12 @@ import java.util.regex.Pattern;
 
 /**
  * The body of POST /v1/videos as sent; every field but prompt is optional. {@link #resolve} checks each against the
- * limits and fills the rest from the model's defaults: either size ("WxH"), or aspect_ratio and quality.
+ * limits and fills the rest from the model's defaults: either size ("WxH"), or aspect_ratio and quality. image_id (and
+ * last_image_id) give the first (and last) frame; extend_video_id continues a video by seconds, at its size and fps.
  */
 public record VideoSpec(String prompt, String negativePrompt, Double seconds, String aspectRatio, String size, String quality,
-                        Double fps, Long seed, Integer steps, Double cfg, String callbackUrl, Boolean shared) {
+                        Double fps, Long seed, Integer steps, Double cfg, String callbackUrl, Boolean shared,
+                        String imageId, String lastImageId, String extendVideoId) {
 
     /** Short side as a multiple of the model's trained size. */
     static final Map<String, Double> QUALITY_SCALE = Map.of("low", 0.5, "standard", 1.0, "high", 2.0);
@@ -25,6 +27,11 @@ public record VideoSpec(String prompt, String negativePrompt, Double seconds, St
     private static final Pattern SIZE = Pattern.compile("(\\d{1,5})x(\\d{1,5})");
 
     public JobSpec resolve(ServerConfig config) {
+        return resolve(config, null);
+    }
+
+    /** The same for an extension of source (null when the body has no extend_video_id): the new frames take its size and fps. */
+    public JobSpec resolve(ServerConfig config, Job source) {
         var d = config.defaults();
         var limits = config.limits();
         if (prompt == null || prompt.isBlank()) throw ApiError.invalid("missing_field", "prompt is required: describe the video to generate");
@@ -35,11 +42,32 @@ public record VideoSpec(String prompt, String negativePrompt, Double seconds, St
         int stepCount = (int) inRange("steps", steps == null ? null : steps.doubleValue(), d.steps(), 1, limits.maxSteps(), true);
         double guidance = inRange("cfg", cfg, d.cfg(), 0, MAX_CFG, true);
         long seedUsed = seed != null ? (long) inRange("seed", seed.doubleValue(), 0, 0, MAX_SEED, true) : ThreadLocalRandom.current().nextLong(MAX_SEED + 1);
+        checkConditions(source);
+        if (source != null) rate = source.fps();
         int frames = GenerationRequest.framesFor(secs, rate);
-        int[] wh = size != null ? explicitSize(d.sizeMultiple(), limits.maxSide()) : sizeFor(d.size(), d.sizeMultiple());
-        String aspect = size != null ? ratio(wh[0], wh[1]) : aspectRatio == null ? "1:1" : aspectRatio;
+        int[] wh = source != null ? new int[] {source.width(), source.height()}
+                : size != null ? explicitSize(d.sizeMultiple(), limits.maxSide()) : sizeFor(d.size(), d.sizeMultiple());
+        String aspect = source != null ? source.aspectRatio() : size != null ? ratio(wh[0], wh[1]) : aspectRatio == null ? "1:1" : aspectRatio;
+        if (source != null && (source.frames() + frames) / rate > limits.maxSeconds()) {
+            throw ApiError.invalid("out_of_range", "the extended video would last " + fmt((source.frames() + frames) / rate) + " s, the most allowed is "
+                    + fmt(limits.maxSeconds()) + " s; add fewer seconds");
+        }
+        var conditions = new Conditions(imageId, lastImageId, extendVideoId, source == null ? 0 : source.frames());
         return new JobSpec(new GenerationRequest(prompt.strip(), negativePrompt == null ? "" : negativePrompt.strip(), wh[0], wh[1], frames,
-                rate, stepCount, guidance, seedUsed), aspect, checkedCallback(config.privateCallbacks()), Boolean.TRUE.equals(shared));
+                rate, stepCount, guidance, seedUsed), aspect, checkedCallback(config.privateCallbacks()), Boolean.TRUE.equals(shared), conditions);
+    }
+
+    /** The modes' fields that do not go together, each refused with what to send instead. */
+    private void checkConditions(Job source) {
+        if (lastImageId != null && imageId == null) {
+            throw ApiError.invalid("missing_field", "last_image_id needs image_id: give the first frame too (upload both with POST /v1/images)");
+        }
+        if (extendVideoId == null) return;
+        if (imageId != null) throw ApiError.invalid("conflicting_fields", "give either extend_video_id or image_id, not both: an extension starts from its source's last frames");
+        if (size != null || aspectRatio != null || quality != null || fps != null) {
+            throw ApiError.invalid("conflicting_fields", "an extension has its source video's size and fps; leave out size, aspect_ratio, quality and fps");
+        }
+        if (source == null) throw new IllegalArgumentException("extend_video_id " + extendVideoId + " needs its source job");
     }
 
     private int[] explicitSize(int multiple, int maxSide) {

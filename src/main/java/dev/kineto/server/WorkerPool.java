@@ -1,9 +1,14 @@
 package dev.kineto.server;
 
+import dev.kineto.model.DiffusionGenerator;
 import dev.kineto.model.GenerationRequest;
+import dev.kineto.model.Keyframes;
 import dev.kineto.model.StepListener;
 import dev.kineto.model.VideoGenerator;
+import dev.kineto.model.Windows;
 import dev.kineto.video.Clip;
+import dev.kineto.video.VideoFiles;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -71,7 +76,7 @@ final class WorkerPool implements AutoCloseable {
                 List<Job> batch;
                 long bytes;
                 synchronized (memory) { // the limit and the reservation as one step, so two workers cannot both take the last room
-                    batch = store.claim(worker, head -> memory.batchLimit(head, config.maxBatch()), LEASE_MILLIS, generator::batchable);
+                    batch = store.claim(worker, head -> memory.batchLimit(head, config.maxBatch()), LEASE_MILLIS, this::batchable);
                     bytes = batch.isEmpty() ? 0 : memory.bytes(batch.getFirst().request(), batch.size());
                     memory.reserve(bytes);
                 }
@@ -105,8 +110,9 @@ final class WorkerPool implements AutoCloseable {
         long start = System.nanoTime();
         batch.forEach(events::started);
         try {
-            List<GenerationRequest> requests = batch.stream().map(Job::request).toList();
-            List<Clip> clips = generator.generate(requests, listener(worker, batch));
+            List<Clip> clips = batch.size() == 1 && generator instanceof DiffusionGenerator d
+                    ? List.of(generateAlone(d, batch.getFirst(), listener(worker, batch)))
+                    : generator.generate(batch.stream().map(Job::request).toList(), listener(worker, batch));
             Set<String> held = store.held(batch, worker);
             for (int i = 0; i < batch.size(); i++) {
                 if (held.contains(batch.get(i).id())) save(worker, batch.get(i), clips.get(i));
@@ -114,12 +120,47 @@ final class WorkerPool implements AutoCloseable {
             recordTiming(batch, start);
         } catch (CancellationException e) {
             // Every job was cancelled or deleted (recorded by that request), or the server is stopping and the jobs will be requeued.
+        } catch (IOException e) {
+            // A source the user deleted meanwhile, or one the disk lost: the log has the path, the user what to do.
+            System.err.println("kineto: cannot read the sources of " + batch.getFirst().id() + ": " + e);
+            batch.forEach(job -> fail(worker, job, "source_unreadable", "the image or video this job starts from could not be read; it was refunded, upload it again"));
         } catch (RuntimeException | OutOfMemoryError e) {
             batch.forEach(job -> fail(worker, job, "generation_failed", "generation failed: " + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName())));
         } finally {
             batch.forEach(job -> events.forget(job.id()));
             metrics.workersBusy.dec();
         }
+    }
+
+    /**
+     * Jobs share a pass when the generator can batch them and none has frames to hold or windows to chain: those
+     * run alone, through model.Windows.
+     */
+    private boolean batchable(Job a, Job b) {
+        return !alone(a) && !alone(b) && generator.batchable(a.request(), b.request());
+    }
+
+    private boolean alone(Job job) {
+        return job.conditions().any() || memory.windowed(job.request().frames());
+    }
+
+    /** One job's video: its key frames (uploaded images read at its size) or its source clip, continued window by window. */
+    private Clip generateAlone(DiffusionGenerator generator, Job job, StepListener listener) throws IOException {
+        GenerationRequest r = job.request();
+        Conditions k = job.conditions();
+        if (k.extendVideoId() != null) {
+            Clip source = VideoFiles.read(media.video(k.extendVideoId()), r.width(), r.height(), k.sourceFrames());
+            return Windows.extend(generator, source, r, listener);
+        }
+        Keyframes keyframes = k.imageId() == null ? Keyframes.NONE
+                : k.lastImageId() == null ? Keyframes.first(frame(k.imageId(), r))
+                : Keyframes.firstAndLast(frame(k.imageId(), r), frame(k.lastImageId(), r), r.frames());
+        return Windows.generate(generator, r, keyframes, listener);
+    }
+
+    /** An uploaded image as one RGB frame at the request's size: scaled to cover it, centre-cropped. */
+    private byte[] frame(String imageId, GenerationRequest r) throws IOException {
+        return VideoFiles.read(media.image(imageId), r.width(), r.height(), 1).frames().getFirst();
     }
 
     private StepListener listener(String worker, List<Job> batch) {

@@ -15,7 +15,7 @@ import java.util.Map;
  * the whole sampler (text encoder, DiT, VAE decode, previews) fast enough for server tests. Its videos are noise.
  */
 final class TinyModel {
-    private static DiffusionGenerator shared;
+    private static DiffusionGenerator shared, sharedPixel;
 
     private TinyModel() {}
 
@@ -29,9 +29,23 @@ final class TinyModel {
         return shared;
     }
 
+    /** The pixel model at its tiny preset, trained at 32×32, 9 frames, 8 fps: it takes frames (images, extensions, windows). */
+    static ModelConfig pixelConfig() {
+        return ModelConfig.preset("pixel-tiny", 32, 32, 9, 8, config().vocabulary());
+    }
+
+    static synchronized DiffusionGenerator pixelGenerator() {
+        if (sharedPixel == null) sharedPixel = new DiffusionGenerator(new VideoModel(pixelConfig(), 7), FlowMatching.Sampler.EULER);
+        return sharedPixel;
+    }
+
     /** The server's settings for this model, with data in dir. */
     static ServerConfig serverConfig(Path dir) {
-        return ServerConfig.defaults(dir, 0).withDefaults(ServeCommand.defaultsFor(config()));
+        return serverConfig(dir, config());
+    }
+
+    static ServerConfig serverConfig(Path dir, ModelConfig model) {
+        return ServerConfig.defaults(dir, 0).withDefaults(ServeCommand.defaultsFor(model));
     }
 
     /** Writes the model to dir, for `kineto serve --model dir` in another process. */
