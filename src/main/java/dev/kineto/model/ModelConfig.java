@@ -44,7 +44,7 @@ public record ModelConfig(String preset, VideoVae.Config vae, TextEncoder.Config
             case "default" -> new ModelConfig(name, new VideoVae.Config(8, 32, 64), new TextEncoder.Config(128, 2, 4, 48),
                     new Dit.Config(4, 192, 6, 6), width, height, frames, fps, 5.0, 0, 1, vocabulary, Representation.LATENT);
             case "pixel-tiny" -> new ModelConfig(name, null, new TextEncoder.Config(32, 1, 2, 32),
-                    new Dit.Config(8, 64, 2, 4), width, height, frames, fps, 1.0, 0, 1, vocabulary, Representation.PIXELS);
+                    new Dit.Config(8, 64, 2, 4), width, height, frames, fps, PIXEL_SHIFT, 0, 1, vocabulary, Representation.PIXELS);
             case "pixel" -> new ModelConfig(name, null, new TextEncoder.Config(128, 2, 4, 48),
                     new Dit.Config(8, 192, 6, 6), width, height, frames, fps, PIXEL_SHIFT, 0, 1, vocabulary, Representation.PIXELS);
             default -> throw new IllegalArgumentException("unknown preset '" + name + "': use " + String.join(", ", PRESETS));
@@ -55,8 +55,10 @@ public record ModelConfig(String preset, VideoVae.Config vae, TextEncoder.Config
     public static final List<String> PRESETS = List.of("tiny", "default", "pixel-tiny", "pixel");
 
     /**
-     * The pixel model's base shift: one frame of pixels took 3 in the representation experiment; the 17 frames of a clip
-     * repeat much of each other, which noise hides later, so more (SD3's rule for 17 independent views would give 12).
+     * The pixel models' base shift. Noise hides a clip's 17 frames, which repeat much of each other, later than one frame,
+     * so more than the 3 the one-frame experiment used (SD3's rule for 17 independent views would give 12). The tiny
+     * pixel model shares it: at 1 it never learnt the high-noise times where only the text says where the object is, and
+     * drew its two training clips' backgrounds without their objects (docs/model.md).
      */
     private static final double PIXEL_SHIFT = 6;
 
