@@ -121,6 +121,7 @@ public final class KinetoServer implements AutoCloseable {
         workers = new WorkerPool(store, generator, memory, media, events, metrics, config, id -> store.job(id).ifPresent(this::finished));
         app = Javalin.create(c -> {
             c.showJavalinBanner = false;
+            c.http.prefer405over404 = true; // a known path with the wrong method: 405 and the methods it takes
             c.jsonMapper(new JavalinJackson(JSON, false));
             c.staticFiles.add(s -> {
                 s.hostedPath = "/";
@@ -178,7 +179,11 @@ public final class KinetoServer implements AutoCloseable {
             if (e.status() == 503) ctx.header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
             ctx.status(e.status()).json(e.body());
         });
-        app.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus()).json(httpError(e).body()));
+        app.exception(HttpResponseException.class, (e, ctx) -> {
+            String allowed = e.getDetails().get("availableMethods");
+            if (e.getStatus() == 405 && allowed != null) ctx.header("Allow", allowed.replace(" ", "").replace(",", ", "));
+            ctx.status(e.getStatus()).json(httpError(e).body());
+        });
         app.exception(Exception.class, (e, ctx) -> {
             System.err.println("kineto: " + ctx.method() + " " + ctx.path() + ": " + e);
             ctx.status(500).json(new ApiError(500, "internal_error", "the server failed; it is logged, please retry").body());
@@ -403,9 +408,10 @@ public final class KinetoServer implements AutoCloseable {
     record ShareRequest(Boolean shared) {}
 
     private void share(Context ctx) {
+        User user = user(ctx); // who asks comes first: without a key the answer is 401, whatever the body
         ShareRequest request = body(ctx, ShareRequest.class);
         if (request.shared() == null) throw ApiError.invalid("missing_field", "shared is required: true to show the video in the public feed, false to hide it");
-        ctx.json(view(store.share(user(ctx).id(), ctx.pathParam("id"), request.shared())));
+        ctx.json(view(store.share(user.id(), ctx.pathParam("id"), request.shared())));
     }
 
     record Deleted(String id, boolean deleted) {}

@@ -59,6 +59,20 @@ class BadInputTest {
     }
 
     @Test
+    void aKnownPathWithTheWrongMethodIs405WithAllowAndShareWithoutAKeyIs401() {
+        var wrong = api.delete("/v1/me");
+        assertEquals(405, wrong.status(), new String(wrong.bytes()));
+        assertEquals("method_not_allowed", wrong.code());
+        assertEquals("GET, HEAD", wrong.headers().firstValue("Allow").orElse(""));
+        var put = api.delete("/v1/videos/video_x/share");
+        assertEquals(405, put.status(), new String(put.bytes()));
+        assertEquals("POST", put.headers().firstValue("Allow").orElse(""));
+        assertEquals(404, api.get("/v1/nothing").status(), "an unknown path stays 404");
+        var share = anonymous.post("/v1/videos/video_x/share", "");
+        assertEquals(401, share.status(), new String(share.bytes()));
+    }
+
+    @Test
     void everyBadRequestGetsItsCodeAndAMessage() throws Exception {
         String longPrompt = "a".repeat(4001);
         List<Case> cases = List.of(
