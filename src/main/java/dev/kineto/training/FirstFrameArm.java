@@ -77,8 +77,7 @@ public final class FirstFrameArm implements AutoCloseable {
         text = new TextEncoder(params, config.text(), new Tokenizer(config.vocabulary(), config.text().maxLength()));
         dit = arm == Arm.LATENT_V ? new Dit(params, new Dit.Config(2, WIDTH, DEPTH, HEADS), config.vae().latentChannels(), config.text().width())
                 : new Dit(params, new Dit.Config(8, WIDTH, DEPTH, HEADS), 3, config.text().width());
-        trained = new LinkedHashMap<>(params.arrays());
-        trained.keySet().removeIf(name -> name.startsWith("dit.probe."));
+        trained = params.arrays();
         optimizer = new AdamW(trained, 0.01f, parallel);
         ema = new Ema(trained, EMA_DECAY, parallel);
     }
@@ -126,7 +125,7 @@ public final class FirstFrameArm implements AutoCloseable {
         }
     }
 
-    /** First frames drawn by the EMA weights for prompts (16 Heun steps, guidance 2.5), one seed a prompt. */
+    /** First frames drawn by the EMA weights for prompts with Heun steps and guidance cfg, one seed a prompt. */
     public List<Clip> firstFrames(List<String> prompts, long seed, int steps, double cfg) {
         JniUtils.setGradMode(false);
         Map<String, NDArray> live = new LinkedHashMap<>();
