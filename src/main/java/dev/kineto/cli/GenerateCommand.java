@@ -3,7 +3,7 @@ package dev.kineto.cli;
 import dev.kineto.model.DiffusionGenerator;
 import dev.kineto.model.GenerationRequest;
 import dev.kineto.model.Keyframes;
-import dev.kineto.model.ModelConfig;
+import dev.kineto.model.RequestRules;
 import dev.kineto.model.Windows;
 import dev.kineto.video.VideoFiles;
 import dev.kineto.world.Style;
@@ -18,19 +18,23 @@ import picocli.CommandLine.Parameters;
 /** `kineto generate "prompt" -o out.mp4`: text to video with the bundled (or a given) model. */
 @Command(name = "generate", mixinStandardHelpOptions = true, description = "Generate a video from a text prompt, optionally from a first (and last) frame.")
 public final class GenerateCommand implements Callable<Integer> {
+    /** The bundled model's size multiple, for --size's help (GenerateCommandTest holds it to the bundled model's rules). */
+    static final int BUNDLED_SIZE_MULTIPLE = 16;
+
     @Parameters(index = "0", paramLabel = "PROMPT", description = "What the video shows, e.g. \"a red ball bouncing on a blue background\".")
     String prompt;
 
-    @Option(names = "--seconds", defaultValue = "2", description = "Length in seconds (default: ${DEFAULT-VALUE}).")
-    double seconds;
+    @Option(names = "--seconds", description = "Length in seconds (default: the model's training length, 2 s for the bundled model).")
+    Double seconds;
 
     @Option(names = "--fps", description = "Frames per second (default: the model's training fps).")
     Double fps;
 
-    @Option(names = "--size", description = "WxH in pixels, multiples of 16 (default: the model's training size).")
+    @Option(names = "--size", description = "WxH in pixels, multiples of the model's patch (" + BUNDLED_SIZE_MULTIPLE
+            + " for the bundled model; the error for a size that does not fit names the model's) (default: the model's training size).")
     String size;
 
-    @Option(names = "--aspect", description = "16:9, 9:16 or 1:1, keeping the training size's short side (instead of --size).")
+    @Option(names = "--aspect", description = RequestRules.ASPECTS + ", keeping the training size's short side (instead of --size).")
     String aspect;
 
     @Option(names = "--style", description = "Rendering style: flat, outlined, pixel_art or soft.")
@@ -50,13 +54,10 @@ public final class GenerateCommand implements Callable<Integer> {
         long started = System.nanoTime();
         if (lastImage != null && image == null) throw new IllegalArgumentException("--last-image needs --image: give the first frame too");
         try (DiffusionGenerator generator = sampling.load()) {
-            ModelConfig config = generator.model().config();
             String fullPrompt = style == null ? prompt : prompt + ", " + parseStyle(style).word();
             SamplingOptions.warnUnknown(generator, fullPrompt);
-            int[] wh = size != null ? parseSize(size) : aspect != null ? aspectSize(aspect, config) : new int[] {config.width(), config.height()};
-            double rate = fps != null ? fps : config.fps();
-            var request = new GenerationRequest(fullPrompt, sampling.negative, wh[0], wh[1], GenerationRequest.framesFor(seconds, rate), rate,
-                    sampling.steps, sampling.cfg, sampling.seed());
+            int[] wh = size != null ? parseSize(size) : aspect != null ? generator.model().config().rules().sizeFor(aspect, 1, 1) : null;
+            var request = sampling.request(generator, fullPrompt, wh, seconds, fps);
             Keyframes keyframes = image == null ? Keyframes.NONE
                     : lastImage == null ? Keyframes.first(frame(image, request))
                     : Keyframes.firstAndLast(frame(image, request), frame(lastImage, request), request.frames());
@@ -79,18 +80,6 @@ public final class GenerateCommand implements Callable<Integer> {
             // fall through to the message below
         }
         throw new IllegalArgumentException("size must look like 64x64 (width x height), got '" + text + "'");
-    }
-
-    /** The size for an aspect ratio with the training size's short side, rounded to multiples of 16. */
-    static int[] aspectSize(String aspect, ModelConfig config) {
-        int side = Math.min(config.width(), config.height());
-        int longSide = (int) Math.round(side * 16 / 9.0 / 16) * 16;
-        return switch (aspect) {
-            case "16:9" -> new int[] {longSide, side};
-            case "9:16" -> new int[] {side, longSide};
-            case "1:1" -> new int[] {side, side};
-            default -> throw new IllegalArgumentException("aspect must be 16:9, 9:16 or 1:1, got '" + aspect + "'");
-        };
     }
 
     private static Style parseStyle(String name) {

@@ -124,10 +124,8 @@ public final class DiffusionGenerator implements VideoGenerator {
             if (!batchable(first, r)) throw new IllegalArgumentException("requests in one batch must share size, frames and steps");
         }
         ModelConfig config = model.config();
-        int multiple = config.pixelsPerToken();
-        if (first.width() % multiple != 0 || first.height() % multiple != 0) {
-            throw new IllegalArgumentException("size " + first.width() + "x" + first.height() + " does not fit this model: width and height must be multiples of " + multiple);
-        }
+        config.rules().checkSize(first.width(), first.height());
+        RequestRules.checkFrames(first.frames());
         int b = batch.size();
         boolean guided = batch.stream().anyMatch(r -> r.cfg() != 1);
         long[] latentShape = config.modelShape(first.frames(), first.height(), first.width());

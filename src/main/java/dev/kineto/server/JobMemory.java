@@ -3,6 +3,7 @@ package dev.kineto.server;
 import dev.kineto.model.DiffusionGenerator;
 import dev.kineto.model.GenerationRequest;
 import dev.kineto.model.MemoryCost;
+import dev.kineto.model.RequestRules;
 import dev.kineto.model.VideoGenerator;
 
 /**
@@ -24,7 +25,7 @@ final class JobMemory {
         this.cost = generator instanceof DiffusionGenerator d ? new MemoryCost(d.model().config()) : null;
         this.window = generator instanceof DiffusionGenerator d && d.model().config().takesFrames() ? d.model().config().frames() : 0;
         this.budget = config.memoryBudget();
-        this.sizeMultiple = config.defaults().sizeMultiple();
+        this.sizeMultiple = generator instanceof DiffusionGenerator d ? d.model().config().rules().sizeMultiple() : 1;
     }
 
     long bytes(GenerationRequest r, int batch) {
@@ -67,7 +68,7 @@ final class JobMemory {
     /** The most frames (4k + 1) at the request's size that fit the budget; 0 when not even one frame does. */
     private int largestFrames(GenerationRequest r) {
         int frames = 0;
-        for (int f = 1; f < r.frames() && fits(r.width(), r.height(), f, r); f += 4) frames = f;
+        for (int f = 1; f < r.frames() && fits(r.width(), r.height(), f, r); f += RequestRules.FRAME_STEP) frames = f;
         return frames;
     }
 
