@@ -475,7 +475,9 @@ public final class Trainer {
             for (int i = 0; i < clips.size(); i++) {
                 Path file = runDir.resolve("samples").resolve(String.format("dit-%06d-%d.mp4", ditSteps, i));
                 VideoFiles.write(clips.get(i), file);
-                log.printf("sample %s: %s%n", file.getFileName(), requests.get(i).prompt());
+                GenerationRequest r = requests.get(i);
+                log.printf("sample %s: %s (%dx%d, %d frames, %d steps, cfg %s, seed %d)%n", file.getFileName(), r.prompt(), r.width(), r.height(), r.frames(),
+                        r.steps(), RequestRules.fmt(r.cfg()), r.seed());
             }
         }
     }
