@@ -30,8 +30,8 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--fps", description = "Frames per second (default: the model's training fps).")
     Double fps;
 
-    @Option(names = "--size", description = "WxH in pixels, multiples of the model's patch (" + BUNDLED_SIZE_MULTIPLE
-            + " for the bundled model; the error for a size that does not fit names the model's) (default: the model's training size).")
+    @Option(names = "--size", description = "WxH in pixels, multiples of the model's patch: " + BUNDLED_SIZE_MULTIPLE
+            + " for the bundled model (default: the model's training size).")
     String size;
 
     @Option(names = "--aspect", description = RequestRules.ASPECTS + ", keeping the training size's short side (instead of --size).")

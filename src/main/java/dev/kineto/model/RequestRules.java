@@ -129,8 +129,11 @@ public record RequestRules(int width, int height, int frames, double fps, int si
         return (int) Math.max(Math.max(minSide, sizeMultiple), sizeMultiple * Math.round(x / sizeMultiple));
     }
 
-    /** The value or its default, which must lie in [min, max], or (min, max] when min is excluded. */
-    private static double inRange(String field, Double value, double fallback, double min, double max, boolean minIncluded) {
+    /**
+     * The value or its default, which must lie in [min, max], or (min, max] when min is excluded: the one wording of a
+     * range's error, for the model's rules and a server's limits alike.
+     */
+    public static double inRange(String field, Double value, double fallback, double min, double max, boolean minIncluded) {
         if (value == null) return fallback;
         if (value.isNaN() || (minIncluded ? value < min : value <= min) || value > max) throw outOfRange(field, min, max, minIncluded, value);
         return value;

@@ -33,18 +33,8 @@ public record VideoSpec(String prompt, String negativePrompt, Double seconds, St
      * in {@link RequestRules#resolve}.
      */
     public JobSpec resolve(RequestRules rules, ServerConfig config, Job source) {
-        var limits = config.limits();
-        if (prompt != null) checkLength("prompt", prompt, limits.maxPromptChars());
-        if (negativePrompt != null) checkLength("negative_prompt", negativePrompt, limits.maxPromptChars());
-        inRange("seconds", seconds, 0, limits.maxSeconds(), false);
-        inRange("fps", fps, 1, MAX_FPS, true);
-        checkConditions(source);
-        int[] wh = source != null ? new int[] {source.width(), source.height()} : size != null ? explicitSize(limits.maxSide()) : sizeFor(rules);
-        String aspect = source != null ? source.aspectRatio() : size != null ? ratio(wh[0], wh[1]) : aspectRatio == null ? "1:1" : aspectRatio;
-        var draft = new RequestRules.Draft(prompt, negativePrompt, wh[0], wh[1], seconds, source != null ? Double.valueOf(source.fps()) : fps, steps, cfg, seed);
-        GenerationRequest request;
         try {
-            request = rules.resolve(draft);
+            return resolveWithin(rules, config, source);
         } catch (RequestRules.InvalidRequest e) {
             throw ApiError.invalid(switch (e.kind()) {
                 case MISSING -> "missing_field";
@@ -53,6 +43,19 @@ public record VideoSpec(String prompt, String negativePrompt, Double seconds, St
                 case UNSUPPORTED -> "unsupported_value";
             }, e.getMessage());
         }
+    }
+
+    private JobSpec resolveWithin(RequestRules rules, ServerConfig config, Job source) {
+        var limits = config.limits();
+        if (prompt != null) checkLength("prompt", prompt, limits.maxPromptChars());
+        if (negativePrompt != null) checkLength("negative_prompt", negativePrompt, limits.maxPromptChars());
+        RequestRules.inRange("seconds", seconds, 0, 0, limits.maxSeconds(), false);
+        RequestRules.inRange("fps", fps, 0, 1, MAX_FPS, true);
+        checkConditions(source);
+        int[] wh = source != null ? new int[] {source.width(), source.height()} : size != null ? explicitSize(limits.maxSide()) : sizeFor(rules);
+        String aspect = source != null ? source.aspectRatio() : size != null ? ratio(wh[0], wh[1]) : aspectRatio == null ? "1:1" : aspectRatio;
+        GenerationRequest request = rules.resolve(new RequestRules.Draft(prompt, negativePrompt, wh[0], wh[1], seconds,
+                source != null ? Double.valueOf(source.fps()) : fps, steps, cfg, seed));
         if (source != null && (source.frames() + request.frames()) / request.fps() > limits.maxSeconds()) {
             throw ApiError.invalid("out_of_range", "the extended video would last " + RequestRules.fmt((source.frames() + request.frames()) / request.fps())
                     + " s, the most allowed is " + RequestRules.fmt(limits.maxSeconds()) + " s; add fewer seconds");
@@ -92,11 +95,7 @@ public record VideoSpec(String prompt, String negativePrompt, Double seconds, St
     private int[] sizeFor(RequestRules rules) {
         Double scale = QUALITY_SCALE.get(quality == null ? "standard" : quality);
         if (scale == null) throw unsupported("quality", quality, "low, standard, high");
-        try {
-            return rules.sizeFor(aspectRatio == null ? "1:1" : aspectRatio, scale, MIN_SIDE);
-        } catch (RequestRules.InvalidRequest e) {
-            throw ApiError.invalid("unsupported_value", e.getMessage());
-        }
+        return rules.sizeFor(aspectRatio == null ? "1:1" : aspectRatio, scale, MIN_SIDE);
     }
 
     private String checkedCallback(boolean privateAllowed) {
@@ -125,15 +124,6 @@ public record VideoSpec(String prompt, String negativePrompt, Double seconds, St
     private static void checkLength(String field, String text, int max) {
         if (text.length() > max) {
             throw ApiError.invalid("prompt_too_long", field + " has " + text.length() + " characters, the most allowed is " + max + "; shorten it");
-        }
-    }
-
-    /** A server limit: value, when given, must lie in [min, max], or (min, max] when min is excluded. */
-    private static void inRange(String field, Double value, double min, double max, boolean minIncluded) {
-        if (value == null) return;
-        if (value.isNaN() || (minIncluded ? value < min : value <= min) || value > max) {
-            throw ApiError.invalid("out_of_range", field + " must be " + (minIncluded ? "from " : "above ")
-                    + RequestRules.fmt(min) + (minIncluded ? " to " : " up to ") + RequestRules.fmt(max) + ", got " + RequestRules.fmt(value));
         }
     }
 

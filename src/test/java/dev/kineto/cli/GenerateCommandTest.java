@@ -78,7 +78,7 @@ class GenerateCommandTest {
     void theSizeRuleInTheHelpAndInTheErrorIsTheModels() throws Exception {
         var bundled = ModelConfig.read(DiffusionGenerator.defaultModelDir().resolve(VideoModel.CONFIG_FILE)).rules();
         String help = stdout(() -> run(0, "generate", "--help")).replaceAll("\\s+", " ");
-        assertTrue(help.contains("multiples of the model's patch (" + bundled.sizeMultiple() + " for the bundled model"), help);
+        assertTrue(help.contains("multiples of the model's patch: " + bundled.sizeMultiple() + " for the bundled model"), help);
         String err = run(1, "generate", "a ball", "--size", "60x60", "-o", dir.resolve("never.mp4").toString());
         assertTrue(err.contains("multiples of " + bundled.sizeMultiple() + " "), "the bundled model's rule, as the help says: " + err);
         String tiny = run(1, "generate", "a ball", "--model", model.toString(), "--size", "60x60", "-o", dir.resolve("never.mp4").toString());
