@@ -120,12 +120,11 @@ public final class DiffusionGenerator implements VideoGenerator {
 
     private List<Clip> sample(List<GenerationRequest> batch, List<Clip> sources, double strength, List<Keyframes> keyframes, StepListener listener) {
         GenerationRequest first = batch.getFirst();
+        ModelConfig config = model.config();
         for (GenerationRequest r : batch) {
             if (!batchable(first, r)) throw new IllegalArgumentException("requests in one batch must share size, frames and steps");
+            config.rules().check(r);
         }
-        ModelConfig config = model.config();
-        config.rules().checkSize(first.width(), first.height());
-        RequestRules.checkFrames(first.frames());
         int b = batch.size();
         boolean guided = batch.stream().anyMatch(r -> r.cfg() != 1);
         long[] latentShape = config.modelShape(first.frames(), first.height(), first.width());

@@ -80,16 +80,27 @@ public record RequestRules(int width, int height, int frames, double fps, int si
      */
     public GenerationRequest resolve(Draft draft) {
         if (draft.prompt() == null || draft.prompt().isBlank()) throw new InvalidRequest(InvalidRequest.Kind.MISSING, "prompt is required: describe the video to generate");
-        int w = draft.width() != null ? draft.width() : width, h = draft.height() != null ? draft.height() : height;
-        checkSize(w, h);
-        double rate = inRange("fps", draft.fps(), fps, 0, MAX_FPS, false);
+        double rate = draft.fps() != null ? draft.fps() : fps;
         double secs = inRange("seconds", draft.seconds(), seconds(), 0, Double.MAX_VALUE, false);
-        int steps = (int) inRange("steps", draft.steps() == null ? null : draft.steps().doubleValue(), DEFAULT_STEPS, 1, MAX_STEPS, true);
-        double cfg = inRange("cfg", draft.cfg(), DEFAULT_CFG, 0, MAX_CFG, true);
         long seed = draft.seed() != null ? draft.seed() : ThreadLocalRandom.current().nextLong(MAX_SEED + 1);
         if (seed < 0 || seed > MAX_SEED) throw new InvalidRequest(InvalidRequest.Kind.OUT_OF_RANGE, "seed must be from 0 to " + MAX_SEED + ", got " + seed);
-        return new GenerationRequest(draft.prompt().strip(), draft.negativePrompt() == null ? "" : draft.negativePrompt().strip(), w, h,
-                framesFor(secs, rate), rate, steps, cfg, seed);
+        var request = new GenerationRequest(draft.prompt().strip(), draft.negativePrompt() == null ? "" : draft.negativePrompt().strip(),
+                draft.width() != null ? draft.width() : width, draft.height() != null ? draft.height() : height, framesFor(secs, rate), rate,
+                draft.steps() != null ? draft.steps() : DEFAULT_STEPS, draft.cfg() != null ? draft.cfg() : DEFAULT_CFG, seed);
+        check(request);
+        return request;
+    }
+
+    /**
+     * What the sampler needs of any request, resolved or built by hand (a suite's, a benchmark's, a window's): fps,
+     * steps and guidance in range, a size that fits the model, 4k+1 frames. The fps comes first, as the frames follow from it.
+     */
+    public void check(GenerationRequest r) {
+        inRange("fps", r.fps(), 0, 0, MAX_FPS, false);
+        inRange("steps", (double) r.steps(), 0, 1, MAX_STEPS, true);
+        inRange("cfg", r.cfg(), 0, 0, MAX_CFG, true);
+        checkSize(r.width(), r.height());
+        checkFrames(r.frames());
     }
 
     /** Width and height must be multiples of the model's patch in pixels (one token each way at least). */
