@@ -136,7 +136,8 @@ public record RequestRules(int width, int height, int frames, double fps, int si
         return aspect[1] == 1 ? new int[] {longSide, shortSide} : new int[] {shortSide, longSide};
     }
 
-    private int round(double x, int minSide) {
+    /** A side of x pixels rounded to the nearest multiple of the size multiple, at least minSide and one multiple. */
+    public int round(double x, int minSide) {
         return (int) Math.max(Math.max(minSide, sizeMultiple), sizeMultiple * Math.round(x / sizeMultiple));
     }
 
