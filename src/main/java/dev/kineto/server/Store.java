@@ -129,7 +129,7 @@ public final class Store implements AutoCloseable {
             }
             String id = newId("u");
             update(c, "INSERT INTO users (id, name, tier, is_admin, credits, webhook_secret, created_at) VALUES (?,?,?,?,?,?,?)",
-                    id, name, tier, admin ? 1 : 0, credits, "whsec_" + token(24), now());
+                    id, name, tier, admin ? 1 : 0, credits, Webhooks.newSecret(bytes(24)), now());
             String key = "kn_" + token(32);
             update(c, "INSERT INTO api_keys (hash, user_id, created_at) VALUES (?,?,?)", sha256(key), id, now());
             return new NewUser(userById(c, id).orElseThrow(), key);
