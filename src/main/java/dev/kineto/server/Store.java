@@ -27,6 +27,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiPredicate;
 import java.util.function.ToIntFunction;
 import org.flywaydb.core.Flyway;
+import org.slf4j.LoggerFactory;
 
 /**
  * All of Kineto's state in one database, through plain JDBC. SQLite by default (WAL, busy timeout, one connection
@@ -590,7 +591,7 @@ public final class Store implements AutoCloseable {
      */
     private static RuntimeException failure(SQLException e) {
         if (UNAVAILABLE.contains(e.getErrorCode() & 0xff)) {
-            System.err.println("kineto: database unavailable: " + e.getMessage());
+            LoggerFactory.getLogger(Store.class).warn("database unavailable: {}", e.getMessage());
             return new ApiError(503, "storage_unavailable", "the server cannot write its database right now; nothing was changed, retry in a few seconds");
         }
         return new IllegalStateException("database error: " + e.getMessage(), e);

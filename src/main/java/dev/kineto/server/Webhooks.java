@@ -13,6 +13,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Delivers finished-video callbacks from a durable outbox table, signed by the Standard Webhooks scheme (its reference
@@ -25,6 +27,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class Webhooks implements AutoCloseable {
     static final int CONCURRENT = 64;
+    private static final Logger LOG = LoggerFactory.getLogger(Webhooks.class);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5), TIMEOUT = Duration.ofSeconds(10);
     /** Longer than one attempt can take, so a delivery in flight is never taken twice. */
     private static final long LEASE_MILLIS = 3 * (CONNECT_TIMEOUT.toMillis() + TIMEOUT.toMillis());
@@ -59,14 +62,14 @@ final class Webhooks implements AutoCloseable {
                     try {
                         deliver(d);
                     } catch (RuntimeException e) {
-                        System.err.println("kineto: webhook delivery " + d.id() + ": " + e.getMessage());
+                        LOG.warn("webhook delivery {} failed", d.id(), e);
                     } finally {
                         slots.release();
                     }
                 });
             }
         } catch (RuntimeException e) {
-            System.err.println("kineto: webhook delivery: " + e.getMessage());
+            LOG.warn("cannot take webhook deliveries from the outbox: {}", e.toString());
         }
     }
 
