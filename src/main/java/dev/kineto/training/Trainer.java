@@ -50,9 +50,9 @@ public final class Trainer {
     // A fresh clip enters the latent pool for every 8 samples trained on, whatever the batch, so each clip is seen
     // about as often and encoding costs the same share of a step (at batch 16: 8 new clips every 4 steps).
     private static final double SAMPLES_PER_FRESH_CLIP = 8;
-    // DiT lr measured on the tiny overfit (two clips, 1,500 steps): 4e-4 leaves the moving square out (14 dB against the
-    // VAE reconstruction), 1e-3 draws it (34 dB). VAE lr on the default VAE, 400 steps on the world: 1e-3 spikes and
-    // ends at 17.7 dB held-out, 4e-4 descends steadily to 21.2 dB.
+    // The DiT's lr is the one that drew the tiny overfit's moving square (a lower one drew only the background); the
+    // VAE's the largest that descended without a loss spike. The figures are in docs/model.md ("The DiT learning
+    // rate" and the VAE table).
     private static final double VAE_LR = 4e-4, DIT_LR = 1e-3, KL_WEIGHT = 1e-5, CAPTION_DROPOUT = 0.1, PROBE_WEIGHT = 0.1, MAX_GRAD_NORM = 1.0, EMA_DECAY = 0.999;
     private static final float DIT_WEIGHT_DECAY = 0.01f;
     static final String MODEL_DIR = "model", STATE_FILE = "state.safetensors", PROGRESS_FILE = "progress.json";
