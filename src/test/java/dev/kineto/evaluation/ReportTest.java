@@ -18,7 +18,7 @@ class ReportTest {
         var clip = new Clip(4, 4, 8, List.of(new byte[48], new byte[48]));
         var check = new Check("colour", "ball", "red", "blue", pass);
         return new SuiteResult.Item(new Suite.Prompt(id, "colour", prompt, 1), clip,
-                EvalResult.of(prompt, Map.of("sharpness", sharpness), List.of(check), null));
+                new EvalResult(prompt, Map.of("sharpness", sharpness), List.of(check), Map.of("colour", pass), pass, null, null));
     }
 
     @Test
