@@ -50,6 +50,9 @@ public final class Trainer {
     // A fresh clip enters the latent pool for every 8 samples trained on, whatever the batch, so each clip is seen
     // about as often and encoding costs the same share of a step (at batch 16: 8 new clips every 4 steps).
     private static final double SAMPLES_PER_FRESH_CLIP = 8;
+    // An image step (TrainOptions.imageShare) trains on this many lone frames per clip of a video step: single frames
+    // are what video models learn appearance from first, and a frame costs a seventeenth of a 17-frame clip's tokens.
+    private static final int IMAGE_BATCH_FACTOR = 8;
     // The DiT's lr is the one that drew the tiny overfit's moving square (a lower one drew only the background); the
     // VAE's the largest that descended without a loss spike. The figures are in docs/model.md ("The DiT learning
     // rate" and the VAE table).
@@ -245,6 +248,7 @@ public final class Trainer {
         SplittableRandom rng = new SplittableRandom(options.seed() * 17 + ditSteps);
         ModelConfig config = model.config();
         double shift = FlowMatching.resolutionShift(config.shift(), config.trainedTokens(), config.trainedTokens());
+        double imageShift = FlowMatching.resolutionShift(config.shift(), config.tokens(1, config.height(), config.width()), config.trainedTokens());
         List<Example> gapClips = new ArrayList<>();
         for (int i = 0; i < TEXT_GAP_CLIPS; i++) gapClips.add(heldOut.get(200 + i));
         try (LatentPool pool = new LatentPool(model, options.poolSize(), parallel); TextGap textGap = new TextGap(model, gapClips, shift, options.seed())) {
@@ -261,24 +265,26 @@ public final class Trainer {
                 try (NDScope scope = new NDScope()) {
                     scope.suppressNotUsedWarning();
                     NDManager m = model.manager();
-                    LatentPool.Batch batch = pool.sample(options.ditBatch(), rng);
+                    boolean image = rng.nextDouble() < options.imageShare();
+                    LatentPool.Batch batch = image ? pool.sampleFrames(options.ditBatch() * IMAGE_BATCH_FACTOR, rng) : pool.sample(options.ditBatch(), rng);
+                    int size = batch.captions().size();
                     window.data(dataStart);
                     NDArray x0 = model.normalise(batch.latents());
                     List<String> captions = new ArrayList<>();
                     for (List<String> phrasings : batch.captions()) {
                         captions.add(rng.nextDouble() < CAPTION_DROPOUT ? "" : phrasings.get(rng.nextInt(phrasings.size())));
                     }
-                    FrameTimes frameTimes = FrameTimes.sample(options.ditBatch(), (int) x0.getShape().get(2), config.takesFrames(), shift, rng);
+                    FrameTimes frameTimes = FrameTimes.sample(size, (int) x0.getShape().get(2), config.takesFrames(), image ? imageShift : shift, rng);
                     NDArray t = frameTimes.times(m);
                     NDArray noise = Noise.gaussian(m, x0.getShape(), rng);
                     NDArray xt = FlowMatching.interpolate(x0, noise, t);
                     NDArray weights = batch.weights().mul(frameTimes.lossMask(m));
-                    window.add(parallel.backward(options.ditBatch(), (from, to) -> {
+                    window.add(image, parallel.backward(size, (from, to) -> {
                         NDIndex rows = new NDIndex("{}:{}", from, to);
                         Dit.Probed out = model.dit().forwardProbed(xt.get(rows), t.get(rows), model.text().encode(m, captions.subList(from, to)));
                         NDArray probeLoss = crossEntropy(out.shapeLogits(), batch.shapeTargets().get(rows))
                                 .add(crossEntropy(out.sizeLogits(), batch.sizeTargets().get(rows)));
-                        probeLosses.add(probeLoss.getFloat() * (to - from) / options.ditBatch());
+                        probeLosses.add(probeLoss.getFloat() * (to - from) / size);
                         return FlowMatching.loss(config.prediction(), out.output(), x0.get(rows), noise.get(rows), t.get(rows), weights.get(rows))
                                 .add(probeLoss.mul((float) PROBE_WEIGHT));
                     }));
@@ -385,13 +391,22 @@ public final class Trainer {
 
     /** Loss, speed and where the time went over the steps since the last log line (fewer than LOG_EVERY right after a resume). */
     private final class LogWindow {
-        private double lossSum, dataSeconds, updateSeconds;
-        private int steps;
+        private double lossSum, imageLossSum, dataSeconds, updateSeconds;
+        private int steps, imageSteps;
         private long start = System.nanoTime();
 
-        void add(double loss) {
-            lossSum += loss;
+        /** A step's loss: a video step's goes to the loss curve, an image step's (lone frames) is logged apart. */
+        void add(boolean image, double loss) {
+            if (image) {
+                imageLossSum += loss;
+                imageSteps++;
+            }
+            else lossSum += loss;
             steps++;
+        }
+
+        void add(double loss) {
+            add(false, loss);
         }
 
         /** Time getting a batch (rendering, cropping, encoding new clips into the latent pool) since start. */
@@ -406,13 +421,16 @@ public final class Trainer {
 
         /** Logs the window's mean loss and speed, appends the loss to curve, and starts a new window. */
         void log(String what, long step, int batch, List<double[]> curve) {
-            double seconds = (System.nanoTime() - start) / 1e9, loss = lossSum / steps;
+            double seconds = (System.nanoTime() - start) / 1e9, loss = lossSum / Math.max(1, steps - imageSteps);
             double spent = vaeSeconds + ditSeconds + sinceCheckpoint(), left = options.minutes() * 60 - spent;
-            curve.add(new double[] {step, loss});
             log.printf("%s step %6d  loss %.5f  %.2f s/step (data %.0f %%, update %.0f %%)  %.1f samples/s  elapsed %s  ETA %s  rss %.2f GB%n",
                     what, step, loss, seconds / steps, 100 * dataSeconds / seconds, 100 * updateSeconds / seconds, batch * steps / seconds,
                     minutes(spent), minutes(Math.max(0, left)), rssGigabytes());
+            if (imageSteps > 0) log.printf("%s image steps %d of %d, loss %.5f%n", what, imageSteps, steps, imageLossSum / imageSteps);
+            if (steps > imageSteps) curve.add(new double[] {step, loss});
             lossSum = 0;
+            imageLossSum = 0;
+            imageSteps = 0;
             dataSeconds = 0;
             updateSeconds = 0;
             steps = 0;

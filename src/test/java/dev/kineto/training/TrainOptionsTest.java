@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class TrainOptionsTest {
     private static TrainOptions options(String preset, int width, int height, int frames) {
-        return new TrainOptions(Path.of("run"), preset, width, height, frames, 8, 10, 0.5, 2, 4, 8, false, 10, 1, 0, 0);
+        return new TrainOptions(Path.of("run"), preset, width, height, frames, 8, 10, 0.5, 2, 4, 8, false, 10, 1, 0, 0, 0);
     }
 
     @Test
