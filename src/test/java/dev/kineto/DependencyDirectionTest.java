@@ -32,14 +32,8 @@ class DependencyDirectionTest {
             "world", Set.of("video"),
             "video", Set.of());
 
-    /**
-     * Known exceptions, each to be removed with the change that ends it (the test fails while one is no longer needed):
-     * the server's tests still take the model's request defaults and a child `kineto serve` from cli/ServeCommand, until
-     * issue 34 gives the server the model's rules.
-     */
-    private static final Set<String> PENDING = Set.of(
-            "src/test/java/dev/kineto/server/TinyModel.java -> cli",
-            "src/test/java/dev/kineto/server/CrashRecoveryTest.java -> cli");
+    /** Known exceptions, each to be removed with the change that ends it (the test fails while one is no longer needed). */
+    private static final Set<String> PENDING = Set.of();
 
     private static final Pattern MENTION = Pattern.compile("\\bdev\\.kineto\\.([a-z]+)\\.");
 

@@ -7,6 +7,7 @@ import dev.kineto.evaluation.ModeScores;
 import dev.kineto.model.DiffusionGenerator;
 import dev.kineto.model.GenerationRequest;
 import dev.kineto.model.ModelConfig;
+import dev.kineto.model.RequestRules;
 import dev.kineto.model.StepListener;
 import dev.kineto.modes.Direction;
 import dev.kineto.modes.Guides;
@@ -209,7 +210,7 @@ final class ModesBench implements Callable<Integer> {
     }
 
     private static GenerationRequest request(String prompt, ModelConfig c, int frames, long seed) {
-        return new GenerationRequest(prompt, "", c.width(), c.height(), frames, c.fps(), GenerationRequest.DEFAULT_STEPS, GenerationRequest.DEFAULT_CFG, seed);
+        return new GenerationRequest(prompt, "", c.width(), c.height(), frames, c.fps(), RequestRules.DEFAULT_STEPS, RequestRules.DEFAULT_CFG, seed);
     }
 
     private static double strength(Direction d) {

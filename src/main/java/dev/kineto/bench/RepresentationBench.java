@@ -3,7 +3,7 @@ package dev.kineto.bench;
 import dev.kineto.evaluation.Check;
 import dev.kineto.evaluation.Evaluator;
 import dev.kineto.model.DiffusionGenerator;
-import dev.kineto.model.GenerationRequest;
+import dev.kineto.model.RequestRules;
 import dev.kineto.model.VideoModel;
 import dev.kineto.model.VideoTensors;
 import dev.kineto.training.FirstFrameArm;
@@ -128,7 +128,7 @@ final class RepresentationBench implements Callable<Integer> {
             for (double minutes : scoreAt) {
                 race.trainUntil(minutes);
                 long start = System.nanoTime();
-                List<Clip> frames = race.firstFrames(captions, 900_000, GenerationRequest.DEFAULT_STEPS, GenerationRequest.DEFAULT_CFG);
+                List<Clip> frames = race.firstFrames(captions, 900_000, RequestRules.DEFAULT_STEPS, RequestRules.DEFAULT_CFG);
                 int[] shape = new int[2], colour = new int[2];
                 for (int i = 0; i < frames.size(); i++) {
                     List<Check> checks = Evaluator.evaluate(frames.get(i), captions.get(i), 900_000 + i).checks();

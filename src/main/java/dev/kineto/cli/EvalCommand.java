@@ -11,8 +11,8 @@ import dev.kineto.evaluation.SuiteResult;
 import dev.kineto.evaluation.VaeRoundTripGenerator;
 import dev.kineto.model.DiffusionGenerator;
 import dev.kineto.model.FlowMatching;
-import dev.kineto.model.GenerationRequest;
 import dev.kineto.model.ModelConfig;
+import dev.kineto.model.RequestRules;
 import dev.kineto.model.Tokenizer;
 import dev.kineto.model.VideoGenerator;
 import dev.kineto.model.VideoModel;
@@ -69,10 +69,10 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--no-bounds", description = "With --suite: skip the bound rows (the world's renders through the model's VAE and as they are, and an untrained model).")
     boolean noBounds;
 
-    @Option(names = "--steps", defaultValue = "" + GenerationRequest.DEFAULT_STEPS, description = "With --suite: sampling steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "" + RequestRules.DEFAULT_STEPS, description = "With --suite: sampling steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--cfg", defaultValue = "" + GenerationRequest.DEFAULT_CFG, description = "With --suite: classifier-free guidance scale (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--cfg", defaultValue = "" + RequestRules.DEFAULT_CFG, description = "With --suite: classifier-free guidance scale (default: ${DEFAULT-VALUE}).")
     double cfg;
 
     @Option(names = "--batch", defaultValue = "8", description = "With --suite: prompts generated together (default: ${DEFAULT-VALUE}).")

@@ -1,7 +1,6 @@
 package dev.kineto.cli;
 
 import dev.kineto.model.DiffusionGenerator;
-import dev.kineto.model.GenerationRequest;
 import dev.kineto.model.ModelConfig;
 import dev.kineto.model.Windows;
 import dev.kineto.video.Clip;
@@ -27,8 +26,8 @@ public final class ExtendCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "PROMPT", description = "What happens next, e.g. \"a red ball moving right on a blue background\".")
     String prompt;
 
-    @Option(names = "--seconds", defaultValue = "2", description = "Seconds to add (default: ${DEFAULT-VALUE}).")
-    double seconds;
+    @Option(names = "--seconds", description = "Seconds to add (default: the model's training length, 2 s for the bundled model).")
+    Double seconds;
 
     @Mixin
     SamplingOptions sampling;
@@ -47,8 +46,7 @@ public final class ExtendCommand implements Callable<Integer> {
             ModelConfig config = generator.model().config();
             SamplingOptions.warnUnknown(generator, prompt);
             Clip source = readSource(clip, config.width(), config.height()).atFps(config.fps());
-            var request = new GenerationRequest(prompt, sampling.negative, config.width(), config.height(), GenerationRequest.framesFor(seconds, config.fps()),
-                    config.fps(), sampling.steps, sampling.cfg, sampling.seed());
+            var request = sampling.request(generator, prompt, null, seconds, null);
             sampling.sampleAndWrite(listener -> Windows.extend(generator, source, request, listener), request, started);
         }
         return 0;

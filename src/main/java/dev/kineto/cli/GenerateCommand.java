@@ -3,7 +3,7 @@ package dev.kineto.cli;
 import dev.kineto.model.DiffusionGenerator;
 import dev.kineto.model.GenerationRequest;
 import dev.kineto.model.Keyframes;
-import dev.kineto.model.ModelConfig;
+import dev.kineto.model.RequestRules;
 import dev.kineto.model.Windows;
 import dev.kineto.modes.Direction;
 import dev.kineto.modes.Guides;
@@ -23,19 +23,23 @@ import picocli.CommandLine.Parameters;
 /** `kineto generate "prompt" -o out.mp4`: text to video with the bundled (or a given) model. */
 @Command(name = "generate", mixinStandardHelpOptions = true, description = "Generate a video from a text prompt, optionally from a first (and last) frame, along a motion path, with a camera move, or from a video (restyle).")
 public final class GenerateCommand implements Callable<Integer> {
+    /** The bundled model's size multiple, for --size's help (GenerateCommandTest holds it to the bundled model's rules). */
+    static final int BUNDLED_SIZE_MULTIPLE = 16;
+
     @Parameters(index = "0", paramLabel = "PROMPT", description = "What the video shows, e.g. \"a red ball bouncing on a blue background\".")
     String prompt;
 
-    @Option(names = "--seconds", defaultValue = "2", description = "Length in seconds (default: ${DEFAULT-VALUE}).")
-    double seconds;
+    @Option(names = "--seconds", description = "Length in seconds (default: the model's training length, 2 s for the bundled model).")
+    Double seconds;
 
     @Option(names = "--fps", description = "Frames per second (default: the model's training fps).")
     Double fps;
 
-    @Option(names = "--size", description = "WxH in pixels, multiples of 16 (default: the model's training size).")
+    @Option(names = "--size", description = "WxH in pixels, multiples of the model's patch: " + BUNDLED_SIZE_MULTIPLE
+            + " for the bundled model (default: the model's training size).")
     String size;
 
-    @Option(names = "--aspect", description = "16:9, 9:16 or 1:1, keeping the training size's short side (instead of --size).")
+    @Option(names = "--aspect", description = RequestRules.ASPECTS + ", keeping the training size's short side (instead of --size).")
     String aspect;
 
     @Option(names = "--style", description = "Rendering style: flat, outlined, pixel-art or soft.")
@@ -71,14 +75,13 @@ public final class GenerateCommand implements Callable<Integer> {
         Camera move = camera == null ? null : Direction.camera(camera);
         Style drawn = style == null ? null : Direction.style(style);
         try (DiffusionGenerator generator = sampling.load()) {
-            ModelConfig config = generator.model().config();
             String fullPrompt = new Direction(null, move, drawn, null, null).prompt(prompt);
             SamplingOptions.warnUnknown(generator, fullPrompt);
-            int[] wh = size != null ? parseSize(size) : aspect != null ? aspectSize(aspect, config) : new int[] {config.width(), config.height()};
-            double rate = fps != null ? fps : config.fps();
-            Clip source = video == null ? null : Guides.source(ExtendCommand.readSource(video, wh[0], wh[1]), rate);
-            int frames = source != null ? source.frameCount() : GenerationRequest.framesFor(seconds, rate);
-            var request = new GenerationRequest(fullPrompt, sampling.negative, wh[0], wh[1], frames, rate, sampling.steps, sampling.cfg, sampling.seed());
+            int[] wh = size != null ? parseSize(size) : aspect != null ? generator.model().config().rules().sizeFor(aspect, 1, 1) : null;
+            var resolved = sampling.request(generator, fullPrompt, wh, seconds, fps);
+            Clip source = video == null ? null : Guides.source(ExtendCommand.readSource(video, resolved.width(), resolved.height()), resolved.fps());
+            var request = source == null ? resolved : new GenerationRequest(resolved.prompt(), resolved.negativePrompt(), resolved.width(), resolved.height(),
+                    source.frameCount(), resolved.fps(), resolved.steps(), resolved.cfg(), resolved.seed());
             var direction = new Direction(motion, move, drawn, source, strength);
             if (direction.guided()) {
                 Guides.guide(request, direction); // bad paths and prompts fail here, before any sampling
@@ -107,17 +110,5 @@ public final class GenerateCommand implements Callable<Integer> {
             // fall through to the message below
         }
         throw new IllegalArgumentException("size must look like 64x64 (width x height), got '" + text + "'");
-    }
-
-    /** The size for an aspect ratio with the training size's short side, rounded to multiples of 16. */
-    static int[] aspectSize(String aspect, ModelConfig config) {
-        int side = Math.min(config.width(), config.height());
-        int longSide = (int) Math.round(side * 16 / 9.0 / 16) * 16;
-        return switch (aspect) {
-            case "16:9" -> new int[] {longSide, side};
-            case "9:16" -> new int[] {side, longSide};
-            case "1:1" -> new int[] {side, side};
-            default -> throw new IllegalArgumentException("aspect must be 16:9, 9:16 or 1:1, got '" + aspect + "'");
-        };
     }
 }

@@ -1,19 +1,14 @@
 package dev.kineto.cli;
 
 import dev.kineto.model.DiffusionGenerator;
-import dev.kineto.model.ModelConfig;
 import dev.kineto.server.KinetoServer;
 import dev.kineto.server.ServerConfig;
-import java.io.BufferedReader;
+import dev.kineto.server.ServerProcess;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
@@ -23,8 +18,6 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Serve the API (/v1, described at /openapi.json) and the web studio (/) with embedded storage.")
 public final class ServeCommand implements Callable<Integer> {
-    private static final Pattern SERVING = Pattern.compile("serving http://localhost:(\\d+)/");
-
     @Option(names = "--host", defaultValue = ServerConfig.DEFAULT_HOST,
             description = "Address to listen on; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}, this machine only).")
     String host;
@@ -70,19 +63,11 @@ public final class ServeCommand implements Callable<Integer> {
         if (workers < 1 || batch < 1) throw new IllegalArgumentException("--workers and --batch must be at least 1");
         try (DiffusionGenerator generator = DiffusionGenerator.load(model != null ? model : DiffusionGenerator.defaultModelDir())) {
             var d = ServerConfig.DEFAULT_LIMITS;
-            var limits = new ServerConfig.Limits(d.maxPromptChars(), d.maxSeconds(), d.maxSide(), d.maxSteps(), d.creditUnit(),
+            var limits = new ServerConfig.Limits(d.maxPromptChars(), d.maxSeconds(), d.maxSide(), d.creditUnit(),
                     dailyFreeCredits, maxQueued, submitsPerMinute, d.maxImageBytes());
-            var config = ServerConfig.defaults(data, port).withDefaults(defaultsFor(generator.model().config()))
-                    .withLimits(limits).withWorkers(workers, batch).withModerationPolicy(moderation).withHost(host)
+            var config = ServerConfig.defaults(data, port).withLimits(limits).withWorkers(workers, batch).withModerationPolicy(moderation).withHost(host)
                     .withMemoryBudget(memoryBudget).withPrivateCallbacks(privateCallbacks);
-            KinetoServer server = KinetoServer.start(config, generator);
-            CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                server.close();
-                stopped.countDown();
-            }));
-            System.out.println("kineto: serving http://localhost:" + server.port() + "/ (API under /v1, data in " + data.toAbsolutePath() + ")");
-            stopped.await();
+            ServerProcess.serveUntilStopped(KinetoServer.start(config, generator), "kineto: ", "(API under /v1, data in " + data.toAbsolutePath() + ")");
         }
         return 0;
     }
@@ -103,35 +88,10 @@ public final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    /** A `kineto serve` running in a child JVM, and the base URL it listens on. */
-    public record Launched(Process process, String url) {}
-
-    /**
-     * Starts `kineto serve --port 0 args...` in a child JVM on this JVM's classpath, with stderr going to log, and waits
-     * until it listens: for benchmarks and crash tests that need the server in another process.
-     */
-    public static Launched launch(List<String> args, Path log) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "serve", "--port", "0"));
-        command.addAll(args);
-        var builder = new ProcessBuilder(command).redirectError(log.toFile());
-        // PyTorch's OpenMP threads would otherwise spin at every barrier, taking the cores the HTTP threads need (docs/model.md).
-        builder.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
-        Process process = builder.start();
-        var out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        for (String line; (line = out.readLine()) != null; ) {
-            Matcher m = SERVING.matcher(line);
-            if (m.find()) return new Launched(process, "http://localhost:" + m.group(1));
-        }
-        throw new IOException("the server did not start; its log " + log + " ends with:\n" + Files.readString(log).lines()
-                .reduce((a, b) -> b).orElse("(empty)"));
-    }
-
-    /** A request's defaults from the model: its trained size, rate and length, and the size multiple its patches need. */
-    public static ServerConfig.Defaults defaultsFor(ModelConfig model) {
-        var fallback = ServerConfig.MODEL_DEFAULTS;
-        return new ServerConfig.Defaults(Math.min(model.width(), model.height()), model.pixelsPerToken(),
-                model.fps(), (model.frames() - 1) / model.fps(), fallback.steps(), fallback.cfg());
+    /** Starts `kineto serve --port 0 args...` in a child JVM, with stderr going to log, and waits until it listens. */
+    public static ServerProcess launch(List<String> args, Path log) throws IOException {
+        List<String> serve = new ArrayList<>(List.of("serve", "--port", "0"));
+        serve.addAll(args);
+        return ServerProcess.start(Main.class, serve, log);
     }
 }

@@ -34,7 +34,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--preset", defaultValue = "default", description = "Model: tiny or default (latent), pixel-tiny or pixel (pixels, a time per frame, takes frames as conditions) (default: ${DEFAULT-VALUE}).")
     String preset;
 
-    @Option(names = "--size", defaultValue = "64x64", description = "Training size WxH, multiples of 16 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--size", defaultValue = "64x64", description = "Training size WxH, multiples of the preset's patch in pixels, as generating asks (default: ${DEFAULT-VALUE}).")
     String size;
 
     @Option(names = "--frames", defaultValue = "17", description = "Frames per training clip, 4k+1 (default: ${DEFAULT-VALUE}).")

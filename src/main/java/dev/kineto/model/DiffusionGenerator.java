@@ -120,13 +120,10 @@ public final class DiffusionGenerator implements VideoGenerator {
 
     private List<Clip> sample(List<GenerationRequest> batch, List<Clip> sources, double strength, List<Keyframes> keyframes, StepListener listener) {
         GenerationRequest first = batch.getFirst();
+        ModelConfig config = model.config();
         for (GenerationRequest r : batch) {
             if (!batchable(first, r)) throw new IllegalArgumentException("requests in one batch must share size, frames and steps");
-        }
-        ModelConfig config = model.config();
-        int multiple = config.pixelsPerToken();
-        if (first.width() % multiple != 0 || first.height() % multiple != 0) {
-            throw new IllegalArgumentException("size " + first.width() + "x" + first.height() + " does not fit this model: width and height must be multiples of " + multiple);
+            config.rules().check(r);
         }
         int b = batch.size();
         boolean guided = batch.stream().anyMatch(r -> r.cfg() != 1);

@@ -16,6 +16,7 @@ import dev.kineto.model.FlowMatching;
 import dev.kineto.model.GenerationRequest;
 import dev.kineto.model.ModelConfig;
 import dev.kineto.model.Noise;
+import dev.kineto.model.RequestRules;
 import dev.kineto.model.StepListener;
 import dev.kineto.model.Tokenizer;
 import dev.kineto.model.VideoModel;
@@ -462,19 +463,21 @@ public final class Trainer {
         lastCheckpoint = System.nanoTime();
     }
 
-    /** Generates two held-out prompts with the just-saved model, into runDir/samples. */
+    /** Generates two held-out prompts with the just-saved model, into runDir/samples, as a user gets them by default (seeds 0 and 1). */
     private void writeSamples() throws IOException {
         try (DiffusionGenerator generator = DiffusionGenerator.load(runDir.resolve(MODEL_DIR))) {
             List<GenerationRequest> requests = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
-                requests.add(new GenerationRequest(heldOut.get(100 + i).captions().getFirst(), "", options.width(), options.height(),
-                        options.frames(), options.fps(), 12, 4.0, i));
+                requests.add(generator.model().config().rules().resolve(new RequestRules.Draft(heldOut.get(100 + i).captions().getFirst(),
+                        null, null, null, null, null, null, null, (long) i)));
             }
             List<Clip> clips = generator.generate(requests, StepListener.NONE);
             for (int i = 0; i < clips.size(); i++) {
                 Path file = runDir.resolve("samples").resolve(String.format("dit-%06d-%d.mp4", ditSteps, i));
                 VideoFiles.write(clips.get(i), file);
-                log.printf("sample %s: %s%n", file.getFileName(), requests.get(i).prompt());
+                GenerationRequest r = requests.get(i);
+                log.printf("sample %s: %s (%dx%d, %d frames, %d steps, cfg %s, seed %d)%n", file.getFileName(), r.prompt(), r.width(), r.height(), r.frames(),
+                        r.steps(), RequestRules.fmt(r.cfg()), r.seed());
             }
         }
     }

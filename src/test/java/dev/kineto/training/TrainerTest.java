@@ -7,6 +7,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import dev.kineto.model.DiffusionGenerator;
 import dev.kineto.model.GenerationRequest;
 import dev.kineto.model.Keyframes;
+import dev.kineto.model.RequestRules;
 import dev.kineto.model.StepListener;
 import dev.kineto.model.VideoModel;
 import dev.kineto.video.Clip;
@@ -104,6 +105,8 @@ class TrainerTest {
         new Trainer(more, source, source, new PrintStream(log, true)).run();
         assertTrue(log.toString().contains("resuming"), log.toString());
         assertTrue(log.toString().contains("DiT step 10"), log.toString());
+        assertTrue(log.toString().contains("(%dx%d, %d frames, %d steps, cfg %s, seed 1)".formatted(SIZE, SIZE, FRAMES, RequestRules.DEFAULT_STEPS,
+                RequestRules.fmt(RequestRules.DEFAULT_CFG))), "samples as a user gets them by default: " + log);
     }
 
     /** A short run on the test clips in dir: 10 VAE steps, then the DiT up to maxDitSteps. */
