@@ -54,7 +54,8 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--video", paramLabel = "CLIP", description = "Video-to-video: re-render this clip (mp4, mov, webm, gif; at most 8 s) following the prompt; the output has its length.")
     Path video;
 
-    @Option(names = "--strength", description = "With --path, --camera or --video: how far the guide is re-imagined, 0 (kept) to 1 (ignored); default 0.5.")
+    @Option(names = "--strength", description = "With --path, --camera or --video: how far the guide is re-imagined, 0 (kept) to 1 (ignored); default "
+            + Direction.PATH_STRENGTH + " for a path, " + Direction.CAMERA_STRENGTH + " for a camera move, " + Direction.RESTYLE_STRENGTH + " for a restyle.")
     Double strength;
 
     @Option(names = "--image", paramLabel = "PNG|JPEG", description = "Image-to-video: the first frame, scaled to cover the output and centre-cropped (a pixel model).")
