@@ -17,12 +17,12 @@ public record MotionPath(List<double[]> points) {
         }
     }
 
-    /** "x1,y1;x2,y2;..." → a path. */
+    /** "x1,y1;x2,y2;..." (or spaces between the points) → a path. */
     public static MotionPath parse(String text) {
         List<double[]> points = new ArrayList<>();
-        for (String point : text.strip().split("\\s*;\\s*")) {
+        for (String point : text.strip().replaceAll("\\s*,\\s*", ",").split("[\\s;]+")) {
             if (point.isEmpty()) continue;
-            String[] xy = point.split("\\s*,\\s*");
+            String[] xy = point.split(",");
             try {
                 if (xy.length != 2) throw new NumberFormatException();
                 points.add(new double[] {Double.parseDouble(xy[0]), Double.parseDouble(xy[1])});
