@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 ModelBench.Generate.class,
                 ModelBench.Peer.class,
                 RepresentationBench.class,
+                ModesBench.class,
         })
 public final class BenchCommand {
 }

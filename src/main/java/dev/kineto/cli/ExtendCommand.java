@@ -5,6 +5,7 @@ import dev.kineto.model.ModelConfig;
 import dev.kineto.model.Windows;
 import dev.kineto.video.Clip;
 import dev.kineto.video.VideoFiles;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,17 +32,20 @@ public final class ExtendCommand implements Callable<Integer> {
     @Mixin
     SamplingOptions sampling;
 
+    /** A source clip at the output's size, refused past MAX_SOURCE_FRAMES. */
+    static Clip readSource(Path clip, int width, int height) throws IOException {
+        Clip read = VideoFiles.read(clip, width, height, MAX_SOURCE_FRAMES + 1);
+        if (read.frameCount() > MAX_SOURCE_FRAMES) throw new IllegalArgumentException(clip + " has more than " + MAX_SOURCE_FRAMES + " frames; cut it");
+        return read;
+    }
+
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
         try (DiffusionGenerator generator = sampling.load()) {
             ModelConfig config = generator.model().config();
             SamplingOptions.warnUnknown(generator, prompt);
-            Clip read = VideoFiles.read(clip, config.width(), config.height(), MAX_SOURCE_FRAMES + 1);
-            if (read.frameCount() > MAX_SOURCE_FRAMES) {
-                throw new IllegalArgumentException(clip + " has more than " + MAX_SOURCE_FRAMES + " frames; cut it to its end (the last seconds are what a continuation starts from)");
-            }
-            Clip source = read.atFps(config.fps());
+            Clip source = readSource(clip, config.width(), config.height()).atFps(config.fps());
             var request = sampling.request(generator, prompt, null, seconds, null);
             sampling.sampleAndWrite(listener -> Windows.extend(generator, source, request, listener), request, started);
         }

@@ -152,6 +152,58 @@ class GenerateCommandTest {
         assertFalse(Files.exists(out), "no output file after a refused request");
     }
 
+    @Test
+    void aMotionPathACameraMoveAndARestyleOnTheTinyModel() throws Exception {
+        String tiny = model.toString();
+        Path along = dir.resolve("along.mp4"), kept = dir.resolve("kept.mp4");
+        String path = "6,6;26,10;10,26";
+        run(0, "generate", "a red ball on a blue background", "--model", tiny, "--path", path, "--steps", "2", "--seconds", "1", "-o", along.toString());
+        assertEquals(9, VideoFiles.read(along).frameCount());
+        run(0, "generate", "a red ball on a blue background", "--model", tiny, "--path", path, "--strength", "0", "-o", kept.toString());
+        var points = dev.kineto.modes.MotionPath.parse(path).points();
+        double error = dev.kineto.evaluation.ModeScores.trajectoryError(VideoFiles.read(kept), points);
+        assertTrue(error < 1, "at strength 0 the guide itself, through the MP4: " + error);
+
+        Path panned = dir.resolve("panned.mp4");
+        run(0, "generate", "a yellow square on a blue and black checkered background", "--model", tiny, "--camera", "pan-down", "--strength", "0",
+                "--size", "64x64", "--seconds", "2", "-o", panned.toString());
+        var camera = dev.kineto.evaluation.Evaluator.evaluate(VideoFiles.read(panned), "a yellow square on a blue and black checkered background, with the camera panning down")
+                .checks().stream().filter(c -> c.category().equals("camera")).findFirst().orElseThrow();
+        assertTrue(camera.pass(), camera.toString());
+        run(0, "generate", "a yellow square on a blue and black checkered background", "--model", tiny, "--camera", "zoom-in", "--steps", "2", "-o",
+                dir.resolve("zoomed.gif").toString());
+
+        Path source = dir.resolve("source.webm"), restyled = dir.resolve("restyled.mp4");
+        Clip drawn = dev.kineto.world.World.render("a green ball moving right on a black background", new dev.kineto.world.RenderSpec(48, 48, 30, 24), 1).clip();
+        VideoFiles.write(drawn, dir.resolve("source.mp4"));
+        Files.move(dir.resolve("source.mp4"), source); // any container FFmpeg reads: the extension names the demuxer
+        assertTrue(run(1, "generate", "a pink ball on a blue background", "--model", tiny, "--video", source.toString(), "-o", restyled.toString()).contains("source.webm"),
+                "an mp4 named .webm is refused by name");
+        VideoFiles.write(drawn, dir.resolve("source.gif"));
+        run(0, "generate", "a pink ball on a blue background", "--model", tiny, "--video", dir.resolve("source.gif").toString(), "--strength", "0", "-o", restyled.toString());
+        Clip out = VideoFiles.read(restyled);
+        assertEquals(9, out.frameCount(), "the source's 1.25 s at 8 fps, cut to 4k+1 frames");
+        assertEquals(Boolean.TRUE, dev.kineto.evaluation.Evaluator.evaluate(out, "a pink ball on a blue background").categories().get("colour"));
+        run(0, "generate", "a pink ball on a blue background", "--model", tiny, "--video", dir.resolve("source.gif").toString(), "--steps", "2", "-o", restyled.toString());
+    }
+
+    @Test
+    void badModeInputsSayWhatToFixAndWriteNothing() throws Exception {
+        String tiny = model.toString();
+        Path out = dir.resolve("out.mp4"), junk = dir.resolve("junk.mp4"), longClip = dir.resolve("long.gif");
+        Files.writeString(junk, "not a video");
+        VideoFiles.write(new Clip(16, 16, 8, java.util.Collections.nCopies(80, new byte[3 * 16 * 16])), longClip);
+        String prompt = "a red ball on a blue background";
+        assertTrue(run(1, "generate", prompt, "--model", tiny, "--path", "4,4;40,4", "-o", out.toString()).contains("outside the 32x32 frame"));
+        assertTrue(run(1, "generate", prompt, "--model", tiny, "--path", "4,4", "-o", out.toString()).contains("at least two points"));
+        assertTrue(run(1, "generate", prompt, "--model", tiny, "--camera", "dolly-in", "-o", out.toString()).contains("unknown camera move 'dolly-in'"));
+        assertTrue(run(1, "generate", prompt, "--model", tiny, "--video", junk.toString(), "-o", out.toString()).contains("junk.mp4"));
+        assertTrue(run(1, "generate", prompt, "--model", tiny, "--video", longClip.toString(), "-o", out.toString()).contains("at most 8.0 s"));
+        assertTrue(run(1, "generate", prompt, "--model", tiny, "--camera", "pan-up", "--strength", "1.5", "-o", out.toString()).contains("strength must be 0..1"));
+        assertTrue(run(1, "generate", "a cat on a sofa", "--model", tiny, "--camera", "pan-up", "-o", out.toString()).contains("a prompt the world can draw"));
+        assertFalse(Files.exists(out), "no output file after a refused request");
+    }
+
     private static BufferedImage card(int w, int h, int rgb) {
         BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) image.setRGB(x, y, x < w / 2 ? rgb : 0x808080);
