@@ -1,6 +1,6 @@
 package dev.kineto.bench;
 
-import dev.kineto.evaluation.Evaluator;
+import dev.kineto.evaluation.scores.Evaluator;
 import dev.kineto.world.RenderSpec;
 import dev.kineto.world.Split;
 import dev.kineto.world.World;

@@ -1,9 +1,9 @@
 package dev.kineto.bench;
 
-import dev.kineto.evaluation.Check;
-import dev.kineto.evaluation.EvalResult;
-import dev.kineto.evaluation.Evaluator;
-import dev.kineto.evaluation.ModeScores;
+import dev.kineto.evaluation.scores.Check;
+import dev.kineto.evaluation.scores.EvalResult;
+import dev.kineto.evaluation.scores.Evaluator;
+import dev.kineto.evaluation.scores.ModeScores;
 import dev.kineto.model.DiffusionGenerator;
 import dev.kineto.model.GenerationRequest;
 import dev.kineto.model.ModelConfig;

@@ -1,14 +1,14 @@
 package dev.kineto.cli;
 
-import dev.kineto.evaluation.EvalResult;
-import dev.kineto.evaluation.Evaluator;
-import dev.kineto.evaluation.GroundTruthGenerator;
-import dev.kineto.evaluation.ModeScores;
-import dev.kineto.evaluation.RenoisedGenerator;
-import dev.kineto.evaluation.Report;
-import dev.kineto.evaluation.Suite;
-import dev.kineto.evaluation.SuiteResult;
-import dev.kineto.evaluation.VaeRoundTripGenerator;
+import dev.kineto.evaluation.scores.EvalResult;
+import dev.kineto.evaluation.scores.Evaluator;
+import dev.kineto.evaluation.scores.ModeScores;
+import dev.kineto.evaluation.suite.GroundTruthGenerator;
+import dev.kineto.evaluation.suite.RenoisedGenerator;
+import dev.kineto.evaluation.suite.Report;
+import dev.kineto.evaluation.suite.Suite;
+import dev.kineto.evaluation.suite.SuiteResult;
+import dev.kineto.evaluation.suite.VaeRoundTripGenerator;
 import dev.kineto.model.DiffusionGenerator;
 import dev.kineto.model.FlowMatching;
 import dev.kineto.model.ModelConfig;

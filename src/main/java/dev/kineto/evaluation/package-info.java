@@ -1,7 +1,6 @@
 /**
- * Scoring videos: classical-vision readings of a clip (segmented objects, tracks, optical flow, backdrop, camera
- * motion), the VBench-style quality dimensions and the prompt-adherence checks built on them, and the versioned
- * prompt suite with its bounds (ground truth, VAE round trip, renoised) and its report. May depend on model, world and
- * video.
+ * Scoring videos, in three layers that depend downwards only: suite (the versioned prompt suite, its bounds and its
+ * report) → scores (one video's quality dimensions and prompt-adherence checks) → vision (what classical vision reads
+ * off a clip). Nothing lives at this level. May depend on model, world and video.
  */
 package dev.kineto.evaluation;

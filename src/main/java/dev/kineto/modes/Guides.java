@@ -1,6 +1,6 @@
 package dev.kineto.modes;
 
-import dev.kineto.evaluation.SubjectPath;
+import dev.kineto.evaluation.vision.SubjectPath;
 import dev.kineto.model.DiffusionGenerator;
 import dev.kineto.model.GenerationRequest;
 import dev.kineto.model.StepListener;

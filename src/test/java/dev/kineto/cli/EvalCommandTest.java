@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kineto.evaluation.Report;
+import dev.kineto.evaluation.suite.Report;
 import dev.kineto.model.ModelConfig;
 import dev.kineto.model.VideoModel;
 import dev.kineto.video.VideoFiles;

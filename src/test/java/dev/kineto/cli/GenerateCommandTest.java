@@ -3,6 +3,8 @@ package dev.kineto.cli;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kineto.evaluation.scores.Evaluator;
+import dev.kineto.evaluation.scores.ModeScores;
 import dev.kineto.model.DiffusionGenerator;
 import dev.kineto.model.ModelConfig;
 import dev.kineto.model.RequestRules;
@@ -161,13 +163,13 @@ class GenerateCommandTest {
         assertEquals(9, VideoFiles.read(along).frameCount());
         run(0, "generate", "a red ball on a blue background", "--model", tiny, "--path", path, "--strength", "0", "-o", kept.toString());
         var points = dev.kineto.modes.MotionPath.parse(path).points();
-        double error = dev.kineto.evaluation.ModeScores.trajectoryError(VideoFiles.read(kept), points);
+        double error = ModeScores.trajectoryError(VideoFiles.read(kept), points);
         assertTrue(error < 1, "at strength 0 the guide itself, through the MP4: " + error);
 
         Path panned = dir.resolve("panned.mp4");
         run(0, "generate", "a yellow square on a blue and black checkered background", "--model", tiny, "--camera", "pan-down", "--strength", "0",
                 "--size", "64x64", "--seconds", "2", "-o", panned.toString());
-        var camera = dev.kineto.evaluation.Evaluator.evaluate(VideoFiles.read(panned), "a yellow square on a blue and black checkered background, with the camera panning down")
+        var camera = Evaluator.evaluate(VideoFiles.read(panned), "a yellow square on a blue and black checkered background, with the camera panning down")
                 .checks().stream().filter(c -> c.category().equals("camera")).findFirst().orElseThrow();
         assertTrue(camera.pass(), camera.toString());
         run(0, "generate", "a yellow square on a blue and black checkered background", "--model", tiny, "--camera", "zoom-in", "--steps", "2", "-o",
@@ -183,7 +185,7 @@ class GenerateCommandTest {
         run(0, "generate", "a pink ball on a blue background", "--model", tiny, "--video", dir.resolve("source.gif").toString(), "--strength", "0", "-o", restyled.toString());
         Clip out = VideoFiles.read(restyled);
         assertEquals(9, out.frameCount(), "the source's 1.25 s at 8 fps, cut to 4k+1 frames");
-        assertEquals(Boolean.TRUE, dev.kineto.evaluation.Evaluator.evaluate(out, "a pink ball on a blue background").categories().get("colour"));
+        assertEquals(Boolean.TRUE, Evaluator.evaluate(out, "a pink ball on a blue background").categories().get("colour"));
         run(0, "generate", "a pink ball on a blue background", "--model", tiny, "--video", dir.resolve("source.gif").toString(), "--steps", "2", "-o", restyled.toString());
     }
 

@@ -2,9 +2,9 @@ package dev.kineto.modes;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.kineto.evaluation.Check;
-import dev.kineto.evaluation.Evaluator;
-import dev.kineto.evaluation.ModeScores;
+import dev.kineto.evaluation.scores.Check;
+import dev.kineto.evaluation.scores.Evaluator;
+import dev.kineto.evaluation.scores.ModeScores;
 import dev.kineto.model.GenerationRequest;
 import dev.kineto.video.Clip;
 import dev.kineto.world.Camera;
