@@ -41,7 +41,7 @@ public final class UserCommand {
         @Override
         public void run() {
             try (Store store = Store.open(dataDir.path)) {
-                var created = store.createUser(name, paid ? User.PAID : User.FREE, admin, credits);
+                var created = store.accounts().createUser(name, paid ? User.PAID : User.FREE, admin, credits);
                 System.err.println("created " + (paid ? "paid" : "free") + (admin ? " admin" : "") + " user " + name + " with " + credits
                         + " purchased credits; webhook secret " + created.user().webhookSecret() + "; API key:");
                 System.out.println(created.apiKey());
@@ -66,9 +66,9 @@ public final class UserCommand {
         @Override
         public void run() {
             try (Store store = Store.open(dataDir.path)) {
-                User user = store.userByName(name).orElseThrow(() -> new IllegalArgumentException("no user '" + name + "'; create one with `kineto user add " + name + "`"));
-                store.grant(user.id(), credits, paid ? User.PAID : user.tier());
-                System.out.println(name + " now has " + store.userById(user.id()).orElseThrow().credits() + " purchased credits");
+                User user = store.accounts().userByName(name).orElseThrow(() -> new IllegalArgumentException("no user '" + name + "'; create one with `kineto user add " + name + "`"));
+                store.accounts().grant(user.id(), credits, paid ? User.PAID : user.tier());
+                System.out.println(name + " now has " + store.accounts().userById(user.id()).orElseThrow().credits() + " purchased credits");
             }
         }
     }

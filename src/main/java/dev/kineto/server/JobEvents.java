@@ -54,8 +54,8 @@ final class JobEvents {
     }
 
     void started(Job job) {
-        live.put(job.id(), new Live(0, job.steps()));
-        send(job.id(), "progress", new Progress(job.id(), Job.RUNNING, 0, 0, job.steps()));
+        live.put(job.id(), new Live(0, job.request().steps()));
+        send(job.id(), "progress", new Progress(job.id(), Job.RUNNING, 0, 0, job.request().steps()));
     }
 
     void step(String jobId, int step, int steps) {

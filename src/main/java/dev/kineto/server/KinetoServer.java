@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kineto.model.GenerationRequest;
 import dev.kineto.model.VideoGenerator;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -109,16 +110,16 @@ public final class KinetoServer implements AutoCloseable {
             throw new UncheckedIOException("cannot use data directory " + config.dataDir() + ": " + e.getMessage(), e);
         }
         store = Store.open(config.dataDir());
-        store.requeueRunning(); // this process holds the data directory's lock, so "running" jobs belong to a dead process
+        store.jobs().requeueRunning(); // this process holds the data directory's lock, so "running" jobs belong to a dead process
         media = new MediaFiles(config.dataDir());
         media.sweepPartials(); // the same: a half-written file belongs to a killed process
-        positions = new QueuePositions(store);
+        positions = new QueuePositions(store.jobs());
         moderation = Moderation.load(config.moderationPolicy());
         rateLimiter = new RateLimiter(config.limits().submitsPerMinute());
-        metrics = new Metrics(store::queueDepth);
+        metrics = new Metrics(store.jobs()::queueDepth);
         webhooks = new Webhooks(store, config.webhookBackoff(), config.webhookAttempts(), config.privateCallbacks());
         memory = new JobMemory(generator, config);
-        workers = new WorkerPool(store, generator, memory, media, events, metrics, config, id -> store.job(id).ifPresent(this::finished));
+        workers = new WorkerPool(store.jobs(), generator, memory, media, events, metrics, config, id -> store.jobs().job(id).ifPresent(this::finished));
         app = Javalin.create(c -> {
             c.showJavalinBanner = false;
             c.http.prefer405over404 = true; // a known path with the wrong method: 405 and the methods it takes
@@ -273,15 +274,15 @@ public final class KinetoServer implements AutoCloseable {
 
     private void login(Context ctx) {
         Login login = body(ctx, Login.class);
-        User user = Optional.ofNullable(login.apiKey()).flatMap(store::userByApiKey).filter(u -> u.name().equals(login.username()))
+        User user = Optional.ofNullable(login.apiKey()).flatMap(store.accounts()::userByApiKey).filter(u -> u.name().equals(login.username()))
                 .orElseThrow(() -> new ApiError(401, "invalid_credentials", "user name and API key do not match; `kineto user add NAME` prints a key"));
-        String token = store.createSession(user.id(), SESSION_MILLIS);
+        String token = store.accounts().createSession(user.id(), SESSION_MILLIS);
         ctx.header("Set-Cookie", SESSION_COOKIE + "=" + token + "; Path=/; Max-Age=" + SESSION_MILLIS / 1000 + "; HttpOnly; SameSite=Lax");
         ctx.json(account(user));
     }
 
     private void logout(Context ctx) {
-        Optional.ofNullable(ctx.cookie(SESSION_COOKIE)).ifPresent(store::endSession);
+        Optional.ofNullable(ctx.cookie(SESSION_COOKIE)).ifPresent(store.accounts()::endSession);
         ctx.header("Set-Cookie", SESSION_COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax");
         ctx.status(204);
     }
@@ -301,11 +302,11 @@ public final class KinetoServer implements AutoCloseable {
         String auth = ctx.header("Authorization");
         if (auth != null) {
             if (!auth.startsWith("Bearer ")) throw new ApiError(401, "unauthorized", "the Authorization header must be 'Bearer KEY'");
-            return Optional.of(store.userByApiKey(auth.substring(7).strip())
+            return Optional.of(store.accounts().userByApiKey(auth.substring(7).strip())
                     .orElseThrow(() -> new ApiError(401, "unauthorized", "this API key is not valid; `kineto user add NAME` prints a new one")));
         }
         String session = ctx.cookie(SESSION_COOKIE);
-        return session == null ? Optional.empty() : store.userBySession(session);
+        return session == null ? Optional.empty() : store.accounts().userBySession(session);
     }
 
     // ---- Videos ----
@@ -328,7 +329,7 @@ public final class KinetoServer implements AutoCloseable {
         if (key != null && (key.isBlank() || key.length() > 255)) {
             throw ApiError.invalid("invalid_idempotency_key", "Idempotency-Key must be 1 to 255 characters");
         }
-        var submitted = store.submit(new Store.Submission(user.id(), spec, Pricing.cost(spec.request(), config.limits().creditUnit()),
+        var submitted = store.jobs().submit(new Jobs.Submission(user.id(), spec, Pricing.cost(spec.request(), config.limits().creditUnit()),
                 moderation.check(spec.request().prompt()).orElse(null), key, Store.sha256(new String(rawBody(ctx), StandardCharsets.UTF_8))),
                 config.limits());
         if (submitted.job().status().equals(Job.QUEUED)) workers.wake();
@@ -352,7 +353,7 @@ public final class KinetoServer implements AutoCloseable {
                     + memory.window() / spec.request().fps() + " s at " + spec.request().fps() + " fps); ask for fewer seconds, or leave out last_image_id");
         }
         for (String image : new String[] {k.imageId(), k.lastImageId()}) {
-            if (image != null && !store.ownsImage(user.id(), image)) throw ApiError.notFound("image", image);
+            if (image != null && !store.images().owns(user.id(), image)) throw ApiError.notFound("image", image);
         }
         memory.check(spec.request());
         return spec;
@@ -360,7 +361,7 @@ public final class KinetoServer implements AutoCloseable {
 
     /** A succeeded video of the user's own, to continue. */
     private Job ownVideo(User user, String id) {
-        Job job = store.job(id).filter(j -> j.userId().equals(user.id())).orElseThrow(() -> ApiError.notFound("video", id));
+        Job job = store.jobs().job(id).filter(j -> j.userId().equals(user.id())).orElseThrow(() -> ApiError.notFound("video", id));
         if (!job.status().equals(Job.SUCCEEDED)) {
             throw new ApiError(409, "not_ready", "video " + id + " is " + job.status() + "; only a succeeded video can be extended");
         }
@@ -388,7 +389,7 @@ public final class KinetoServer implements AutoCloseable {
         client.keepAlive();
         if (!job.terminal()) {
             events.watch(job.id(), client);
-            job = store.job(job.id()).orElse(job); // it may have finished while the watch was being set up
+            job = store.jobs().job(job.id()).orElse(job); // it may have finished while the watch was being set up
         }
         if (job.terminal()) {
             JobEvents.done(client, view(job));
@@ -396,11 +397,11 @@ public final class KinetoServer implements AutoCloseable {
         }
         var live = events.live(job.id());
         JobEvents.send(client, "progress", new JobEvents.Progress(job.id(), job.status(),
-                live == null ? 0 : (int) (100 * live.fraction()), live == null ? 0 : live.step(), job.steps()));
+                live == null ? 0 : (int) (100 * live.fraction()), live == null ? 0 : live.step(), job.request().steps()));
     }
 
     private void cancel(Context ctx) {
-        Job job = store.cancel(user(ctx).id(), ctx.pathParam("id"));
+        Job job = store.jobs().cancel(user(ctx).id(), ctx.pathParam("id"));
         finished(job);
         ctx.json(view(job));
     }
@@ -411,15 +412,15 @@ public final class KinetoServer implements AutoCloseable {
         User user = user(ctx); // who asks comes first: without a key the answer is 401, whatever the body
         ShareRequest request = body(ctx, ShareRequest.class);
         if (request.shared() == null) throw ApiError.invalid("missing_field", "shared is required: true to show the video in the public feed, false to hide it");
-        ctx.json(view(store.share(user.id(), ctx.pathParam("id"), request.shared())));
+        ctx.json(view(store.jobs().share(user.id(), ctx.pathParam("id"), request.shared())));
     }
 
     record Deleted(String id, boolean deleted) {}
 
     private void delete(Context ctx) throws IOException {
         String id = ctx.pathParam("id");
-        boolean unfinished = !store.job(id).map(Job::terminal).orElse(true);
-        Job job = store.delete(user(ctx).id(), id);
+        boolean unfinished = !store.jobs().job(id).map(Job::terminal).orElse(true);
+        Job job = store.jobs().delete(user(ctx).id(), id);
         if (unfinished) finished(job);
         media.deleteVideo(job.id());
         ctx.json(new Deleted(job.id(), true));
@@ -437,19 +438,19 @@ public final class KinetoServer implements AutoCloseable {
                 : new Uploads.Upload(Optional.ofNullable(ctx.contentType()).orElse(""), rawBody(ctx));
         if (upload.bytes().length > config.limits().maxImageBytes()) throw tooLarge(true, config.limits().maxImageBytes());
         BufferedImage image = Uploads.image(upload);
-        String id = store.addImage(user.id(), image.getWidth(), image.getHeight());
+        String id = store.images().add(user.id(), image.getWidth(), image.getHeight());
         media.saveImage(id, image);
         ctx.status(201).json(new Image(id, image.getWidth(), image.getHeight()));
     }
 
     // ---- Admin ----
 
-    record Usage(List<Store.DayUsage> days, long queueDepth, Map<String, Long> jobsByStatus, int workers, long workersBusy) {}
+    record Usage(List<Jobs.DayUsage> days, long queueDepth, Map<String, Long> jobsByStatus, int workers, long workersBusy) {}
 
     private void adminUsage(Context ctx) {
         if (!user(ctx).admin()) throw new ApiError(403, "forbidden", "the admin view needs an admin account (`kineto user add NAME --admin`)");
         int days = wholeNumber(ctx, "days", 7, 90);
-        ctx.json(new Usage(store.usage(days), store.queueDepth(), store.statusCounts(), workers.size(), (long) metrics.workersBusy.get()));
+        ctx.json(new Usage(store.jobs().usage(days), store.jobs().queueDepth(), store.jobs().statusCounts(), workers.size(), (long) metrics.workersBusy.get()));
     }
 
     // ---- Views and helpers ----
@@ -461,7 +462,7 @@ public final class KinetoServer implements AutoCloseable {
                      ApiError.Detail error, long createdAt, Long finishedAt, String url, String thumbnailUrl) {}
 
     VideoView view(Job j) {
-        Store.Position position = j.status().equals(Job.QUEUED) ? positions.of(j) : null;
+        Jobs.Position position = j.status().equals(Job.QUEUED) ? positions.of(j) : null;
         var live = events.live(j.id());
         int progress = switch (j.status()) {
             case Job.SUCCEEDED -> 100;
@@ -470,10 +471,12 @@ public final class KinetoServer implements AutoCloseable {
         };
         boolean done = j.status().equals(Job.SUCCEEDED);
         String base = "/v1/videos/" + j.id() + "/content";
+        JobSpec s = j.spec();
+        GenerationRequest r = s.request();
         return new VideoView(j.id(), "video", j.status(), progress, position == null ? null : position.ahead(), workers.eta(j, position),
-                j.prompt(), j.negativePrompt(), j.aspectRatio(), j.width() + "x" + j.height(), j.width(), j.height(), j.frames(), j.fps(),
-                j.seconds(), j.steps(), j.cfg(), j.seed(), j.cost(), j.shared(), j.conditions().imageId(), j.conditions().lastImageId(),
-                j.conditions().extendVideoId(), j.errorCode() == null ? null : new ApiError.Detail(j.errorCode(), j.errorMessage()), j.createdAt() / 1000,
+                r.prompt(), r.negativePrompt(), s.aspectRatio(), r.width() + "x" + r.height(), r.width(), r.height(), s.outputFrames(), r.fps(),
+                s.seconds(), r.steps(), r.cfg(), r.seed(), j.cost(), s.shared(), s.conditions().imageId(), s.conditions().lastImageId(),
+                s.conditions().extendVideoId(), j.errorCode() == null ? null : new ApiError.Detail(j.errorCode(), j.errorMessage()), j.createdAt() / 1000,
                 j.finishedAt() == null ? null : j.finishedAt() / 1000, done ? base : null, done ? base + "?variant=thumbnail" : null);
     }
 
@@ -482,7 +485,7 @@ public final class KinetoServer implements AutoCloseable {
     /** A page of the owner's videos, or of the public feed when owner is null, after the cursor in the query. */
     private Page page(Context ctx, String ownerId) {
         int limit = limit(ctx);
-        List<Job> jobs = store.page(ownerId, ownerId == null, ctx.queryParam("after"), limit + 1);
+        List<Job> jobs = store.jobs().page(ownerId, ownerId == null, ctx.queryParam("after"), limit + 1);
         boolean more = jobs.size() > limit;
         List<VideoView> views = jobs.stream().limit(limit).map(this::view).toList();
         return new Page("list", views, more, more ? views.getLast().id() : null);
@@ -506,7 +509,7 @@ public final class KinetoServer implements AutoCloseable {
     private Job visible(Context ctx) {
         String id = ctx.pathParam("id");
         Optional<User> viewer = viewer(ctx);
-        return store.job(id).filter(j -> j.published() || viewer.map(u -> u.id().equals(j.userId())).orElse(false))
+        return store.jobs().job(id).filter(j -> j.published() || viewer.map(u -> u.id().equals(j.userId())).orElse(false))
                 .orElseThrow(() -> ApiError.notFound("video", id));
     }
 
@@ -523,9 +526,9 @@ public final class KinetoServer implements AutoCloseable {
         VideoView view = view(job);
         events.finished(job.id(), view);
         if (job.finishedAt() != null) metrics.jobLatency.labelValues(job.status()).observe((job.finishedAt() - job.createdAt()) / 1000.0);
-        if (job.callbackUrl() != null) {
+        if (job.spec().callbackUrl() != null) {
             try {
-                store.enqueueWebhook(job, JSON.writeValueAsString(Map.of("type", "video." + job.status(), "data", view)));
+                store.webhooks().enqueue(job, JSON.writeValueAsString(Map.of("type", "video." + job.status(), "data", view)));
             } catch (JacksonException e) {
                 throw new IllegalStateException(e);
             }

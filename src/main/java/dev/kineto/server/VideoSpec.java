@@ -43,16 +43,16 @@ public record VideoSpec(String prompt, String negativePrompt, Double seconds, St
         double guidance = inRange("cfg", cfg, d.cfg(), 0, MAX_CFG, true);
         long seedUsed = seed != null ? (long) inRange("seed", seed.doubleValue(), 0, 0, MAX_SEED, true) : ThreadLocalRandom.current().nextLong(MAX_SEED + 1);
         checkConditions(source);
-        if (source != null) rate = source.fps();
+        if (source != null) rate = source.request().fps();
         int frames = GenerationRequest.framesFor(secs, rate);
-        int[] wh = source != null ? new int[] {source.width(), source.height()}
+        int[] wh = source != null ? new int[] {source.request().width(), source.request().height()}
                 : size != null ? explicitSize(d.sizeMultiple(), limits.maxSide()) : sizeFor(d.size(), d.sizeMultiple());
-        String aspect = source != null ? source.aspectRatio() : size != null ? ratio(wh[0], wh[1]) : aspectRatio == null ? "1:1" : aspectRatio;
-        if (source != null && (source.frames() + frames) / rate > limits.maxSeconds()) {
-            throw ApiError.invalid("out_of_range", "the extended video would last " + fmt((source.frames() + frames) / rate) + " s, the most allowed is "
+        String aspect = source != null ? source.spec().aspectRatio() : size != null ? ratio(wh[0], wh[1]) : aspectRatio == null ? "1:1" : aspectRatio;
+        if (source != null && (source.spec().outputFrames() + frames) / rate > limits.maxSeconds()) {
+            throw ApiError.invalid("out_of_range", "the extended video would last " + fmt((source.spec().outputFrames() + frames) / rate) + " s, the most allowed is "
                     + fmt(limits.maxSeconds()) + " s; add fewer seconds");
         }
-        var conditions = new Conditions(imageId, lastImageId, extendVideoId, source == null ? 0 : source.frames());
+        var conditions = new Conditions(imageId, lastImageId, extendVideoId, source == null ? 0 : source.spec().outputFrames());
         return new JobSpec(new GenerationRequest(prompt.strip(), negativePrompt == null ? "" : negativePrompt.strip(), wh[0], wh[1], frames,
                 rate, stepCount, guidance, seedUsed), aspect, checkedCallback(config.privateCallbacks()), Boolean.TRUE.equals(shared), conditions);
     }

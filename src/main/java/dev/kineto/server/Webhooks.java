@@ -52,7 +52,7 @@ final class Webhooks implements AutoCloseable {
         try {
             int free = slots.availablePermits();
             if (free == 0) return;
-            for (Store.Delivery d : store.takeDueWebhooks(free, LEASE_MILLIS)) {
+            for (WebhookDeliveries.Delivery d : store.webhooks().takeDue(free, LEASE_MILLIS)) {
                 slots.acquireUninterruptibly();
                 senders.execute(() -> {
                     try {
@@ -69,15 +69,15 @@ final class Webhooks implements AutoCloseable {
         }
     }
 
-    private void deliver(Store.Delivery d) {
-        String secret = store.userById(d.userId()).orElseThrow().webhookSecret();
+    private void deliver(WebhookDeliveries.Delivery d) {
+        String secret = store.accounts().userById(d.userId()).orElseThrow().webhookSecret();
         long t = System.currentTimeMillis() / 1000;
         String error;
         try {
             URI url = URI.create(d.url());
             var refusal = Callbacks.refusal(url, privateAllowed);
             if (refusal.isPresent()) {
-                store.recordAttempt(d.id(), false, refusal.get(), null); // never retried: the address will not become public
+                store.webhooks().recordAttempt(d.id(), false, refusal.get(), null); // never retried: the address will not become public
                 return;
             }
             var request = HttpRequest.newBuilder(url).timeout(TIMEOUT)
@@ -87,7 +87,7 @@ final class Webhooks implements AutoCloseable {
                     .POST(HttpRequest.BodyPublishers.ofString(d.body())).build();
             int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
             if (status / 100 == 2) {
-                store.recordAttempt(d.id(), true, null, null);
+                store.webhooks().recordAttempt(d.id(), true, null, null);
                 return;
             }
             error = "HTTP " + status;
@@ -99,7 +99,7 @@ final class Webhooks implements AutoCloseable {
         }
         int attempt = d.attempts() + 1;
         Long next = attempt < maxAttempts ? System.currentTimeMillis() + backoff.toMillis() * (1L << (attempt - 1)) : null;
-        store.recordAttempt(d.id(), false, error, next);
+        store.webhooks().recordAttempt(d.id(), false, error, next);
     }
 
     /** The hex HMAC-SHA256 of "t.body" under the user's webhook secret; receivers recompute it to check a callback. */

@@ -25,7 +25,7 @@ final class WorkerPool implements AutoCloseable {
     /** A worker that stops renewing (a crashed process elsewhere) loses its jobs to the queue after this long. */
     static final long LEASE_MILLIS = 30_000;
 
-    private final Store store;
+    private final Jobs jobs;
     private final VideoGenerator generator;
     private final MediaFiles media;
     private final JobEvents events;
@@ -39,10 +39,10 @@ final class WorkerPool implements AutoCloseable {
     /** Measured generation time per credit of work, for queue ETAs; NaN until the first batch finishes. */
     private volatile double secondsPerCredit = Double.NaN;
 
-    WorkerPool(Store store, VideoGenerator generator, JobMemory memory, MediaFiles media, JobEvents events, Metrics metrics,
+    WorkerPool(Jobs jobs, VideoGenerator generator, JobMemory memory, MediaFiles media, JobEvents events, Metrics metrics,
                ServerConfig config, Consumer<String> onFinished) {
         this.memory = memory;
-        this.store = store;
+        this.jobs = jobs;
         this.generator = generator;
         this.media = media;
         this.events = events;
@@ -72,11 +72,11 @@ final class WorkerPool implements AutoCloseable {
     private void loop(String worker) {
         while (running) {
             try {
-                store.failExhausted().forEach(job -> onFinished.accept(job.id()));
+                jobs.failExhausted().forEach(job -> onFinished.accept(job.id()));
                 List<Job> batch;
                 long bytes;
                 synchronized (memory) { // the limit and the reservation as one step, so two workers cannot both take the last room
-                    batch = store.claim(worker, head -> memory.batchLimit(head, config.maxBatch()), LEASE_MILLIS, this::batchable);
+                    batch = jobs.claim(worker, head -> memory.batchLimit(head, config.maxBatch()), LEASE_MILLIS, this::batchable);
                     bytes = batch.isEmpty() ? 0 : memory.bytes(batch.getFirst().request(), batch.size());
                     memory.reserve(bytes);
                 }
@@ -113,7 +113,7 @@ final class WorkerPool implements AutoCloseable {
             List<Clip> clips = batch.size() == 1 && generator instanceof DiffusionGenerator d
                     ? List.of(generateAlone(d, batch.getFirst(), listener(worker, batch)))
                     : generator.generate(batch.stream().map(Job::request).toList(), listener(worker, batch));
-            Set<String> held = store.held(batch, worker);
+            Set<String> held = jobs.held(batch, worker);
             for (int i = 0; i < batch.size(); i++) {
                 if (held.contains(batch.get(i).id())) save(worker, batch.get(i), clips.get(i));
             }
@@ -141,13 +141,13 @@ final class WorkerPool implements AutoCloseable {
     }
 
     private boolean alone(Job job) {
-        return job.conditions().any() || memory.windowed(job.request().frames());
+        return job.spec().conditions().any() || memory.windowed(job.request().frames());
     }
 
     /** One job's video: its key frames (uploaded images read at its size) or its source clip, continued window by window. */
     private Clip generateAlone(DiffusionGenerator generator, Job job, StepListener listener) throws IOException {
         GenerationRequest r = job.request();
-        Conditions k = job.conditions();
+        Conditions k = job.spec().conditions();
         if (k.extendVideoId() != null) {
             Clip source = VideoFiles.read(media.video(k.extendVideoId()), r.width(), r.height(), k.sourceFrames());
             return Windows.extend(generator, source, r, listener);
@@ -169,7 +169,7 @@ final class WorkerPool implements AutoCloseable {
             if (!running) throw new CancellationException("server stopping");
             batch.forEach(job -> events.step(job.id(), step, steps));
             if (System.currentTimeMillis() - renewedAt[0] > LEASE_MILLIS / 3) {
-                store.renew(batch, worker, LEASE_MILLIS, (double) step / steps);
+                jobs.renew(batch, worker, LEASE_MILLIS, (double) step / steps);
                 renewedAt[0] = System.currentTimeMillis();
             }
             if (step < steps && step % config.previewEverySteps() == 0 && batch.stream().anyMatch(j -> events.watched(j.id()))) {
@@ -178,7 +178,7 @@ final class WorkerPool implements AutoCloseable {
                     if (events.watched(batch.get(i).id())) events.preview(batch.get(i).id(), step, MediaFiles.previewDataUrl(clips.get(i)));
                 }
             }
-            if (store.held(batch, worker).isEmpty()) throw new CancellationException("cancelled");
+            if (jobs.held(batch, worker).isEmpty()) throw new CancellationException("cancelled");
         };
     }
 
@@ -186,8 +186,8 @@ final class WorkerPool implements AutoCloseable {
     private void save(String worker, Job job, Clip clip) {
         try {
             media.saveVideo(job.id(), clip);
-            if (store.succeed(job.id(), worker)) {
-                metrics.videoSeconds.inc(job.seconds());
+            if (jobs.succeed(job.id(), worker)) {
+                metrics.videoSeconds.inc(job.spec().seconds());
                 onFinished.accept(job.id());
             } else {
                 media.deleteVideo(job.id());
@@ -201,7 +201,7 @@ final class WorkerPool implements AutoCloseable {
 
     /** Marks the job failed (and refunded) if this worker still holds it. */
     private void fail(String worker, Job job, String code, String message) {
-        if (store.fail(job.id(), worker, code, message)) onFinished.accept(job.id());
+        if (jobs.fail(job.id(), worker, code, message)) onFinished.accept(job.id());
     }
 
     private void recordTiming(List<Job> batch, long startNanos) {
@@ -212,7 +212,7 @@ final class WorkerPool implements AutoCloseable {
     }
 
     /** Seconds until the job is done: from its own pace when running, from the work ahead of it when queued; null when unknown. */
-    Double eta(Job job, Store.Position position) {
+    Double eta(Job job, Jobs.Position position) {
         if (job.status().equals(Job.RUNNING)) {
             JobEvents.Live live = events.live(job.id());
             if (live == null || live.step() == 0 || job.startedAt() == null) return null;
