@@ -11,16 +11,23 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** The durable queue's order and claims, against the real database. */
+/** The durable queue's order and claims, against the real database: SQLite and PostgreSQL, with the same migrations. */
+@ParameterizedClass
+@ValueSource(strings = {TestDatabases.SQLITE, TestDatabases.POSTGRESQL})
 class StoreTest {
+    @Parameter
+    String engine;
     @TempDir
     Path data;
     Store store;
 
     @BeforeEach
     void open() {
-        store = Store.open(data);
+        store = engine.equals(TestDatabases.SQLITE) ? Store.open(data) : new Store(TestDatabases.fresh(engine, data));
     }
 
     @AfterEach
@@ -94,6 +101,7 @@ class StoreTest {
 
     @Test
     void apiKeysAreStoredOnlyAsHashes() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(engine.equals(TestDatabases.SQLITE), "reads SQLite's files; PostgreSQL's run the same SQL");
         var created = store.accounts().createUser("a", User.FREE, false, 0);
         store.close();
         byte[] database = java.nio.file.Files.readAllBytes(data.resolve("kineto.db"));
@@ -137,9 +145,7 @@ class StoreTest {
     @Test
     void aJobStoredBeforeTheRequestWasOneValueReadsBackAsTheSameRequest() throws Exception {
         store.close();
-        Path old = data.resolve("v2");
-        java.nio.file.Files.createDirectories(old);
-        String url = "jdbc:sqlite:" + old.resolve("kineto.db");
+        String url = TestDatabases.fresh(engine, data);
         org.flywaydb.core.Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration").target("2").load().migrate();
         try (var c = java.sql.DriverManager.getConnection(url); var s = c.createStatement()) {
             s.execute("INSERT INTO users (id, name, tier, webhook_secret, created_at) VALUES ('u1', 'a', 'free', 's', 1)");
@@ -148,7 +154,7 @@ class StoreTest {
                                       cost, charged_free, charged_paid, charge_day, priority, created_at, extend_video_id, source_frames)
                     VALUES ('video_1', 'u1', 'succeeded', 'a red ball', 'blur', '16:9', 32, 16, 13, 8, 4, 3.5, 42, 7, 7, 0, '2026-01-01', 0, %d, 'video_0', 4)""".formatted(System.currentTimeMillis()));
         }
-        store = Store.open(old);
+        store = new Store(url);
         Job job = store.jobs().job("video_1").orElseThrow();
         assertEquals(new GenerationRequest("a red ball", "blur", 32, 16, 9, 8, 4, 3.5, 42), job.request(), "the generated frames: 13 made, 4 of them the source's");
         assertEquals(13, job.spec().outputFrames());
