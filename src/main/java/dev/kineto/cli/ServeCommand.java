@@ -4,6 +4,7 @@ import dev.kineto.model.DiffusionGenerator;
 import dev.kineto.model.ModelConfig;
 import dev.kineto.server.KinetoServer;
 import dev.kineto.server.ServerConfig;
+import dev.kineto.server.Store;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -19,7 +20,10 @@ import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** `kineto serve`: the API, the studio and the workers in one process, with SQLite and local files under --data. */
+/**
+ * `kineto serve`: the API, the studio and the workers in one process, with SQLite and local files under --data; or,
+ * with --db, one API node of many sharing a PostgreSQL database (and --data as the shared results directory).
+ */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Serve the API (/v1, described at /openapi.json) and the web studio (/) with embedded storage.")
 public final class ServeCommand implements Callable<Integer> {
@@ -32,13 +36,18 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8080", description = "HTTP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--data", defaultValue = ServerConfig.DEFAULT_DATA, description = "Directory for the database, videos and uploads (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--data", defaultValue = ServerConfig.DEFAULT_DATA,
+            description = "Directory for the database (unless --db), videos and uploads; with --db every node and worker must see the same one (default: ${DEFAULT-VALUE}).")
     Path data;
+
+    @Option(names = "--db", paramLabel = "URL", description = "PostgreSQL database shared by API nodes and workers, postgresql://HOST[:PORT]/DB?user=... (default: SQLite in --data).")
+    String db;
 
     @Option(names = "--model", description = "Model directory with config.json and model.safetensors (default: the bundled model).")
     Path model;
 
-    @Option(names = "--workers", defaultValue = "1", description = "Generation workers; each uses every core, so one is usually best (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--workers", defaultValue = "1",
+            description = "Generation workers; each uses every core, so one is usually best; 0 serves the API only, for `kineto worker`s elsewhere (default: ${DEFAULT-VALUE}).")
     int workers;
 
     @Option(names = "--batch", defaultValue = "8", description = "Most compatible jobs sampled in one forward pass (default: ${DEFAULT-VALUE}).")
@@ -67,24 +76,30 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (workers < 1 || batch < 1) throw new IllegalArgumentException("--workers and --batch must be at least 1");
+        if (workers < 0 || batch < 1) throw new IllegalArgumentException("--workers must be 0 or more and --batch at least 1");
         try (DiffusionGenerator generator = DiffusionGenerator.load(model != null ? model : DiffusionGenerator.defaultModelDir())) {
             var d = ServerConfig.DEFAULT_LIMITS;
             var limits = new ServerConfig.Limits(d.maxPromptChars(), d.maxSeconds(), d.maxSide(), d.maxSteps(), d.creditUnit(),
                     dailyFreeCredits, maxQueued, submitsPerMinute, d.maxImageBytes());
             var config = ServerConfig.defaults(data, port).withDefaults(defaultsFor(generator.model().config()))
                     .withLimits(limits).withWorkers(workers, batch).withModerationPolicy(moderation).withHost(host)
-                    .withMemoryBudget(memoryBudget).withPrivateCallbacks(privateCallbacks);
-            KinetoServer server = KinetoServer.start(config, generator);
-            CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                server.close();
-                stopped.countDown();
-            }));
-            System.out.println("kineto: serving http://localhost:" + server.port() + "/ (API under /v1, data in " + data.toAbsolutePath() + ")");
-            stopped.await();
+                    .withMemoryBudget(memoryBudget).withPrivateCallbacks(privateCallbacks).withDatabase(db);
+            runUntilStopped(config, generator, port -> "kineto: serving http://localhost:" + port + "/ (API under /v1, data in " + data.toAbsolutePath()
+                    + (db != null ? ", database " + Store.redacted(db) : "") + ")");
         }
         return 0;
+    }
+
+    /** Starts the server, prints banner(its port) on stdout (what launch waits for) and runs until the process is told to stop. */
+    static void runUntilStopped(ServerConfig config, DiffusionGenerator generator, java.util.function.IntFunction<String> banner) throws InterruptedException {
+        KinetoServer server = KinetoServer.start(config, generator);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }));
+        System.out.println(banner.apply(server.port()));
+        stopped.await();
     }
 
     /** A size in bytes with an optional K, M or G (powers of 1024). */

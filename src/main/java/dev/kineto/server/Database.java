@@ -54,7 +54,7 @@ final class Database implements AutoCloseable {
                 throw e;
             }
         } catch (RuntimeException e) {
-            throw new IllegalStateException("cannot open database " + redacted(jdbcUrl) + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot open database " + Store.redacted(jdbcUrl) + ": " + e.getMessage(), e);
         }
     }
 
@@ -74,11 +74,6 @@ final class Database implements AutoCloseable {
             config.addDataSourceProperty("foreign_keys", "true");
         }
         return new HikariDataSource(config);
-    }
-
-    /** The URL without its password, for messages. */
-    static String redacted(String jdbcUrl) {
-        return jdbcUrl.replaceAll("(?i)(password=)[^&]*", "$1***");
     }
 
     @FunctionalInterface
@@ -122,6 +117,40 @@ final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Calls wake whenever a transaction sends NOTIFY on channel (see {@link Tx#notify}), from a thread with a
+     * connection of its own that reconnects after the database comes back; nothing on SQLite, whose writers are all in
+     * this process. The caller polls too, so a lost notification only delays a wake.
+     */
+    AutoCloseable listen(String channel, Runnable wake) {
+        if (engine == Engine.SQLITE) return () -> {};
+        var stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread thread = Thread.ofPlatform().name("kineto-listen-" + channel).daemon().start(() -> {
+            while (!stop.get()) {
+                try (Connection c = java.sql.DriverManager.getConnection(url); var s = c.createStatement()) {
+                    s.execute("LISTEN " + channel);
+                    var pg = c.unwrap(org.postgresql.PGConnection.class);
+                    while (!stop.get()) {
+                        var notes = pg.getNotifications(1000);
+                        if (notes != null && notes.length > 0) wake.run();
+                    }
+                } catch (SQLException e) {
+                    if (stop.get()) return;
+                    System.err.println("kineto: listening for " + channel + ": " + e.getMessage() + "; polling until the database is back");
+                    try {
+                        Thread.sleep(1000);
+                    } catch (InterruptedException interrupted) {
+                        return;
+                    }
+                }
+            }
+        });
+        return () -> {
+            stop.set(true);
+            thread.join(5000);
+        };
+    }
+
     private boolean retryable(SQLException e) {
         return engine == Engine.POSTGRESQL && ("40P01".equals(e.getSQLState()) || "40001".equals(e.getSQLState()));
     }
@@ -158,6 +187,11 @@ final class Database implements AutoCloseable {
         /** What a SELECT adds to lock the rows it answers until the transaction ends (SQLite has one writer: nothing). */
         String forUpdate() {
             return engine == Engine.POSTGRESQL ? " FOR UPDATE" : "";
+        }
+
+        /** Wakes the listeners of channel when this transaction commits (PostgreSQL; nothing on SQLite). */
+        void notify(String channel) throws SQLException {
+            if (engine == Engine.POSTGRESQL) list("SELECT pg_notify(?, '')", r -> 0, channel);
         }
 
         private PreparedStatement prepare(String sql, Object... args) throws SQLException {

@@ -26,6 +26,13 @@ import java.util.function.ToIntFunction;
 public final class Jobs {
     /** Claims of one job before it fails for good: a job that crashed its worker this often would do it again. */
     public static final int MAX_ATTEMPTS = 3;
+    /**
+     * A job whose worker lost its lease waits this long times its attempts squared before it is claimed again
+     * (5 s, then 20 s): a worker cut off for a moment gets a clean retry, a job that kills workers does not spin.
+     */
+    static final long RETRY_BACKOFF_MILLIS = 5_000;
+    /** The channel a submit notifies (PostgreSQL), waking idle workers on every node. */
+    static final String QUEUED_CHANNEL = "kineto_jobs";
     /** A request is stored as this JSON (the record's own fields), and read back the same. */
     private static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     /**
@@ -33,7 +40,7 @@ public final class Jobs {
      * updates the user's last_served_at, so successive claims go round-robin over users.
      */
     private static final String NEXT_JOBS = """
-            SELECT j.* FROM jobs j JOIN users u ON u.id = j.user_id WHERE j.status = 'queued'
+            SELECT j.* FROM jobs j JOIN users u ON u.id = j.user_id WHERE j.status = 'queued' AND j.run_after <= ? AND j.attempts < ?
             ORDER BY j.priority DESC, u.last_served_at, j.created_at, j.id LIMIT 256""";
     /** The order successive claims will take: as NEXT_JOBS, with each user's n-th job in the n-th round. */
     private static final String QUEUE_ORDER = """
@@ -91,6 +98,8 @@ public final class Jobs {
                 t.update("UPDATE jobs SET finished_at = ?, error_code = 'moderated', error_message = ? WHERE id = ?", Store.now(),
                         "the prompt breaks the content policy; it was not queued and cost nothing: change it and submit again", id);
                 t.update("INSERT INTO moderation_hits (job_id, user_id, rule, created_at) VALUES (?,?,?,?)", id, user.id(), s.moderationRule(), Store.now());
+            } else {
+                t.notify(QUEUED_CHANNEL);
             }
             if (s.idempotencyKey() != null) {
                 t.update("INSERT INTO idempotency_keys (user_id, idem_key, request_hash, job_id, created_at) VALUES (?,?,?,?,?)",
@@ -104,18 +113,20 @@ public final class Jobs {
 
     /**
      * Claims the next job and up to batchLimit(its request) - 1 queued jobs that can share its pass (batchable(head, job)), for this
-     * worker, with a lease; none when the limit is 0. A job whose worker died (lease expired) is queued again first.
+     * worker, with a lease; none when the limit is 0. A job whose worker died (lease expired) is queued again first, to
+     * wait out its backoff.
      * Each claim counts an attempt in its transaction, so a crash cannot lose the count (see {@link #failExhausted}).
      * On PostgreSQL the candidates are locked and other workers' skipped, so concurrent claims never take the same job.
      */
     public List<Job> claim(String worker, ToIntFunction<GenerationRequest> batchLimit, long leaseMillis, BiPredicate<Job, Job> batchable) {
         return db.tx(t -> {
-            t.update("UPDATE jobs SET status = 'queued', worker = NULL WHERE status = 'running' AND lease_until < ?", Store.now());
-            List<Job> queued = t.list(NEXT_JOBS + t.skipLocked("j"), Jobs::job);
+            long now = Store.now();
+            t.update("UPDATE jobs SET status = 'queued', worker = NULL, progress = 0, run_after = ? + ? * attempts * attempts WHERE status = 'running' AND lease_until < ?",
+                    now, RETRY_BACKOFF_MILLIS, now);
+            List<Job> queued = t.list(NEXT_JOBS + t.skipLocked("j"), Jobs::job, now, MAX_ATTEMPTS);
             if (queued.isEmpty()) return List.of();
             Job head = queued.getFirst();
             List<Job> batch = queued.stream().filter(j -> j == head || batchable.test(head, j)).limit(batchLimit.applyAsInt(head.request())).toList();
-            long now = Store.now();
             List<Job> claimed = new ArrayList<>();
             for (Job j : batch) {
                 t.update("UPDATE jobs SET status = 'running', worker = ?, lease_until = ?, attempts = attempts + 1, started_at = ? WHERE id = ?",
@@ -146,6 +157,11 @@ public final class Jobs {
             }
             return failed;
         });
+    }
+
+    /** Calls wake whenever a job is queued on any node (PostgreSQL's LISTEN; nothing on SQLite, whose submits are in this process). */
+    AutoCloseable onQueued(Runnable wake) {
+        return db.listen(QUEUED_CHANNEL, wake);
     }
 
     /** Extends this worker's lease on its jobs and saves their progress. */

@@ -98,21 +98,26 @@ public final class KinetoServer implements AutoCloseable {
 
     private KinetoServer(ServerConfig config, VideoGenerator generator) {
         this.config = config;
+        boolean alone = config.database() == null; // SQLite: this process is the only one using the data directory
         try {
             Files.createDirectories(config.dataDir());
-            lockFile = FileChannel.open(config.dataDir().resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            lock = lockFile.tryLock();
-            if (lock == null) {
+            lockFile = alone ? FileChannel.open(config.dataDir().resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE) : null;
+            lock = alone ? lockFile.tryLock() : null;
+            if (alone && lock == null) {
                 throw new IllegalStateException("another kineto server is using " + config.dataDir() + "; stop it or choose another --data directory");
             }
             openApi = openApiDocument(config.defaults());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot use data directory " + config.dataDir() + ": " + e.getMessage(), e);
         }
-        store = Store.open(config.dataDir());
-        store.jobs().requeueRunning(); // this process holds the data directory's lock, so "running" jobs belong to a dead process
+        store = Store.open(config.database(), config.dataDir());
         media = new MediaFiles(config.dataDir());
-        media.sweepPartials(); // the same: a half-written file belongs to a killed process
+        if (alone) {
+            // This process holds the data directory's lock, so "running" jobs and half-written files belong to a dead
+            // process. On a shared database other workers hold running jobs: their leases say when one died.
+            store.jobs().requeueRunning();
+            media.sweepPartials();
+        }
         positions = new QueuePositions(store.jobs());
         moderation = Moderation.load(config.moderationPolicy());
         rateLimiter = new RateLimiter(config.limits().submitsPerMinute());
@@ -124,18 +129,20 @@ public final class KinetoServer implements AutoCloseable {
             c.showJavalinBanner = false;
             c.http.prefer405over404 = true; // a known path with the wrong method: 405 and the methods it takes
             c.jsonMapper(new JavalinJackson(JSON, false));
-            c.staticFiles.add(s -> {
-                s.hostedPath = "/";
-                s.directory = "/studio";
-                s.location = Location.CLASSPATH;
-            });
+            if (config.api()) {
+                c.staticFiles.add(s -> {
+                    s.hostedPath = "/";
+                    s.directory = "/studio";
+                    s.location = Location.CLASSPATH;
+                });
+            }
             c.jetty.modifyServletContextHandler(h -> h.addFilter(new FilterHolder(new EventStreamAccept()), "/v1/videos/*", EnumSet.of(DispatcherType.REQUEST)));
             c.events.handlerAdded(h -> {
                 if (h.getHttpMethod() != HandlerType.HEAD) routes.add(h.getHttpMethod() + " " + h.getPath()); // HEAD mirrors every GET
             });
         });
         routes(app);
-        webhooks.start();
+        if (config.api()) webhooks.start(); // API nodes deliver what any node's jobs queued, under the API's callback policy
         workers.start();
         heartbeat.scheduleAtFixedRate(events::heartbeat, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
         try {
@@ -155,6 +162,25 @@ public final class KinetoServer implements AutoCloseable {
         get(app, "/health", ctx -> ctx.json(Map.of("status", "ok")));
         get(app, "/ready", this::ready);
         get(app, "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+        if (config.api()) apiRoutes(app);
+
+        app.exception(ApiError.class, (e, ctx) -> {
+            if (e.status() == 503) ctx.header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+            ctx.status(e.status()).json(e.body());
+        });
+        app.exception(HttpResponseException.class, (e, ctx) -> {
+            String allowed = e.getDetails().get("availableMethods");
+            if (e.getStatus() == 405 && allowed != null) ctx.header("Allow", allowed.replace(" ", "").replace(",", ", "));
+            ctx.status(e.getStatus()).json(httpError(e).body());
+        });
+        app.exception(Exception.class, (e, ctx) -> {
+            System.err.println("kineto: " + ctx.method() + " " + ctx.path() + ": " + e);
+            ctx.status(500).json(new ApiError(500, "internal_error", "the server failed; it is logged, please retry").body());
+        });
+    }
+
+    /** The product's API and studio; a worker-only node (config.api() false) serves just the health routes. */
+    private void apiRoutes(Javalin app) {
         get(app, "/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
 
         app.post("/v1/sessions", this::login);
@@ -175,20 +201,6 @@ public final class KinetoServer implements AutoCloseable {
         app.post("/v1/images", this::uploadImage);
         get(app, "/v1/feed", ctx -> ctx.json(page(ctx, null)));
         get(app, "/v1/admin/usage", this::adminUsage);
-
-        app.exception(ApiError.class, (e, ctx) -> {
-            if (e.status() == 503) ctx.header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
-            ctx.status(e.status()).json(e.body());
-        });
-        app.exception(HttpResponseException.class, (e, ctx) -> {
-            String allowed = e.getDetails().get("availableMethods");
-            if (e.getStatus() == 405 && allowed != null) ctx.header("Allow", allowed.replace(" ", "").replace(",", ", "));
-            ctx.status(e.getStatus()).json(httpError(e).body());
-        });
-        app.exception(Exception.class, (e, ctx) -> {
-            System.err.println("kineto: " + ctx.method() + " " + ctx.path() + ": " + e);
-            ctx.status(500).json(new ApiError(500, "internal_error", "the server failed; it is logged, please retry").body());
-        });
     }
 
     /**
@@ -614,8 +626,10 @@ public final class KinetoServer implements AutoCloseable {
         webhooks.close();
         store.close();
         try {
-            lock.release();
-            lockFile.close();
+            if (lock != null) {
+                lock.release();
+                lockFile.close();
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

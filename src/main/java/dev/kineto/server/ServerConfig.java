@@ -5,11 +5,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Everything `kineto serve` can be told: where data lives, the worker pool, what a request gets when it leaves a
+ * Everything `kineto serve` and `kineto worker` can be told: where data lives (the database: SQLite in dataDir unless
+ * a database URL is given; the results: dataDir), whether this node serves the API, the worker pool, what a request gets when it leaves a
  * setting out, and the limits that keep one user from taking the machine.
  */
-public record ServerConfig(Path dataDir, String host, int port, int workers, int maxBatch, long memoryBudget, Defaults defaults, Limits limits,
-                           int previewEverySteps, Duration webhookBackoff, int webhookAttempts, boolean privateCallbacks, Path moderationPolicy) {
+public record ServerConfig(Path dataDir, String database, boolean api, String host, int port, int workers, int maxBatch, long memoryBudget,
+                           Defaults defaults, Limits limits, int previewEverySteps, Duration webhookBackoff, int webhookAttempts,
+                           boolean privateCallbacks, Path moderationPolicy) {
 
     /**
      * What a request gets for a setting it leaves out: the model's trained size (short side), rate and length; and
@@ -45,41 +47,54 @@ public record ServerConfig(Path dataDir, String host, int port, int workers, int
      * only, and the built-in moderation policy.
      */
     public static ServerConfig defaults(Path dataDir, int port) {
-        return new ServerConfig(dataDir, DEFAULT_HOST, port, 1, 8, DEFAULT_MEMORY_BUDGET, MODEL_DEFAULTS, DEFAULT_LIMITS, 2,
+        return new ServerConfig(dataDir, null, true, DEFAULT_HOST, port, 1, 8, DEFAULT_MEMORY_BUDGET, MODEL_DEFAULTS, DEFAULT_LIMITS, 2,
                 Duration.ofSeconds(2), 6, false, null);
     }
 
     public ServerConfig withDefaults(Defaults d) {
-        return new ServerConfig(dataDir, host, port, workers, maxBatch, memoryBudget, d, limits, previewEverySteps, webhookBackoff, webhookAttempts, privateCallbacks, moderationPolicy);
+        return new ServerConfig(dataDir, database, api, host, port, workers, maxBatch, memoryBudget, d, limits, previewEverySteps, webhookBackoff, webhookAttempts, privateCallbacks, moderationPolicy);
     }
 
     public ServerConfig withLimits(Limits l) {
-        return new ServerConfig(dataDir, host, port, workers, maxBatch, memoryBudget, defaults, l, previewEverySteps, webhookBackoff, webhookAttempts, privateCallbacks, moderationPolicy);
+        return new ServerConfig(dataDir, database, api, host, port, workers, maxBatch, memoryBudget, defaults, l, previewEverySteps, webhookBackoff, webhookAttempts, privateCallbacks, moderationPolicy);
     }
 
     public ServerConfig withWorkers(int w, int batch) {
-        return new ServerConfig(dataDir, host, port, w, batch, memoryBudget, defaults, limits, previewEverySteps, webhookBackoff, webhookAttempts, privateCallbacks, moderationPolicy);
+        return new ServerConfig(dataDir, database, api, host, port, w, batch, memoryBudget, defaults, limits, previewEverySteps, webhookBackoff, webhookAttempts, privateCallbacks, moderationPolicy);
     }
 
     public ServerConfig withWebhookBackoff(Duration backoff, int attempts) {
-        return new ServerConfig(dataDir, host, port, workers, maxBatch, memoryBudget, defaults, limits, previewEverySteps, backoff, attempts, privateCallbacks, moderationPolicy);
+        return new ServerConfig(dataDir, database, api, host, port, workers, maxBatch, memoryBudget, defaults, limits, previewEverySteps, backoff, attempts, privateCallbacks, moderationPolicy);
     }
 
     public ServerConfig withModerationPolicy(Path policy) {
-        return new ServerConfig(dataDir, host, port, workers, maxBatch, memoryBudget, defaults, limits, previewEverySteps, webhookBackoff, webhookAttempts, privateCallbacks, policy);
+        return new ServerConfig(dataDir, database, api, host, port, workers, maxBatch, memoryBudget, defaults, limits, previewEverySteps, webhookBackoff, webhookAttempts, privateCallbacks, policy);
     }
 
     /** Listens on host (an address or name; 0.0.0.0 for every interface). */
     public ServerConfig withHost(String h) {
-        return new ServerConfig(dataDir, h, port, workers, maxBatch, memoryBudget, defaults, limits, previewEverySteps, webhookBackoff, webhookAttempts, privateCallbacks, moderationPolicy);
+        return new ServerConfig(dataDir, database, api, h, port, workers, maxBatch, memoryBudget, defaults, limits, previewEverySteps, webhookBackoff, webhookAttempts, privateCallbacks, moderationPolicy);
     }
 
     public ServerConfig withMemoryBudget(long bytes) {
-        return new ServerConfig(dataDir, host, port, workers, maxBatch, bytes, defaults, limits, previewEverySteps, webhookBackoff, webhookAttempts, privateCallbacks, moderationPolicy);
+        return new ServerConfig(dataDir, database, api, host, port, workers, maxBatch, bytes, defaults, limits, previewEverySteps, webhookBackoff, webhookAttempts, privateCallbacks, moderationPolicy);
     }
 
     /** Lets callbacks go to loopback and private addresses: for tests and closed networks, never for a public server. */
     public ServerConfig withPrivateCallbacks(boolean allowed) {
-        return new ServerConfig(dataDir, host, port, workers, maxBatch, memoryBudget, defaults, limits, previewEverySteps, webhookBackoff, webhookAttempts, allowed, moderationPolicy);
+        return new ServerConfig(dataDir, database, api, host, port, workers, maxBatch, memoryBudget, defaults, limits, previewEverySteps, webhookBackoff, webhookAttempts, allowed, moderationPolicy);
+    }
+
+    /**
+     * Keeps the state in the database at url (postgresql://HOST[:PORT]/DB?user=..., shared by every node and worker)
+     * instead of SQLite in dataDir, which then holds the results only.
+     */
+    public ServerConfig withDatabase(String url) {
+        return new ServerConfig(dataDir, url, api, host, port, workers, maxBatch, memoryBudget, defaults, limits, previewEverySteps, webhookBackoff, webhookAttempts, privateCallbacks, moderationPolicy);
+    }
+
+    /** A generation worker only: no API, just /health, /ready and /metrics on the port. */
+    public ServerConfig withoutApi() {
+        return new ServerConfig(dataDir, database, false, host, port, workers, maxBatch, memoryBudget, defaults, limits, previewEverySteps, webhookBackoff, webhookAttempts, privateCallbacks, moderationPolicy);
     }
 }

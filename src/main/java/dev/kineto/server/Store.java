@@ -46,6 +46,24 @@ public final class Store implements AutoCloseable {
         return store;
     }
 
+    /** The database a node uses: the one at url (postgresql://HOST[:PORT]/DB?user=...), or SQLite in dataDir when url is null. */
+    public static Store open(String url, Path dataDir) {
+        return url == null ? open(dataDir) : new Store(jdbcUrl(url));
+    }
+
+    /** The JDBC URL of a --db value: postgresql://… (or postgres://…) as PostgreSQL's driver spells it, or a jdbc: URL as it is. */
+    static String jdbcUrl(String url) {
+        if (url.startsWith("jdbc:")) return url;
+        if (url.startsWith("postgresql://") || url.startsWith("postgres://")) return "jdbc:postgresql://" + url.substring(url.indexOf("://") + 3);
+        throw new IllegalArgumentException("--db takes postgresql://HOST[:PORT]/DATABASE?user=NAME[&password=...], got '"
+                + redacted(url) + "'; leave it out for SQLite in --data");
+    }
+
+    /** The database URL without its password, for messages and logs. */
+    public static String redacted(String url) {
+        return url.replaceAll("(?i)(password=)[^&]*", "$1***");
+    }
+
     /** Makes the file readable by its owner only (creating it empty if missing): the database holds webhook secrets. */
     private static void privateFile(Path file) {
         if (!FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) return;

@@ -24,6 +24,8 @@ import java.util.function.Consumer;
 final class WorkerPool implements AutoCloseable {
     /** A worker that stops renewing (a crashed process elsewhere) loses its jobs to the queue after this long. */
     static final long LEASE_MILLIS = 30_000;
+    /** How often a worker saves its jobs' progress (and renews their lease): what API nodes elsewhere show. */
+    static final long PROGRESS_MILLIS = 1_000;
 
     private final Jobs jobs;
     private final VideoGenerator generator;
@@ -35,6 +37,7 @@ final class WorkerPool implements AutoCloseable {
     private final JobMemory memory;
     private final Object wake = new Object();
     private final List<Thread> threads = new ArrayList<>();
+    private AutoCloseable queued = () -> {};
     private volatile boolean running = true;
     /** Measured generation time per credit of work, for queue ETAs; NaN until the first batch finishes. */
     private volatile double secondsPerCredit = Double.NaN;
@@ -52,6 +55,7 @@ final class WorkerPool implements AutoCloseable {
     }
 
     void start() {
+        if (config.workers() > 0) queued = jobs.onQueued(this::wake); // submits on other nodes
         for (int i = 0; i < config.workers(); i++) {
             String id = Store.newId("worker");
             threads.add(Thread.ofPlatform().name("kineto-" + id).daemon().start(() -> loop(id)));
@@ -81,6 +85,8 @@ final class WorkerPool implements AutoCloseable {
                     memory.reserve(bytes);
                 }
                 if (!batch.isEmpty()) {
+                    batch.stream().filter(j -> j.attempts() == 1)
+                            .forEach(j -> metrics.claimLatency.observe((j.startedAt() - j.createdAt()) / 1000.0));
                     try {
                         run(worker, batch);
                     } finally {
@@ -168,7 +174,7 @@ final class WorkerPool implements AutoCloseable {
         return (step, steps, preview) -> {
             if (!running) throw new CancellationException("server stopping");
             batch.forEach(job -> events.step(job.id(), step, steps));
-            if (System.currentTimeMillis() - renewedAt[0] > LEASE_MILLIS / 3) {
+            if (System.currentTimeMillis() - renewedAt[0] > PROGRESS_MILLIS) {
                 jobs.renew(batch, worker, LEASE_MILLIS, (double) step / steps);
                 renewedAt[0] = System.currentTimeMillis();
             }
@@ -182,15 +188,19 @@ final class WorkerPool implements AutoCloseable {
         };
     }
 
-    /** Writes a finished clip and marks its job succeeded, unless it was cancelled meanwhile (then the file goes again). */
+    /**
+     * Writes a finished clip and marks its job succeeded, unless it was cancelled meanwhile (then the file goes again).
+     * A job another worker took over after this one lost its lease keeps the file: both wrote the same job whole
+     * (each write is atomic), and the other marks it succeeded.
+     */
     private void save(String worker, Job job, Clip clip) {
         try {
             media.saveVideo(job.id(), clip);
             if (jobs.succeed(job.id(), worker)) {
                 metrics.videoSeconds.inc(job.spec().seconds());
                 onFinished.accept(job.id());
-            } else {
-                media.deleteVideo(job.id());
+            } else if (!jobs.job(job.id()).map(j -> !j.terminal() || j.status().equals(Job.SUCCEEDED)).orElse(false)) {
+                media.deleteVideo(job.id()); // cancelled or deleted meanwhile
             }
         } catch (java.io.IOException | RuntimeException e) {
             // The cause names the server's paths: it goes to the log, the user gets what to do.
@@ -226,6 +236,11 @@ final class WorkerPool implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        try {
+            queued.close();
+        } catch (Exception e) {
+            Thread.currentThread().interrupt();
+        }
         threads.forEach(Thread::interrupt);
         for (Thread t : threads) {
             try {

@@ -114,12 +114,48 @@ class StoreTest {
     }
 
     @Test
-    void anExpiredLeaseReturnsTheJobToTheQueue() throws Exception {
+    void anExpiredLeaseReturnsTheJobToTheQueueAfterItsBackoff() throws Exception {
         User a = store.accounts().createUser("a", User.FREE, false, 0).user();
-        submit(a, "x", 8);
+        Job job = submit(a, "x", 8);
         store.jobs().claim("dead", head -> 1, 1, (x, y) -> true);
         Thread.sleep(5);
-        assertEquals("live", store.jobs().claim("live", head -> 1, 60_000, (x, y) -> true).getFirst().worker());
+        assertEquals(List.of(), store.jobs().claim("live", head -> 1, 60_000, (x, y) -> true), "waiting out its backoff");
+        assertEquals(Job.QUEUED, store.jobs().job(job.id()).orElseThrow().status());
+        long runAfter = store.database().read(t -> t.count("SELECT run_after FROM jobs WHERE id = ?", job.id()));
+        assertTrue(runAfter >= System.currentTimeMillis() + Jobs.RETRY_BACKOFF_MILLIS - 1000, "backoff of one attempt: " + runAfter);
+        store.database().tx(t -> t.update("UPDATE jobs SET run_after = 0")); // the backoff has passed
+        Job taken = store.jobs().claim("live", head -> 1, 60_000, (x, y) -> true).getFirst();
+        assertEquals("live", taken.worker());
+        assertEquals(2, taken.attempts());
+        assertEquals(false, store.jobs().succeed(job.id(), "dead"), "the worker that lost its lease cannot finish it");
+        assertEquals(true, store.jobs().succeed(job.id(), "live"));
+        assertEquals(1, store.accounts().userById(a.id()).orElseThrow().freeUsed(), "charged once for the two runs");
+    }
+
+    @Test
+    void concurrentWorkersClaimEveryJobExactlyOnce() throws Exception {
+        var users = new ArrayList<User>();
+        for (int u = 0; u < 4; u++) users.add(store.accounts().createUser("u" + u, User.FREE, false, 0).user());
+        var submitted = new java.util.HashSet<String>();
+        for (int i = 0; i < 40; i++) submitted.add(submit(users.get(i % 4), "p" + i, 8).id());
+        var claimed = java.util.Collections.synchronizedList(new ArrayList<String>());
+        var workers = new ArrayList<java.util.concurrent.Future<?>>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+            for (int w = 0; w < 4; w++) {
+                String worker = "w" + w;
+                workers.add(pool.submit(() -> {
+                    for (List<Job> batch; !(batch = store.jobs().claim(worker, head -> 2, 60_000, (x, y) -> true)).isEmpty(); ) {
+                        batch.forEach(j -> claimed.add(j.id()));
+                        batch.forEach(j -> assertTrue(store.jobs().succeed(j.id(), worker)));
+                    }
+                    return null;
+                }));
+            }
+        }
+        for (var w : workers) w.get(); // a failed assertion in a worker fails the test
+        assertEquals(40, claimed.size(), "no job claimed twice");
+        assertEquals(submitted, new java.util.HashSet<>(claimed), "every job claimed");
+        assertEquals(java.util.Map.of(Job.SUCCEEDED, 40L), store.jobs().statusCounts());
     }
 
     @Test

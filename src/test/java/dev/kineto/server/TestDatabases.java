@@ -9,14 +9,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A fresh, empty database for a test on either engine: a SQLite file in the test's directory, or a new database on
  * the throwaway PostgreSQL cluster that ./run-tests starts (its URL in KINETO_TEST_POSTGRES).
  */
-final class TestDatabases {
-    static final String SQLITE = "sqlite", POSTGRESQL = "postgresql";
+public final class TestDatabases {
+    public static final String SQLITE = "sqlite", POSTGRESQL = "postgresql";
     private static final AtomicInteger COUNT = new AtomicInteger();
 
     private TestDatabases() {}
 
     /** A JDBC URL of a new empty database on this engine. */
-    static String fresh(String engine, Path dir) {
+    public static String fresh(String engine, Path dir) {
         if (engine.equals(SQLITE)) return "jdbc:sqlite:" + dir.resolve("kineto-" + COUNT.incrementAndGet() + ".db");
         String cluster = System.getenv("KINETO_TEST_POSTGRES");
         if (cluster == null) {
