@@ -54,6 +54,8 @@ public final class KinetoServer implements AutoCloseable {
     static final long SESSION_MILLIS = 30L * 24 * 3600 * 1000;
     /** Under Jetty's 30 s idle timeout, so an event stream waiting in the queue stays open. */
     static final long HEARTBEAT_SECONDS = 15;
+    /** How often a node on a shared database reads the state of watched jobs that other nodes' workers run. */
+    static final long RELAY_MILLIS = 500;
     /** The most bytes a JSON body may have: two prompts at the limit with every character escaped, and the rest. */
     static final int MAX_JSON_BYTES = 64 << 10;
     /** What a multipart form may add around an image: its headers and boundaries. */
@@ -145,12 +147,31 @@ public final class KinetoServer implements AutoCloseable {
         if (config.api()) webhooks.start(); // API nodes deliver what any node's jobs queued, under the API's callback policy
         workers.start();
         heartbeat.scheduleAtFixedRate(events::heartbeat, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
+        if (!alone) heartbeat.scheduleWithFixedDelay(this::relayElsewhere, RELAY_MILLIS, RELAY_MILLIS, TimeUnit.MILLISECONDS);
         try {
             app.start(config.host(), config.port());
         } catch (RuntimeException e) {
             close();
             throw new IllegalStateException("cannot listen on " + config.host() + " port " + config.port() + " (" + e.getMessage()
                     + "); choose another --host or --port", e);
+        }
+    }
+
+    /**
+     * Progress and the end of jobs that workers on other nodes run, read from the database for this node's watchers:
+     * a stream shows the same wherever the client connects, and one that reconnects to another node goes on from
+     * the job's current state.
+     */
+    private void relayElsewhere() {
+        try {
+            for (String id : events.watchedElsewhere()) {
+                store.jobs().job(id).ifPresent(job -> {
+                    if (job.terminal()) events.finished(id, view(job));
+                    else if (job.status().equals(Job.RUNNING)) events.relay(job);
+                });
+            }
+        } catch (RuntimeException e) { // the database is away for a moment: the next round tries again
+            System.err.println("kineto: relaying progress: " + e.getMessage());
         }
     }
 
@@ -408,8 +429,8 @@ public final class KinetoServer implements AutoCloseable {
             return;
         }
         var live = events.live(job.id());
-        JobEvents.send(client, "progress", new JobEvents.Progress(job.id(), job.status(),
-                live == null ? 0 : (int) (100 * live.fraction()), live == null ? 0 : live.step(), job.request().steps()));
+        int steps = job.request().steps(), step = live != null ? live.step() : (int) Math.round(job.progress() * steps); // saved by a worker elsewhere
+        JobEvents.send(client, "progress", new JobEvents.Progress(job.id(), job.status(), (int) Math.floor(100.0 * step / steps), step, steps));
     }
 
     private void cancel(Context ctx) {
@@ -621,7 +642,12 @@ public final class KinetoServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
-        heartbeat.shutdownNow();
+        heartbeat.shutdown(); // a relay in flight ends before the database closes under it
+        try {
+            heartbeat.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         workers.close();
         webhooks.close();
         store.close();

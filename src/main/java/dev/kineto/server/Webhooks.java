@@ -115,7 +115,12 @@ final class Webhooks implements AutoCloseable {
 
     @Override
     public void close() {
-        poller.shutdownNow();
+        poller.shutdown(); // a poll in flight ends before the database closes under it
+        try {
+            poller.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         senders.shutdownNow();
     }
 }

@@ -170,7 +170,7 @@ final class WorkerPool implements AutoCloseable {
     }
 
     private StepListener listener(String worker, List<Job> batch) {
-        long[] renewedAt = {System.currentTimeMillis()};
+        long[] renewedAt = {0}; // the first step saves at once, so a job elsewhere shows it started
         return (step, steps, preview) -> {
             if (!running) throw new CancellationException("server stopping");
             batch.forEach(job -> events.step(job.id(), step, steps));

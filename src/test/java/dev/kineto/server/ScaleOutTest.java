@@ -41,6 +41,9 @@ class ScaleOutTest {
                 charged += made.path("cost").asLong();
             }
             var client = new ApiClient("http://localhost:" + api.port(), users.getFirst().apiKey());
+            List<ApiClient.Event> events = client.events(ids.getFirst()); // run by a worker elsewhere: relayed through the database
+            assertEquals("done", events.getLast().name(), events.toString());
+            assertEquals("succeeded", events.getLast().data().path("status").asText());
             for (int i = 0; i < 600 && !ids.stream().allMatch(id -> api.store().jobs().job(id).orElseThrow().terminal()); i++) Thread.sleep(50);
             for (String id : ids) {
                 Job job = api.store().jobs().job(id).orElseThrow();
@@ -81,6 +84,24 @@ class ScaleOutTest {
             assertEquals(false, api.store().jobs().succeed(id, "ghost"), "the dead worker, if it comes back, cannot finish it again");
             assertEquals(charged, api.store().accounts().userById(user.user().id()).orElseThrow().freeUsed(), "charged once");
             assertEquals(200, client.get("/v1/videos/" + id + "/content").status());
+        }
+    }
+
+    @Test
+    void progressAndTheEndOfAJobReachAnApiNodeOtherThanTheOneItWasSubmittedTo() throws Exception {
+        String db = TestDatabases.fresh(TestDatabases.POSTGRESQL, results);
+        try (var a = KinetoServer.start(node(db).withWorkers(0, 8), TinyModel.generator());
+             var b = KinetoServer.start(node(db).withWorkers(0, 8), TinyModel.generator());
+             var worker = KinetoServer.start(node(db).withoutApi(), TinyModel.generator())) {
+            String key = a.store().accounts().createUser("a", User.FREE, false, 1000).apiKey();
+            String id = new ApiClient("http://localhost:" + a.port(), key)
+                    .post("/v1/videos", Map.of("prompt", "a red ball", "size", "64x64", "seconds", 2, "steps", 100)).json().path("id").asText();
+            List<ApiClient.Event> events = new ApiClient("http://localhost:" + b.port(), key).events(id);
+            List<Integer> steps = events.stream().filter(e -> e.name().equals("progress")).map(e -> e.data().path("step").asInt()).toList();
+            assertTrue(steps.stream().anyMatch(step -> step > 0 && step < 100), "progress while it ran: " + steps);
+            assertEquals(steps.stream().sorted().toList(), steps, "in order");
+            assertEquals("done", events.getLast().name());
+            assertEquals("succeeded", events.getLast().data().path("status").asText());
         }
     }
 }
