@@ -15,14 +15,15 @@ import org.flywaydb.core.Flyway;
 
 /**
  * The one way Kineto's state is read and written: pooled connections (HikariCP), the schema migrated by Flyway, and
- * every change in one transaction ({@link #tx}) that any exception rolls back. SQLite gets one writing connection
- * (it has one writer anyway, and a single connection cannot meet a busy upgrade) and a pool of readers for the long
- * reports, which WAL lets run beside the writer; PostgreSQL gets one pool for both.
+ * every change in one transaction ({@link #tx}) that any exception rolls back. Reads have a pool of their own, so a
+ * burst of writes waiting on each other (submits of one user take turns on its row) never starves them. SQLite gets
+ * one writing connection (it has one writer anyway, and a single connection cannot meet a busy upgrade) and two
+ * readers, which WAL lets run beside the writer.
  */
 final class Database implements AutoCloseable {
     enum Engine { SQLITE, POSTGRESQL }
 
-    /** Connections a PostgreSQL pool holds: an API node's request threads and its workers' heartbeats. */
+    /** Connections each PostgreSQL pool (writes, reads) holds: an API node's request threads and its workers' heartbeats. */
     private static final int POSTGRES_POOL = 10;
     /** Times a PostgreSQL transaction that lost a deadlock or a serialization race is run again before the error goes up. */
     private static final int RETRIES = 5;
@@ -48,7 +49,7 @@ final class Database implements AutoCloseable {
             try {
                 Flyway.configure().dataSource(writer).locations("classpath:db/migration")
                         .javaMigrations(new V3__JobRequest()).load().migrate();
-                reader = engine == Engine.SQLITE ? pool(jdbcUrl, 2, "reader") : writer;
+                reader = pool(jdbcUrl, engine == Engine.SQLITE ? 2 : POSTGRES_POOL, "reader");
             } catch (RuntimeException e) {
                 writer.close();
                 throw e;
@@ -173,7 +174,7 @@ final class Database implements AutoCloseable {
 
     @Override
     public void close() {
-        if (reader != writer) reader.close();
+        reader.close();
         writer.close();
     }
 

@@ -104,4 +104,27 @@ class ScaleOutTest {
             assertEquals("succeeded", events.getLast().data().path("status").asText());
         }
     }
+
+    @Test
+    void aCancelOnTheApiNodeStopsTheWorkerElsewhereRefundsAndLeavesNoFile() throws Exception {
+        String db = TestDatabases.fresh(TestDatabases.POSTGRESQL, results);
+        try (var api = KinetoServer.start(node(db).withWorkers(0, 8), TinyModel.generator());
+             var worker = KinetoServer.start(node(db).withoutApi(), TinyModel.generator())) {
+            var user = api.store().accounts().createUser("a", User.FREE, false, 1000);
+            var client = new ApiClient("http://localhost:" + api.port(), user.apiKey());
+            String id = client.post("/v1/videos", Map.of("prompt", "a red ball", "size", "64x64", "seconds", 2, "steps", 100)).json().path("id").asText();
+            for (int i = 0; i < 400 && api.store().jobs().job(id).orElseThrow().progress() == 0; i++) Thread.sleep(25); // running on the worker
+            assertEquals(Job.RUNNING, api.store().jobs().job(id).orElseThrow().status());
+            assertEquals("cancelled", client.post("/v1/videos/" + id + "/cancel", "{}").json().path("status").asText());
+            String next = client.post("/v1/videos", Map.of("prompt", "a ball", "size", "16x16", "seconds", 0.5, "steps", 2)).json().path("id").asText();
+            for (int i = 0; i < 400 && !api.store().jobs().job(next).orElseThrow().terminal(); i++) Thread.sleep(25);
+            assertEquals(Job.SUCCEEDED, api.store().jobs().job(next).orElseThrow().status(), "the worker left the cancelled pass and took the next job");
+            Job cancelled = api.store().jobs().job(id).orElseThrow();
+            assertEquals(Job.CANCELLED, cancelled.status());
+            assertTrue(Files.notExists(results.resolve("videos").resolve(id + ".mp4")), "no file for the cancelled job");
+            User after = api.store().accounts().userById(user.user().id()).orElseThrow();
+            long nextCost = api.store().jobs().job(next).orElseThrow().cost();
+            assertEquals(nextCost, after.freeUsed() + (1000 - after.credits()), "the cancelled job refunded, only the next one charged");
+        }
+    }
 }
