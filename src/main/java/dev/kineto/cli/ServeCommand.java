@@ -18,6 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -43,20 +44,12 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--db", paramLabel = "URL", description = "PostgreSQL database shared by API nodes and workers, postgresql://HOST[:PORT]/DB?user=... (default: SQLite in --data).")
     String db;
 
-    @Option(names = "--model", description = "Model directory with config.json and model.safetensors (default: the bundled model).")
-    Path model;
-
     @Option(names = "--workers", defaultValue = "1",
             description = "Generation workers; each uses every core, so one is usually best; 0 serves the API only, for `kineto worker`s elsewhere (default: ${DEFAULT-VALUE}).")
     int workers;
 
-    @Option(names = "--batch", defaultValue = "8", description = "Most compatible jobs sampled in one forward pass (default: ${DEFAULT-VALUE}).")
-    int batch;
-
-    @Option(names = "--memory-budget", converter = ByteSize.class,
-            description = "Memory all workers' generations may hold at once (batches included), e.g. 12G or 800M; "
-                    + "bigger requests are refused at submit (default: ${DEFAULT-VALUE} bytes, for a 24 GB machine).")
-    long memoryBudget = ServerConfig.DEFAULT_MEMORY_BUDGET;
+    @Mixin
+    WorkerOptions generation;
 
     @Option(names = "--allow-private-callbacks",
             description = "Let webhooks go to loopback and private addresses (tests, closed networks); refused by default.")
@@ -76,14 +69,13 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (workers < 0 || batch < 1) throw new IllegalArgumentException("--workers must be 0 or more and --batch at least 1");
-        try (DiffusionGenerator generator = DiffusionGenerator.load(model != null ? model : DiffusionGenerator.defaultModelDir())) {
+        if (workers < 0) throw new IllegalArgumentException("--workers must be 0 or more");
+        try (DiffusionGenerator generator = generation.load()) {
             var d = ServerConfig.DEFAULT_LIMITS;
             var limits = new ServerConfig.Limits(d.maxPromptChars(), d.maxSeconds(), d.maxSide(), d.maxSteps(), d.creditUnit(),
                     dailyFreeCredits, maxQueued, submitsPerMinute, d.maxImageBytes());
-            var config = ServerConfig.defaults(data, port).withDefaults(defaultsFor(generator.model().config()))
-                    .withLimits(limits).withWorkers(workers, batch).withModerationPolicy(moderation).withHost(host)
-                    .withMemoryBudget(memoryBudget).withPrivateCallbacks(privateCallbacks).withDatabase(db);
+            var config = generation.apply(ServerConfig.defaults(data, port).withDefaults(defaultsFor(generator.model().config())), workers)
+                    .withLimits(limits).withModerationPolicy(moderation).withHost(host).withPrivateCallbacks(privateCallbacks).withDatabase(db);
             runUntilStopped(config, generator, port -> "kineto: serving http://localhost:" + port + "/ (API under /v1, data in " + data.toAbsolutePath()
                     + (db != null ? ", database " + Store.redacted(db) : "") + ")");
         }

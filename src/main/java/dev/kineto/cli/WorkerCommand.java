@@ -5,6 +5,7 @@ import dev.kineto.server.ServerConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -21,18 +22,11 @@ public final class WorkerCommand implements Callable<Integer> {
             description = "The results directory every API node and worker shares (the API nodes' --data), e.g. an NFS mount.")
     Path results;
 
-    @Option(names = "--model", description = "Model directory with config.json and model.safetensors (default: the bundled model).")
-    Path model;
-
     @Option(names = "--workers", defaultValue = "1", description = "Generation threads; each uses every core, so one is usually best (default: ${DEFAULT-VALUE}).")
     int workers;
 
-    @Option(names = "--batch", defaultValue = "8", description = "Most compatible jobs sampled in one forward pass (default: ${DEFAULT-VALUE}).")
-    int batch;
-
-    @Option(names = "--memory-budget", converter = ServeCommand.ByteSize.class,
-            description = "Memory this worker's generations may hold at once, e.g. 12G (default: ${DEFAULT-VALUE} bytes).")
-    long memoryBudget = ServerConfig.DEFAULT_MEMORY_BUDGET;
+    @Mixin
+    WorkerOptions generation;
 
     @Option(names = "--host", defaultValue = ServerConfig.DEFAULT_HOST, description = "Address for /health and /metrics (default: ${DEFAULT-VALUE}).")
     String host;
@@ -42,10 +36,10 @@ public final class WorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (workers < 1 || batch < 1) throw new IllegalArgumentException("--workers and --batch must be at least 1");
-        try (DiffusionGenerator generator = DiffusionGenerator.load(model != null ? model : DiffusionGenerator.defaultModelDir())) {
-            var config = ServerConfig.defaults(results, port).withDefaults(ServeCommand.defaultsFor(generator.model().config()))
-                    .withWorkers(workers, batch).withHost(host).withMemoryBudget(memoryBudget).withDatabase(db).withoutApi();
+        if (workers < 1) throw new IllegalArgumentException("--workers must be at least 1");
+        try (DiffusionGenerator generator = generation.load()) {
+            var config = generation.apply(ServerConfig.defaults(results, port).withDefaults(ServeCommand.defaultsFor(generator.model().config())), workers)
+                    .withHost(host).withDatabase(db).withoutApi();
             ServeCommand.runUntilStopped(config, generator, p -> "kineto: worker taking jobs, health and metrics on http://localhost:" + p
                     + "/ (results in " + results.toAbsolutePath() + ")");
         }

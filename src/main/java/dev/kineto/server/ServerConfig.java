@@ -11,7 +11,7 @@ import java.time.Duration;
  */
 public record ServerConfig(Path dataDir, String database, boolean api, String host, int port, int workers, int maxBatch, long memoryBudget,
                            Defaults defaults, Limits limits, int previewEverySteps, Duration webhookBackoff, int webhookAttempts,
-                           boolean privateCallbacks, Path moderationPolicy) {
+                           boolean privateCallbacks, Path moderationPolicy, Duration lease) {
 
     /**
      * What a request gets for a setting it leaves out: the model's trained size (short side), rate and length; and
@@ -37,6 +37,12 @@ public record ServerConfig(Path dataDir, String database, boolean api, String ho
      */
     public static final long DEFAULT_MEMORY_BUDGET = 12L << 30;
 
+    /**
+     * How long a worker holds a job without renewing (it renews every second while it generates): a worker that
+     * died or was cut off loses its jobs to the others after this long.
+     */
+    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+
     /** The default model's: 64×64 in 16-pixel patches, 2 s at 8 fps. */
     public static final Defaults MODEL_DEFAULTS = new Defaults(64, 16, 8, 2, GenerationRequest.DEFAULT_STEPS, GenerationRequest.DEFAULT_CFG);
     public static final Limits DEFAULT_LIMITS = new Limits(4000, 10, 512, 100, 65_536, 200, 10, 60, 10 << 20);
@@ -48,41 +54,41 @@ public record ServerConfig(Path dataDir, String database, boolean api, String ho
      */
     public static ServerConfig defaults(Path dataDir, int port) {
         return new ServerConfig(dataDir, null, true, DEFAULT_HOST, port, 1, 8, DEFAULT_MEMORY_BUDGET, MODEL_DEFAULTS, DEFAULT_LIMITS, 2,
-                Duration.ofSeconds(2), 6, false, null);
+                Duration.ofSeconds(2), 6, false, null, DEFAULT_LEASE);
     }
 
     public ServerConfig withDefaults(Defaults d) {
-        return new ServerConfig(dataDir, database, api, host, port, workers, maxBatch, memoryBudget, d, limits, previewEverySteps, webhookBackoff, webhookAttempts, privateCallbacks, moderationPolicy);
+        return new ServerConfig(dataDir, database, api, host, port, workers, maxBatch, memoryBudget, d, limits, previewEverySteps, webhookBackoff, webhookAttempts, privateCallbacks, moderationPolicy, lease);
     }
 
     public ServerConfig withLimits(Limits l) {
-        return new ServerConfig(dataDir, database, api, host, port, workers, maxBatch, memoryBudget, defaults, l, previewEverySteps, webhookBackoff, webhookAttempts, privateCallbacks, moderationPolicy);
+        return new ServerConfig(dataDir, database, api, host, port, workers, maxBatch, memoryBudget, defaults, l, previewEverySteps, webhookBackoff, webhookAttempts, privateCallbacks, moderationPolicy, lease);
     }
 
     public ServerConfig withWorkers(int w, int batch) {
-        return new ServerConfig(dataDir, database, api, host, port, w, batch, memoryBudget, defaults, limits, previewEverySteps, webhookBackoff, webhookAttempts, privateCallbacks, moderationPolicy);
+        return new ServerConfig(dataDir, database, api, host, port, w, batch, memoryBudget, defaults, limits, previewEverySteps, webhookBackoff, webhookAttempts, privateCallbacks, moderationPolicy, lease);
     }
 
     public ServerConfig withWebhookBackoff(Duration backoff, int attempts) {
-        return new ServerConfig(dataDir, database, api, host, port, workers, maxBatch, memoryBudget, defaults, limits, previewEverySteps, backoff, attempts, privateCallbacks, moderationPolicy);
+        return new ServerConfig(dataDir, database, api, host, port, workers, maxBatch, memoryBudget, defaults, limits, previewEverySteps, backoff, attempts, privateCallbacks, moderationPolicy, lease);
     }
 
     public ServerConfig withModerationPolicy(Path policy) {
-        return new ServerConfig(dataDir, database, api, host, port, workers, maxBatch, memoryBudget, defaults, limits, previewEverySteps, webhookBackoff, webhookAttempts, privateCallbacks, policy);
+        return new ServerConfig(dataDir, database, api, host, port, workers, maxBatch, memoryBudget, defaults, limits, previewEverySteps, webhookBackoff, webhookAttempts, privateCallbacks, policy, lease);
     }
 
     /** Listens on host (an address or name; 0.0.0.0 for every interface). */
     public ServerConfig withHost(String h) {
-        return new ServerConfig(dataDir, database, api, h, port, workers, maxBatch, memoryBudget, defaults, limits, previewEverySteps, webhookBackoff, webhookAttempts, privateCallbacks, moderationPolicy);
+        return new ServerConfig(dataDir, database, api, h, port, workers, maxBatch, memoryBudget, defaults, limits, previewEverySteps, webhookBackoff, webhookAttempts, privateCallbacks, moderationPolicy, lease);
     }
 
     public ServerConfig withMemoryBudget(long bytes) {
-        return new ServerConfig(dataDir, database, api, host, port, workers, maxBatch, bytes, defaults, limits, previewEverySteps, webhookBackoff, webhookAttempts, privateCallbacks, moderationPolicy);
+        return new ServerConfig(dataDir, database, api, host, port, workers, maxBatch, bytes, defaults, limits, previewEverySteps, webhookBackoff, webhookAttempts, privateCallbacks, moderationPolicy, lease);
     }
 
     /** Lets callbacks go to loopback and private addresses: for tests and closed networks, never for a public server. */
     public ServerConfig withPrivateCallbacks(boolean allowed) {
-        return new ServerConfig(dataDir, database, api, host, port, workers, maxBatch, memoryBudget, defaults, limits, previewEverySteps, webhookBackoff, webhookAttempts, allowed, moderationPolicy);
+        return new ServerConfig(dataDir, database, api, host, port, workers, maxBatch, memoryBudget, defaults, limits, previewEverySteps, webhookBackoff, webhookAttempts, allowed, moderationPolicy, lease);
     }
 
     /**
@@ -90,11 +96,15 @@ public record ServerConfig(Path dataDir, String database, boolean api, String ho
      * instead of SQLite in dataDir, which then holds the results only.
      */
     public ServerConfig withDatabase(String url) {
-        return new ServerConfig(dataDir, url, api, host, port, workers, maxBatch, memoryBudget, defaults, limits, previewEverySteps, webhookBackoff, webhookAttempts, privateCallbacks, moderationPolicy);
+        return new ServerConfig(dataDir, url, api, host, port, workers, maxBatch, memoryBudget, defaults, limits, previewEverySteps, webhookBackoff, webhookAttempts, privateCallbacks, moderationPolicy, lease);
     }
 
     /** A generation worker only: no API, just /health, /ready and /metrics on the port. */
     public ServerConfig withoutApi() {
-        return new ServerConfig(dataDir, database, false, host, port, workers, maxBatch, memoryBudget, defaults, limits, previewEverySteps, webhookBackoff, webhookAttempts, privateCallbacks, moderationPolicy);
+        return new ServerConfig(dataDir, database, false, host, port, workers, maxBatch, memoryBudget, defaults, limits, previewEverySteps, webhookBackoff, webhookAttempts, privateCallbacks, moderationPolicy, lease);
+    }
+
+    public ServerConfig withLease(Duration l) {
+        return new ServerConfig(dataDir, database, api, host, port, workers, maxBatch, memoryBudget, defaults, limits, previewEverySteps, webhookBackoff, webhookAttempts, privateCallbacks, moderationPolicy, l);
     }
 }

@@ -22,8 +22,6 @@ import java.util.function.Consumer;
  * that dropped out is not saved.
  */
 final class WorkerPool implements AutoCloseable {
-    /** A worker that stops renewing (a crashed process elsewhere) loses its jobs to the queue after this long. */
-    static final long LEASE_MILLIS = 30_000;
     /** How often a worker saves its jobs' progress (and renews their lease): what API nodes elsewhere show. */
     static final long PROGRESS_MILLIS = 1_000;
 
@@ -80,7 +78,7 @@ final class WorkerPool implements AutoCloseable {
                 List<Job> batch;
                 long bytes;
                 synchronized (memory) { // the limit and the reservation as one step, so two workers cannot both take the last room
-                    batch = jobs.claim(worker, head -> memory.batchLimit(head, config.maxBatch()), LEASE_MILLIS, this::batchable);
+                    batch = jobs.claim(worker, head -> memory.batchLimit(head, config.maxBatch()), config.lease().toMillis(), this::batchable);
                     bytes = batch.isEmpty() ? 0 : memory.bytes(batch.getFirst().request(), batch.size());
                     memory.reserve(bytes);
                 }
@@ -119,7 +117,7 @@ final class WorkerPool implements AutoCloseable {
             List<Clip> clips = batch.size() == 1 && generator instanceof DiffusionGenerator d
                     ? List.of(generateAlone(d, batch.getFirst(), listener(worker, batch)))
                     : generator.generate(batch.stream().map(Job::request).toList(), listener(worker, batch));
-            Set<String> held = jobs.held(batch, worker);
+            Set<String> held = held(worker, batch);
             for (int i = 0; i < batch.size(); i++) {
                 if (held.contains(batch.get(i).id())) save(worker, batch.get(i), clips.get(i));
             }
@@ -175,7 +173,11 @@ final class WorkerPool implements AutoCloseable {
             if (!running) throw new CancellationException("server stopping");
             batch.forEach(job -> events.step(job.id(), step, steps));
             if (System.currentTimeMillis() - renewedAt[0] > PROGRESS_MILLIS) {
-                jobs.renew(batch, worker, LEASE_MILLIS, (double) step / steps);
+                try {
+                    jobs.renew(batch, worker, config.lease().toMillis(), (double) step / steps);
+                } catch (RuntimeException e) { // the database is away for a moment: generating on beats losing the work; the lease decides
+                    System.err.println("kineto: worker " + worker + ": cannot renew its lease: " + e.getMessage());
+                }
                 renewedAt[0] = System.currentTimeMillis();
             }
             if (step < steps && step % config.previewEverySteps() == 0 && batch.stream().anyMatch(j -> events.watched(j.id()))) {
@@ -184,8 +186,17 @@ final class WorkerPool implements AutoCloseable {
                     if (events.watched(batch.get(i).id())) events.preview(batch.get(i).id(), step, MediaFiles.previewDataUrl(clips.get(i)));
                 }
             }
-            if (jobs.held(batch, worker).isEmpty()) throw new CancellationException("cancelled");
+            if (held(worker, batch).isEmpty()) throw new CancellationException("cancelled");
         };
+    }
+
+    /** The jobs of the batch this worker still holds; all of them while the database cannot say (their lease decides later). */
+    private Set<String> held(String worker, List<Job> batch) {
+        try {
+            return jobs.held(batch, worker);
+        } catch (RuntimeException e) {
+            return batch.stream().map(Job::id).collect(java.util.stream.Collectors.toSet());
+        }
     }
 
     /**
