@@ -118,10 +118,20 @@ public final class ServeCommand implements Callable<Integer> {
      * until it listens: for benchmarks and crash tests that need the server in another process.
      */
     public static Launched launch(List<String> args, Path log) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "serve", "--port", "0"));
-        command.addAll(args);
+        List<String> serve = new ArrayList<>(List.of("serve", "--port", "0"));
+        serve.addAll(args);
+        return launch(List.of(), serve, log);
+    }
+
+    /**
+     * Starts `wrapper... java ... kineto kinetoArgs...` (a wrapper such as `ip netns exec NS` runs it on another
+     * network) and waits until it listens, as {@link #launch(List, Path)}; a worker prints the same line.
+     */
+    public static Launched launch(List<String> wrapper, List<String> kinetoArgs, Path log) throws IOException {
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(kinetoArgs);
         var builder = new ProcessBuilder(command).redirectError(log.toFile());
         // PyTorch's OpenMP threads would otherwise spin at every barrier, taking the cores the HTTP threads need (docs/model.md).
         builder.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");

@@ -40,8 +40,8 @@ public final class WorkerCommand implements Callable<Integer> {
         try (DiffusionGenerator generator = generation.load()) {
             var config = generation.apply(ServerConfig.defaults(results, port).withDefaults(ServeCommand.defaultsFor(generator.model().config())), workers)
                     .withHost(host).withDatabase(db).withoutApi();
-            ServeCommand.runUntilStopped(config, generator, p -> "kineto: worker taking jobs, health and metrics on http://localhost:" + p
-                    + "/ (results in " + results.toAbsolutePath() + ")");
+            ServeCommand.runUntilStopped(config, generator, p -> "kineto: worker serving http://localhost:" + p
+                    + "/ (health and metrics only; taking jobs, results in " + results.toAbsolutePath() + ")");
         }
         return 0;
     }

@@ -73,6 +73,11 @@ final class Database implements AutoCloseable {
             config.addDataSourceProperty("synchronous", "NORMAL"); // with WAL, a killed process loses nothing committed
             config.addDataSourceProperty("busy_timeout", "10000");
             config.addDataSourceProperty("foreign_keys", "true");
+        } else {
+            // A query on a link that was cut gives up instead of waiting for TCP (many minutes); the pool reconnects.
+            config.addDataSourceProperty("connectTimeout", "10");
+            config.addDataSourceProperty("socketTimeout", "60");
+            config.addDataSourceProperty("tcpKeepAlive", "true");
         }
         return new HikariDataSource(config);
     }
