@@ -40,11 +40,16 @@ async function start() {
   }
 }
 
-/** Starts the form's settings at the served model's defaults, which the server's OpenAPI document gives. */
+/**
+ * Starts the form's settings at the served model's defaults and holds them to its ranges and the server's limits,
+ * which the server's OpenAPI document gives.
+ */
 async function fillDefaults() {
   try {
     const fields = (await api('GET', '/openapi.json')).components.schemas.VideoRequest.properties;
     for (const name of SETTINGS) $(name).value = fields[name].default;
+    for (const name of [...SETTINGS, 'seed']) $(name).max = fields[name].maximum;
+    for (const name of ['prompt', 'negative_prompt']) $(name).maxLength = fields[name].maxLength;
   } catch {
     // Left empty, a setting is left out of the request and the server applies its default.
   }

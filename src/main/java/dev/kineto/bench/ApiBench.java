@@ -2,8 +2,8 @@ package dev.kineto.bench;
 
 import dev.kineto.cli.ServeCommand;
 import dev.kineto.model.DiffusionGenerator;
-import dev.kineto.model.GenerationRequest;
 import dev.kineto.model.ModelConfig;
+import dev.kineto.model.RequestRules;
 import dev.kineto.model.VideoModel;
 import dev.kineto.server.Job;
 import dev.kineto.server.JobSpec;
@@ -224,15 +224,14 @@ public final class ApiBench {
 
         /** Queues jobs all at once on a fresh server and measures from the first start to the last finish. */
         private double jobsPerSecond(DiffusionGenerator generator, Path data, int jobs, int maxBatch) throws Exception {
-            var config = ServerConfig.defaults(data, 0).withDefaults(ServeCommand.defaultsFor(generator.model().config())).withWorkers(1, maxBatch);
+            var config = ServerConfig.defaults(data, 0).withWorkers(1, maxBatch);
             try (KinetoServer server = KinetoServer.start(config, generator)) {
                 Store store = server.store();
                 User user = store.accounts().createUser("bench", User.PAID, false, Long.MAX_VALUE / 2).user();
-                var d = config.defaults();
+                var rules = generator.model().config().rules();
                 List<String> ids = new ArrayList<>();
                 for (int i = 0; i < jobs; i++) {
-                    var request = new GenerationRequest("a red ball moves right", "", d.size(), d.size(), GenerationRequest.framesFor(d.seconds(), d.fps()),
-                            d.fps(), steps, d.cfg(), i);
+                    var request = rules.resolve(new RequestRules.Draft("a red ball moves right", "", null, null, null, null, steps, null, (long) i));
                     var submission = new Jobs.Submission(user.id(), new JobSpec(request, "1:1", null, false),
                             Pricing.cost(request, config.limits().creditUnit()), null, null, "bench" + i);
                     ids.add(store.jobs().submit(submission, config.limits()).job().id());

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 ModelBench.Generate.class,
                 ModelBench.Peer.class,
                 RepresentationBench.class,
+                ModesBench.class,
         })
 public final class BenchCommand {
 }

@@ -12,6 +12,7 @@ import dev.kineto.model.Dit;
 import dev.kineto.model.FlowMatching;
 import dev.kineto.model.GenerationRequest;
 import dev.kineto.model.ModelConfig;
+import dev.kineto.model.RequestRules;
 import dev.kineto.model.Windows;
 import dev.kineto.model.StepListener;
 import dev.kineto.model.Keyframes;
@@ -163,7 +164,7 @@ final class ModelBench {
         @Option(names = "--seconds", split = ",", defaultValue = "4", description = "Video lengths to time; past the model's window a pixel model chains windows (default: ${DEFAULT-VALUE}).")
         List<Double> seconds;
 
-        @Option(names = "--steps", defaultValue = "" + GenerationRequest.DEFAULT_STEPS, description = "Sampling steps (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--steps", defaultValue = "" + RequestRules.DEFAULT_STEPS, description = "Sampling steps (default: ${DEFAULT-VALUE}).")
         int steps;
 
         @Option(names = "--repeats", defaultValue = "3", description = "Timed runs (default: ${DEFAULT-VALUE}).")
@@ -176,10 +177,10 @@ final class ModelBench {
             try (var generator = new DiffusionGenerator(loaded, FlowMatching.Sampler.HEUN)) {
                 ModelConfig c = generator.model().config();
                 for (double length : seconds) {
-                    int frames = GenerationRequest.framesFor(length, c.fps());
+                    int frames = RequestRules.framesFor(length, c.fps());
                     for (FlowMatching.Sampler sampler : FlowMatching.Sampler.values()) {
                         var g = new DiffusionGenerator(generator.model(), sampler);
-                        var request = new GenerationRequest("a red ball moving right on a blue background", "", c.width(), c.height(), frames, c.fps(), steps, GenerationRequest.DEFAULT_CFG, 1);
+                        var request = new GenerationRequest("a red ball moving right on a blue background", "", c.width(), c.height(), frames, c.fps(), steps, RequestRules.DEFAULT_CFG, 1);
                         double wall = Timing.medianOfTimedRuns(repeats, () -> {
                             long t0 = System.nanoTime();
                             Windows.generate(g, request, Keyframes.NONE, StepListener.NONE);

@@ -3,7 +3,7 @@ package dev.kineto.bench;
 import dev.kineto.evaluation.Check;
 import dev.kineto.evaluation.Evaluator;
 import dev.kineto.model.DiffusionGenerator;
-import dev.kineto.model.GenerationRequest;
+import dev.kineto.model.RequestRules;
 import dev.kineto.model.VideoModel;
 import dev.kineto.model.VideoTensors;
 import dev.kineto.training.FirstFrameArm;
@@ -48,6 +48,12 @@ final class RepresentationBench implements Callable<Integer> {
 
     @Option(names = "--arm", description = "Train this arm: LATENT_V or PIXEL_X.")
     Arm arm;
+
+    @Option(names = "--object-weights", description = "Weight the arm's loss where objects are, as the full trainer does.")
+    boolean objectWeights;
+
+    @Option(names = "--shift", defaultValue = "0", description = "Timestep shift instead of the arm's own (0: the arm's).")
+    double shift;
 
     @Option(names = "--score-at", split = ",", defaultValue = "5,15,30,45", description = "Training minutes at which to score (default: ${DEFAULT-VALUE}).")
     List<Double> scoreAt;
@@ -121,14 +127,16 @@ final class RepresentationBench implements Callable<Integer> {
     /** Trains one arm, scoring at each of --score-at; appends minutes, steps, shape and colour shares to OUT/ARM.csv. */
     private int race(VideoModel shipped, List<WorldClip> heldOut) throws IOException {
         Files.createDirectories(out);
-        Path csv = out.resolve(arm.name().toLowerCase(Locale.ROOT) + ".csv");
+        FirstFrameArm.Recipe recipe = new FirstFrameArm.Recipe(objectWeights, shift);
+        String name = arm.name().toLowerCase(Locale.ROOT) + (recipe.equals(FirstFrameArm.Recipe.PLAIN) ? "" : "-" + recipe.label());
+        Path csv = out.resolve(name + ".csv");
         Files.writeString(csv, "minutes,steps,shape,colour\n");
         List<String> captions = heldOut.stream().map(WorldClip::caption).toList();
-        try (FirstFrameArm race = new FirstFrameArm(arm, shipped, 1)) {
+        try (FirstFrameArm race = new FirstFrameArm(arm, recipe, shipped, 1)) {
             for (double minutes : scoreAt) {
                 race.trainUntil(minutes);
                 long start = System.nanoTime();
-                List<Clip> frames = race.firstFrames(captions, 900_000, GenerationRequest.DEFAULT_STEPS, GenerationRequest.DEFAULT_CFG);
+                List<Clip> frames = race.firstFrames(captions, 900_000, RequestRules.DEFAULT_STEPS, RequestRules.DEFAULT_CFG);
                 int[] shape = new int[2], colour = new int[2];
                 for (int i = 0; i < frames.size(); i++) {
                     List<Check> checks = Evaluator.evaluate(frames.get(i), captions.get(i), 900_000 + i).checks();
@@ -137,9 +145,9 @@ final class RepresentationBench implements Callable<Integer> {
                 }
                 String row = String.format(Locale.ROOT, "%.1f,%d,%.4f,%.4f%n", race.trainingMinutes(), race.steps(), share(shape), share(colour));
                 Files.writeString(csv, row, StandardOpenOption.APPEND);
-                System.out.printf(Locale.ROOT, "%s at %.1f min (%d steps): shape %d/%d, colour %d/%d (scored in %.0f s)%n", arm, race.trainingMinutes(),
+                System.out.printf(Locale.ROOT, "%s at %.1f min (%d steps): shape %d/%d, colour %d/%d (scored in %.0f s)%n", name, race.trainingMinutes(),
                         race.steps(), shape[0], shape[1], colour[0], colour[1], (System.nanoTime() - start) / 1e9);
-                writeStrip(out.resolve(arm.name().toLowerCase(Locale.ROOT) + "-" + Math.round(minutes) + ".png"), frames.subList(0, Math.min(16, frames.size())));
+                writeStrip(out.resolve(name + "-" + Math.round(minutes) + ".png"), frames.subList(0, Math.min(16, frames.size())));
             }
         }
         return 0;
@@ -148,13 +156,16 @@ final class RepresentationBench implements Callable<Integer> {
     private int plot() throws IOException {
         XYChart chart = new XYChartBuilder().width(800).height(500).title("Text → first frame: held-out shapes drawn right")
                 .xAxisTitle("training minutes (one thread)").yAxisTitle("share of shape checks passed").build();
-        for (Arm a : Arm.values()) {
-            Path csv = out.resolve(a.name().toLowerCase(Locale.ROOT) + ".csv");
-            if (!Files.exists(csv)) continue;
+        List<Path> csvs;
+        try (var files = Files.list(out)) {
+            csvs = files.filter(f -> f.getFileName().toString().endsWith(".csv")).sorted().toList();
+        }
+        for (Path csv : csvs) {
             List<String> rows = Files.readAllLines(csv).stream().skip(1).filter(r -> !r.isBlank()).toList();
             double[] x = rows.stream().mapToDouble(r -> Double.parseDouble(r.split(",")[0])).toArray();
             double[] y = rows.stream().mapToDouble(r -> Double.parseDouble(r.split(",")[2])).toArray();
-            if (x.length > 0) chart.addSeries(a.name().toLowerCase(Locale.ROOT).replace('_', ' '), x, y);
+            String name = csv.getFileName().toString().replace(".csv", "").replace('_', ' ');
+            if (x.length > 0) chart.addSeries(name, x, y);
         }
         AtomicFiles.write(plot, tmp -> BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG));
         System.out.println("wrote " + plot);

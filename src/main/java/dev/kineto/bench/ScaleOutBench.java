@@ -2,7 +2,7 @@ package dev.kineto.bench;
 
 import dev.kineto.cli.ServeCommand;
 import dev.kineto.model.DiffusionGenerator;
-import dev.kineto.model.GenerationRequest;
+import dev.kineto.model.RequestRules;
 import dev.kineto.server.Job;
 import dev.kineto.server.JobSpec;
 import dev.kineto.server.Jobs;
@@ -37,7 +37,7 @@ final class ScaleOutBench {
     private static final ServerConfig.Limits UNCAPPED = uncapped(ServerConfig.DEFAULT_LIMITS);
 
     private static ServerConfig.Limits uncapped(ServerConfig.Limits d) {
-        return new ServerConfig.Limits(d.maxPromptChars(), d.maxSeconds(), d.maxSide(), d.maxSteps(), d.creditUnit(), d.dailyFreeCredits(),
+        return new ServerConfig.Limits(d.maxPromptChars(), d.maxSeconds(), d.maxSide(), d.creditUnit(), d.dailyFreeCredits(),
                 Integer.MAX_VALUE, d.submitsPerMinute(), d.maxImageBytes());
     }
 
@@ -60,8 +60,8 @@ final class ScaleOutBench {
         public Integer call() throws Exception {
             Path dir = Files.createTempDirectory("kineto-bench-workers");
             try (DiffusionGenerator generator = DiffusionGenerator.load(ApiBench.randomModel("tiny", 32, 5, dir.resolve("model")))) {
-                var config = ServerConfig.defaults(dir.resolve("results"), 0).withDefaults(ServeCommand.defaultsFor(generator.model().config()))
-                        .withDatabase(db).withWorkers(1, 1).withoutApi();
+                var config = ServerConfig.defaults(dir.resolve("results"), 0).withDatabase(db).withWorkers(1, 1).withoutApi();
+                var rules = generator.model().config().rules();
                 System.out.printf("Worker bench: tiny preset (random weights), %d jobs of %d steps per run, worker nodes in this JVM (%d cores) on %s%n",
                         jobs, steps, Runtime.getRuntime().availableProcessors(), Store.redacted(db));
                 System.out.printf("%-8s %12s %18s %18s%n", "workers", "jobs/min", "claim p50 ms", "claim p99 ms");
@@ -71,11 +71,11 @@ final class ScaleOutBench {
                         List<KinetoServer> nodes = new ArrayList<>();
                         try {
                             for (int i = 0; i < workers; i++) nodes.add(KinetoServer.start(config, generator));
-                            submitAndWait(store, user, config, 8); // warm-up: JIT, connections, the engine's first passes
-                            double perMinute = 60 * jobsPerSecond(store, user, config, jobs);
+                            submitAndWait(rules, store, user, config, 8); // warm-up: JIT, connections, the engine's first passes
+                            double perMinute = 60 * jobsPerSecond(rules, store, user, config, jobs);
                             long[] claim = new long[claims];
                             for (int i = 0; i < claims; i++) {
-                                Job job = submitAndWait(store, user, config, 1).getFirst();
+                                Job job = submitAndWait(rules, store, user, config, 1).getFirst();
                                 claim[i] = job.startedAt() - job.createdAt();
                             }
                             Arrays.sort(claim);
@@ -92,19 +92,17 @@ final class ScaleOutBench {
             return 0;
         }
 
-        private double jobsPerSecond(Store store, User user, ServerConfig config, int count) throws InterruptedException {
-            List<Job> done = submitAndWait(store, user, config, count);
+        private double jobsPerSecond(RequestRules rules, Store store, User user, ServerConfig config, int count) throws InterruptedException {
+            List<Job> done = submitAndWait(rules, store, user, config, count);
             long start = done.stream().map(Job::startedAt).min(Comparator.naturalOrder()).orElseThrow();
             long end = done.stream().map(Job::finishedAt).max(Comparator.naturalOrder()).orElseThrow();
             return count / ((end - start) / 1000.0);
         }
 
-        private List<Job> submitAndWait(Store store, User user, ServerConfig config, int count) throws InterruptedException {
-            var d = config.defaults();
+        private List<Job> submitAndWait(RequestRules rules, Store store, User user, ServerConfig config, int count) throws InterruptedException {
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < count; i++) {
-                var request = new GenerationRequest("a red ball moves right", "", d.size(), d.size(), GenerationRequest.framesFor(d.seconds(), d.fps()),
-                        d.fps(), steps, d.cfg(), i);
+                var request = rules.resolve(new RequestRules.Draft("a red ball moves right", "", null, null, null, null, steps, null, (long) i));
                 var submission = new Jobs.Submission(user.id(), new JobSpec(request, "1:1", null, false),
                         Pricing.cost(request, config.limits().creditUnit()), null, null, "bench" + i);
                 ids.add(store.jobs().submit(submission, UNCAPPED).job().id());

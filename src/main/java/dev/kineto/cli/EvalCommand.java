@@ -11,11 +11,12 @@ import dev.kineto.evaluation.SuiteResult;
 import dev.kineto.evaluation.VaeRoundTripGenerator;
 import dev.kineto.model.DiffusionGenerator;
 import dev.kineto.model.FlowMatching;
-import dev.kineto.model.GenerationRequest;
 import dev.kineto.model.ModelConfig;
+import dev.kineto.model.RequestRules;
 import dev.kineto.model.Tokenizer;
 import dev.kineto.model.VideoGenerator;
 import dev.kineto.model.VideoModel;
+import dev.kineto.modes.MotionPath;
 import dev.kineto.video.Clip;
 import dev.kineto.video.VideoFiles;
 import dev.kineto.world.World;
@@ -50,7 +51,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--last-image", paramLabel = "IMAGE", description = "First+last-frame mode: adds last-frame PSNR and SSIM.")
     Path lastImage;
 
-    @Option(names = "--path", paramLabel = "X,Y ...", description = "Motion-control path in pixels, points separated by spaces: adds the trajectory error.")
+    @Option(names = "--path", paramLabel = "X,Y ...", description = "Motion-control path in pixels, points separated by spaces or ';': adds the trajectory error.")
     String path;
 
     @Option(names = "--joins", split = ",", paramLabel = "FRAME", description = "First frame of each extension: adds the seam flicker.")
@@ -69,10 +70,10 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--no-bounds", description = "With --suite: skip the bound rows (the world's renders through the model's VAE and as they are, and an untrained model).")
     boolean noBounds;
 
-    @Option(names = "--steps", defaultValue = "" + GenerationRequest.DEFAULT_STEPS, description = "With --suite: sampling steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "" + RequestRules.DEFAULT_STEPS, description = "With --suite: sampling steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--cfg", defaultValue = "" + GenerationRequest.DEFAULT_CFG, description = "With --suite: classifier-free guidance scale (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--cfg", defaultValue = "" + RequestRules.DEFAULT_CFG, description = "With --suite: classifier-free guidance scale (default: ${DEFAULT-VALUE}).")
     double cfg;
 
     @Option(names = "--batch", defaultValue = "8", description = "With --suite: prompts generated together (default: ${DEFAULT-VALUE}).")
@@ -99,7 +100,7 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     private void scoreVideo() throws Exception {
-        List<double[]> wanted = path == null ? null : points(path);
+        List<double[]> wanted = path == null ? null : MotionPath.parse(path).points();
         Clip clip = VideoFiles.read(video);
         Map<String, Object> modes = new LinkedHashMap<>();
         if (image != null) modes.put("first_frame", ModeScores.firstFrame(clip, frameOf(image, clip)));
@@ -163,20 +164,5 @@ public final class EvalCommand implements Callable<Integer> {
     /** An image read at the clip's size (scaled to cover, centre-cropped). */
     private static byte[] frameOf(Path image, Clip clip) throws Exception {
         return VideoFiles.read(image, clip.width(), clip.height(), 1).frames().getFirst();
-    }
-
-    /** "x,y x,y ..." as points. */
-    static List<double[]> points(String text) {
-        List<double[]> points = new ArrayList<>();
-        for (String point : text.trim().split("[\\s;]+")) {
-            String[] xy = point.split(",");
-            try {
-                if (xy.length != 2) throw new NumberFormatException();
-                points.add(new double[] {Double.parseDouble(xy[0]), Double.parseDouble(xy[1])});
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--path point '" + point + "' is not X,Y in pixels (e.g. --path \"10,32 54,32\")");
-            }
-        }
-        return points;
     }
 }

@@ -1,11 +1,11 @@
 package dev.kineto.cli;
 
 import dev.kineto.model.DiffusionGenerator;
-import dev.kineto.model.GenerationRequest;
 import dev.kineto.model.ModelConfig;
 import dev.kineto.model.Windows;
 import dev.kineto.video.Clip;
 import dev.kineto.video.VideoFiles;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,11 +26,18 @@ public final class ExtendCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "PROMPT", description = "What happens next, e.g. \"a red ball moving right on a blue background\".")
     String prompt;
 
-    @Option(names = "--seconds", defaultValue = "2", description = "Seconds to add (default: ${DEFAULT-VALUE}).")
-    double seconds;
+    @Option(names = "--seconds", description = "Seconds to add (default: the model's training length, 2 s for the bundled model).")
+    Double seconds;
 
     @Mixin
     SamplingOptions sampling;
+
+    /** A source clip at the output's size, refused past MAX_SOURCE_FRAMES. */
+    static Clip readSource(Path clip, int width, int height) throws IOException {
+        Clip read = VideoFiles.read(clip, width, height, MAX_SOURCE_FRAMES + 1);
+        if (read.frameCount() > MAX_SOURCE_FRAMES) throw new IllegalArgumentException(clip + " has more than " + MAX_SOURCE_FRAMES + " frames; cut it");
+        return read;
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -38,13 +45,8 @@ public final class ExtendCommand implements Callable<Integer> {
         try (DiffusionGenerator generator = sampling.load()) {
             ModelConfig config = generator.model().config();
             SamplingOptions.warnUnknown(generator, prompt);
-            Clip read = VideoFiles.read(clip, config.width(), config.height(), MAX_SOURCE_FRAMES + 1);
-            if (read.frameCount() > MAX_SOURCE_FRAMES) {
-                throw new IllegalArgumentException(clip + " has more than " + MAX_SOURCE_FRAMES + " frames; cut it to its end (the last seconds are what a continuation starts from)");
-            }
-            Clip source = read.atFps(config.fps());
-            var request = new GenerationRequest(prompt, sampling.negative, config.width(), config.height(), GenerationRequest.framesFor(seconds, config.fps()),
-                    config.fps(), sampling.steps, sampling.cfg, sampling.seed());
+            Clip source = readSource(clip, config.width(), config.height()).atFps(config.fps());
+            var request = sampling.request(generator, prompt, null, seconds, null);
             sampling.sampleAndWrite(listener -> Windows.extend(generator, source, request, listener), request, started);
         }
         return 0;

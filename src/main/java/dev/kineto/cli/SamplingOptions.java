@@ -3,6 +3,7 @@ package dev.kineto.cli;
 import dev.kineto.model.DiffusionGenerator;
 import dev.kineto.model.FlowMatching;
 import dev.kineto.model.GenerationRequest;
+import dev.kineto.model.RequestRules;
 import dev.kineto.model.StepListener;
 import dev.kineto.model.VideoModel;
 import dev.kineto.video.Clip;
@@ -11,7 +12,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Option;
@@ -21,19 +21,21 @@ final class SamplingOptions {
     @Option(names = {"-o", "--output"}, defaultValue = "out.mp4", description = "Output file: .mp4 (H.264), .gif, or a folder for PNG frames (default: ${DEFAULT-VALUE}).")
     Path output;
 
-    @Option(names = "--steps", defaultValue = "" + GenerationRequest.DEFAULT_STEPS, description = "Sampling steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "" + RequestRules.DEFAULT_STEPS,
+            description = "Sampling steps, 1 to " + RequestRules.MAX_STEPS + " (default: ${DEFAULT-VALUE}).")
     int steps;
 
     @Option(names = "--sampler", defaultValue = "heun", description = "euler or heun (default: ${DEFAULT-VALUE}).")
     String sampler;
 
-    @Option(names = "--cfg", defaultValue = "" + GenerationRequest.DEFAULT_CFG, description = "Classifier-free guidance scale; 1 turns guidance off (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--cfg", defaultValue = "" + RequestRules.DEFAULT_CFG,
+            description = "Classifier-free guidance scale, 0 to " + RequestRules.MAX_CFG + "; 1 turns guidance off (default: ${DEFAULT-VALUE}).")
     double cfg;
 
     @Option(names = "--negative", defaultValue = "", description = "Negative prompt: what the video should not show.")
     String negative;
 
-    @Option(names = "--seed", description = "Seed; the same seed and options give the same video (default: random, printed).")
+    @Option(names = "--seed", description = "Seed, 0 to " + RequestRules.MAX_SEED + "; the same seed and options give the same video, here or over the API (default: random, printed).")
     Long seed;
 
     @Option(names = "--model", description = "Model directory with config.json and model.safetensors (default: the bundled model).")
@@ -49,9 +51,13 @@ final class SamplingOptions {
         return new DiffusionGenerator(VideoModel.load(model != null ? model : DiffusionGenerator.defaultModelDir()), s);
     }
 
-    /** The seed asked for, or a random one (printed with the result, so the video can be made again). */
-    long seed() {
-        return seed != null ? seed : ThreadLocalRandom.current().nextLong(1L << 48);
+    /**
+     * The request for prompt with these options, the rest (null) as the model's rules fill it in; a random seed is
+     * printed with the result, so the video can be made again.
+     */
+    GenerationRequest request(DiffusionGenerator generator, String prompt, int[] size, Double seconds, Double fps) {
+        return generator.model().config().rules().resolve(new RequestRules.Draft(prompt, negative, size == null ? null : size[0],
+                size == null ? null : size[1], seconds, fps, steps, cfg, seed));
     }
 
     /** Warns on stderr about the prompt's words the model never saw. */
@@ -63,7 +69,7 @@ final class SamplingOptions {
     /** Samples with a progress bar over all the steps (a long video's windows together), writes the clip, says what was made. */
     void sampleAndWrite(Function<StepListener, Clip> sample, GenerationRequest request, long started) throws IOException {
         Clip clip;
-        try (ProgressBar progress = ProgressBars.start("sampling", steps, " steps")) {
+        try (ProgressBar progress = ProgressBars.start("sampling", request.steps(), " steps")) {
             clip = sample.apply((step, total, preview) -> {
                 progress.maxHint(total);
                 progress.stepTo(step);
@@ -71,6 +77,6 @@ final class SamplingOptions {
         }
         VideoFiles.write(clip, output);
         System.out.printf("wrote %s: %d frames %dx%d at %s fps, %d %s steps, cfg %s, seed %d, in %.1f s%n", output, clip.frameCount(), clip.width(),
-                clip.height(), request.fps(), steps, sampler, cfg, request.seed(), (System.nanoTime() - started) / 1e9);
+                clip.height(), request.fps(), request.steps(), sampler, request.cfg(), request.seed(), (System.nanoTime() - started) / 1e9);
     }
 }

@@ -1,20 +1,15 @@
 package dev.kineto.cli;
 
 import dev.kineto.model.DiffusionGenerator;
-import dev.kineto.model.ModelConfig;
 import dev.kineto.server.KinetoServer;
 import dev.kineto.server.ServerConfig;
+import dev.kineto.server.ServerProcess;
 import dev.kineto.server.Store;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
@@ -28,8 +23,6 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Serve the API (/v1, described at /openapi.json) and the web studio (/) with embedded storage.")
 public final class ServeCommand implements Callable<Integer> {
-    private static final Pattern SERVING = Pattern.compile("serving http://localhost:(\\d+)/");
-
     @Option(names = "--host", defaultValue = ServerConfig.DEFAULT_HOST,
             description = "Address to listen on; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}, this machine only).")
     String host;
@@ -72,26 +65,14 @@ public final class ServeCommand implements Callable<Integer> {
         if (workers < 0) throw new IllegalArgumentException("--workers must be 0 or more");
         try (DiffusionGenerator generator = generation.load()) {
             var d = ServerConfig.DEFAULT_LIMITS;
-            var limits = new ServerConfig.Limits(d.maxPromptChars(), d.maxSeconds(), d.maxSide(), d.maxSteps(), d.creditUnit(),
+            var limits = new ServerConfig.Limits(d.maxPromptChars(), d.maxSeconds(), d.maxSide(), d.creditUnit(),
                     dailyFreeCredits, maxQueued, submitsPerMinute, d.maxImageBytes());
-            var config = generation.apply(ServerConfig.defaults(data, port).withDefaults(defaultsFor(generator.model().config())), workers)
+            var config = generation.apply(ServerConfig.defaults(data, port), workers)
                     .withLimits(limits).withModerationPolicy(moderation).withHost(host).withPrivateCallbacks(privateCallbacks).withDatabase(db);
-            runUntilStopped(config, generator, port -> "kineto: serving http://localhost:" + port + "/ (API under /v1, data in " + data.toAbsolutePath()
+            ServerProcess.serveUntilStopped(KinetoServer.start(config, generator), "kineto: ", "(API under /v1, data in " + data.toAbsolutePath()
                     + (db != null ? ", database " + Store.redacted(db) : "") + ")");
         }
         return 0;
-    }
-
-    /** Starts the server, prints banner(its port) on stdout (what launch waits for) and runs until the process is told to stop. */
-    static void runUntilStopped(ServerConfig config, DiffusionGenerator generator, java.util.function.IntFunction<String> banner) throws InterruptedException {
-        KinetoServer server = KinetoServer.start(config, generator);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }));
-        System.out.println(banner.apply(server.port()));
-        stopped.await();
     }
 
     /** A size in bytes with an optional K, M or G (powers of 1024). */
@@ -110,14 +91,8 @@ public final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    /** A `kineto serve` running in a child JVM, and the base URL it listens on. */
-    public record Launched(Process process, String url) {}
-
-    /**
-     * Starts `kineto serve --port 0 args...` in a child JVM on this JVM's classpath, with stderr going to log, and waits
-     * until it listens: for benchmarks and crash tests that need the server in another process.
-     */
-    public static Launched launch(List<String> args, Path log) throws IOException {
+    /** Starts `kineto serve --port 0 args...` in a child JVM, with stderr going to log, and waits until it listens. */
+    public static ServerProcess launch(List<String> args, Path log) throws IOException {
         List<String> serve = new ArrayList<>(List.of("serve", "--port", "0"));
         serve.addAll(args);
         return launch(List.of(), serve, log);
@@ -127,28 +102,7 @@ public final class ServeCommand implements Callable<Integer> {
      * Starts `wrapper... java ... kineto kinetoArgs...` (a wrapper such as `ip netns exec NS` runs it on another
      * network) and waits until it listens, as {@link #launch(List, Path)}; a worker prints the same line.
      */
-    public static Launched launch(List<String> wrapper, List<String> kinetoArgs, Path log) throws IOException {
-        List<String> command = new ArrayList<>(wrapper);
-        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        command.addAll(kinetoArgs);
-        var builder = new ProcessBuilder(command).redirectError(log.toFile());
-        // PyTorch's OpenMP threads would otherwise spin at every barrier, taking the cores the HTTP threads need (docs/model.md).
-        builder.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
-        Process process = builder.start();
-        var out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        for (String line; (line = out.readLine()) != null; ) {
-            Matcher m = SERVING.matcher(line);
-            if (m.find()) return new Launched(process, "http://localhost:" + m.group(1));
-        }
-        throw new IOException("the server did not start; its log " + log + " ends with:\n" + Files.readString(log).lines()
-                .reduce((a, b) -> b).orElse("(empty)"));
-    }
-
-    /** A request's defaults from the model: its trained size, rate and length, and the size multiple its patches need. */
-    public static ServerConfig.Defaults defaultsFor(ModelConfig model) {
-        var fallback = ServerConfig.MODEL_DEFAULTS;
-        return new ServerConfig.Defaults(Math.min(model.width(), model.height()), model.pixelsPerToken(),
-                model.fps(), (model.frames() - 1) / model.fps(), fallback.steps(), fallback.cfg());
+    public static ServerProcess launch(List<String> wrapper, List<String> kinetoArgs, Path log) throws IOException {
+        return ServerProcess.start(wrapper, Main.class, kinetoArgs, log);
     }
 }

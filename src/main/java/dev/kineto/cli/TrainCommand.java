@@ -34,7 +34,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--preset", defaultValue = "default", description = "Model: tiny or default (latent), pixel-tiny or pixel (pixels, a time per frame, takes frames as conditions) (default: ${DEFAULT-VALUE}).")
     String preset;
 
-    @Option(names = "--size", defaultValue = "64x64", description = "Training size WxH, multiples of 16 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--size", defaultValue = "64x64", description = "Training size WxH, multiples of the preset's patch in pixels, as generating asks (default: ${DEFAULT-VALUE}).")
     String size;
 
     @Option(names = "--frames", defaultValue = "17", description = "Frames per training clip, 4k+1 (default: ${DEFAULT-VALUE}).")
@@ -58,6 +58,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--vae-object-weights", description = "Weigh the VAE's reconstruction error 5x within 2 pixels of an object (world data only; measured in docs/model.md).")
     boolean vaeObjectWeights;
 
+    @Option(names = "--image-share", defaultValue = "0", description = "Share of DiT steps that train on lone frames (8 per clip of a step) instead of clips (default: ${DEFAULT-VALUE}).")
+    double imageShare;
+
     @Option(names = "--checkpoint-minutes", defaultValue = "5", description = "Minutes between checkpoints (default: ${DEFAULT-VALUE}).")
     double checkpointMinutes;
 
@@ -67,7 +70,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         int[] wh = GenerateCommand.parseSize(size);
-        var options = new TrainOptions(out, preset, wh[0], wh[1], frames, fps, minutes, vaeShare, vaeBatch, batch, pool, vaeObjectWeights, checkpointMinutes, seed, 0, 0);
+        var options = new TrainOptions(out, preset, wh[0], wh[1], frames, fps, minutes, vaeShare, vaeBatch, batch, pool, vaeObjectWeights, checkpointMinutes, seed, 0, 0, imageShare);
         var spec = new RenderSpec(wh[0], wh[1], frames, fps);
         Files.createDirectories(out);
         try (OutputStream file = new FileOutputStream(out.resolve("train.log").toFile(), true);

@@ -1,7 +1,9 @@
 package dev.kineto.cli;
 
 import dev.kineto.model.DiffusionGenerator;
+import dev.kineto.server.KinetoServer;
 import dev.kineto.server.ServerConfig;
+import dev.kineto.server.ServerProcess;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -38,10 +40,9 @@ public final class WorkerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (workers < 1) throw new IllegalArgumentException("--workers must be at least 1");
         try (DiffusionGenerator generator = generation.load()) {
-            var config = generation.apply(ServerConfig.defaults(results, port).withDefaults(ServeCommand.defaultsFor(generator.model().config())), workers)
-                    .withHost(host).withDatabase(db).withoutApi();
-            ServeCommand.runUntilStopped(config, generator, p -> "kineto: worker serving http://localhost:" + p
-                    + "/ (health and metrics only; taking jobs, results in " + results.toAbsolutePath() + ")");
+            var config = generation.apply(ServerConfig.defaults(results, port), workers).withHost(host).withDatabase(db).withoutApi();
+            ServerProcess.serveUntilStopped(KinetoServer.start(config, generator), "kineto: worker ",
+                    "(health and metrics only; taking jobs, results in " + results.toAbsolutePath() + ")");
         }
         return 0;
     }

@@ -204,15 +204,19 @@ record CameraMotion(List<CameraState> states, boolean observable) {
     }
 
     /**
-     * The camera move: a zoom once the view has scaled by more than 10 % per second, else a pan once it has shifted
-     * by more than 5 % of the frame's shorter side per second, else static.
+     * The camera move: a zoom once the view has scaled by more than 10 % per second, else a pan (along the axis it
+     * shifted most) once it has shifted by more than 5 % of the frame's shorter side per second, else static.
      */
     Camera move(Clip clip) {
         double seconds = Math.max((clip.frameCount() - 1) / clip.fps(), 1e-9);
         CameraState end = states.getLast();
         double zoomRate = Math.log(end.zoom()) / seconds, panRate = end.x() / seconds / SceneAnalysis.unit(clip);
+        double tiltRate = end.y() / seconds / SceneAnalysis.unit(clip);
         if (Math.abs(zoomRate) > Math.log(1.1)) return zoomRate > 0 ? Camera.ZOOM_IN : Camera.ZOOM_OUT;
-        if (Math.abs(panRate) > 0.05) return panRate > 0 ? Camera.PAN_RIGHT : Camera.PAN_LEFT;
+        if (Math.max(Math.abs(panRate), Math.abs(tiltRate)) > 0.05) {
+            if (Math.abs(panRate) >= Math.abs(tiltRate)) return panRate > 0 ? Camera.PAN_RIGHT : Camera.PAN_LEFT;
+            return tiltRate > 0 ? Camera.PAN_DOWN : Camera.PAN_UP;
+        }
         return Camera.STATIC;
     }
 }

@@ -2,6 +2,7 @@ package dev.kineto.evaluation;
 
 import dev.kineto.video.Clip;
 import dev.kineto.video.Psnr;
+import dev.kineto.world.World;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
@@ -82,24 +83,9 @@ public final class ModeScores {
      * over the clip and joined by straight lines) and the centroid of the tracked object that follows it best.
      */
     public static double trajectoryError(Clip clip, List<double[]> path) {
-        if (path.isEmpty()) throw new IllegalArgumentException("the path is empty: give at least one (x, y) point");
         List<Track> tracks = SceneAnalysis.of(clip).tracks;
         double best = Math.hypot(clip.width(), clip.height());
-        for (Track track : tracks) best = Math.min(best, track.meanDistanceTo(resample(path, clip.frameCount()), clip.width(), clip.height()));
+        for (Track track : tracks) best = Math.min(best, track.meanDistanceTo(World.spread(path, clip.frameCount()), clip.width(), clip.height()));
         return best;
-    }
-
-    /** The path stretched to n points by linear interpolation over evenly spaced times. */
-    static List<double[]> resample(List<double[]> path, int n) {
-        if (path.size() == n) return path;
-        List<double[]> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            double t = n == 1 ? 0 : (double) i / (n - 1) * (path.size() - 1);
-            int k = Math.min((int) t, path.size() - 1);
-            int next = Math.min(k + 1, path.size() - 1);
-            double u = t - k;
-            out.add(new double[] {path.get(k)[0] * (1 - u) + path.get(next)[0] * u, path.get(k)[1] * (1 - u) + path.get(next)[1] * u});
-        }
-        return out;
     }
 }

@@ -1,6 +1,9 @@
 package dev.kineto.evaluation;
 
 import dev.kineto.video.AtomicFiles;
+import gg.jte.ContentType;
+import gg.jte.TemplateEngine;
+import gg.jte.output.StringOutput;
 import dev.kineto.video.VideoFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +31,7 @@ public final class Report {
     /** Marks the block of a Markdown file (e.g. the README) that {@link #updateMarkdown} rewrites. */
     public static final String TABLE_START = "<!-- kineto-eval-table:start -->", TABLE_END = "<!-- kineto-eval-table:end -->";
     static final int CASES = 4;
+    private static final TemplateEngine TEMPLATES = TemplateEngine.createPrecompiled(ContentType.Html);
 
     /** Writes report.json, report.html and the GIFs of the best and worst cases into dir. */
     public static void write(Path dir, List<SuiteResult> results) throws IOException {
@@ -39,29 +43,24 @@ public final class Report {
         List<SuiteResult.Item> worst = ranked.reversed().subList(0, Math.min(CASES, ranked.size()));
         for (SuiteResult.Item item : concat(best, worst)) VideoFiles.write(item.clip(), dir.resolve(clipPath(item)));
 
-        StringBuilder html = new StringBuilder();
-        html.append("<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>Kineto evaluation: ").append(escape(model.suite()))
-                .append("</title>\n<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto}table{border-collapse:collapse}"
-                        + "td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child{text-align:left}"
-                        + ".case{display:inline-block;width:230px;vertical-align:top;margin:6px;font-size:13px}"
-                        + ".case img{width:192px;image-rendering:pixelated}.fail{color:#b00}</style></head><body>\n");
-        html.append("<h1>Kineto evaluation on ").append(escape(model.suite())).append("</h1>\n");
-        html.append("<p>").append(escape(model.generator())).append(results.size() == 1 ? " alone." : " beside its bounds: "
-                        + "<i>renoised from t = " + RenoisedGenerator.SUITE_TIME + "</i> is the world's render of each prompt noised to that time and sampled back by the model "
-                        + "(what its DiT loses at low noise alone), "
-                        + "<i>ground truth</i> is the world's own render of each prompt (the upper bound), <i>VAE round trip</i> that render "
-                        + "encoded and decoded by the model's VAE (the most its DiT can reach), <i>untrained</i> the default preset "
-                        + "with random weights (the lower bound).")
-                .append(" Category scores: the share of a category's prompts that pass that category's checks (for <i>heldout</i>, all checks);"
-                        + " quality dimensions in [0, 1], higher is better. See docs/evaluation.md.</p>\n");
-        html.append("<h2>Prompt adherence by category</h2>\n").append(chart("Prompt adherence", results, SuiteResult::categoryScoresWithAll));
-        html.append("<h2>Quality dimensions</h2>\n").append(chart("Quality", results, SuiteResult::dimensions));
-        html.append("<h2>Table</h2>\n").append(htmlTable(results));
-        html.append("<h2>Best cases of ").append(escape(model.generator())).append("</h2>\n").append(cases(best));
-        html.append("<h2>Worst cases of ").append(escape(model.generator())).append("</h2>\n").append(cases(worst));
-        html.append("</body></html>\n");
+        List<String> generators = results.stream().map(SuiteResult::generator).toList();
+        List<Row> rows = rows(results).entrySet().stream().map(e -> new Row(e.getKey(), e.getValue().stream().map(Report::format).toList())).toList();
+        Page page = new Page(model.suite(), model.generator(), RenoisedGenerator.SUITE_TIME, chart("Prompt adherence", results, SuiteResult::categoryScoresWithAll),
+                chart("Quality", results, SuiteResult::dimensions), generators, rows, cases(best), cases(worst));
+        StringOutput html = new StringOutput();
+        TEMPLATES.render("report.jte", page, html);
         AtomicFiles.write(dir.resolve("report.html"), html.toString().getBytes(StandardCharsets.UTF_8));
     }
+
+    /** What report.jte (src/main/jte, compiled with the build) shows; jte escapes every value for HTML. */
+    public record Page(String suite, String generator, double renoisedTime, String adherenceChart, String qualityChart,
+                       List<String> generators, List<Row> rows, List<Case> best, List<Case> worst) {}
+
+    /** A table row: a category or dimension and one formatted score per generator. */
+    public record Row(String name, List<String> values) {}
+
+    /** A best or worst case: its GIF, its prompt and the checks it failed. */
+    public record Case(String clip, String id, String prompt, List<String> failures) {}
 
     /** The scores as a Markdown table: one row per category and dimension, one column per generator. */
     public static String markdownTable(List<SuiteResult> results) {
@@ -101,19 +100,7 @@ public final class Report {
         return rows;
     }
 
-    private static String htmlTable(List<SuiteResult> results) {
-        StringBuilder html = new StringBuilder("<table><tr><th></th>");
-        for (SuiteResult r : results) html.append("<th>").append(escape(r.generator())).append("</th>");
-        html.append("</tr>\n");
-        rows(results).forEach((name, values) -> {
-            html.append("<tr><td>").append(escape(name)).append("</td>");
-            for (Double v : values) html.append("<td>").append(format(v)).append("</td>");
-            html.append("</tr>\n");
-        });
-        return html.append("</table>\n").toString();
-    }
-
-    /** A grouped bar chart (XChart) of one score map per generator, as an inline PNG. */
+    /** A grouped bar chart (XChart) of one score map per generator, as a data: URL of a PNG. */
     private static String chart(String title, List<SuiteResult> results, java.util.function.Function<SuiteResult, Map<String, Double>> scores)
             throws IOException {
         CategoryChart chart = new CategoryChartBuilder().width(960).height(380).title(title).yAxisTitle("score").build();
@@ -124,23 +111,12 @@ public final class Report {
             chart.addSeries(r.generator(), new ArrayList<>(s.keySet()), new ArrayList<>(s.values()));
         }
         byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
-        return "<img alt=\"" + escape(title) + "\" src=\"data:image/png;base64," + Base64.getEncoder().encodeToString(png) + "\">\n";
+        return "data:image/png;base64," + Base64.getEncoder().encodeToString(png);
     }
 
-    private static String cases(List<SuiteResult.Item> items) {
-        StringBuilder html = new StringBuilder();
-        for (SuiteResult.Item item : items) {
-            html.append("<div class=\"case\"><img src=\"").append(clipPath(item)).append("\"><br><b>").append(escape(item.prompt().id()))
-                    .append("</b>: ").append(escape(item.prompt().prompt())).append("<br>");
-            for (Check c : item.result().checks()) {
-                if (!c.pass()) {
-                    html.append("<span class=\"fail\">").append(escape(c.category() + " (" + c.subject() + "): expected " + c.expected() + ", saw " + c.seen()))
-                            .append("</span><br>");
-                }
-            }
-            html.append("</div>\n");
-        }
-        return html.toString();
+    private static List<Case> cases(List<SuiteResult.Item> items) {
+        return items.stream().map(item -> new Case(clipPath(item), item.prompt().id(), item.prompt().prompt(), item.result().checks().stream()
+                .filter(c -> !c.pass()).map(c -> c.category() + " (" + c.subject() + "): expected " + c.expected() + ", saw " + c.seen()).toList())).toList();
     }
 
     private static String clipPath(SuiteResult.Item item) {
@@ -155,9 +131,5 @@ public final class Report {
 
     private static String format(Double v) {
         return v == null ? "–" : String.format(Locale.ROOT, "%.3f", v);
-    }
-
-    static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }

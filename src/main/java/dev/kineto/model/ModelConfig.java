@@ -77,6 +77,11 @@ public record ModelConfig(String preset, VideoVae.Config vae, TextEncoder.Config
         return spaceFactor() * dit.patch();
     }
 
+    /** What a request to this model may ask for and gets by default: its trained size, length and fps, and its size multiple. */
+    public RequestRules rules() {
+        return new RequestRules(width, height, frames, fps, pixelsPerToken());
+    }
+
     /** Channels of what the DiT works on. */
     public int channels() {
         return representation == Representation.LATENT ? vae.latentChannels() : 3;

@@ -25,7 +25,7 @@ public final class Accounts {
             }
             String id = Store.newId("u");
             t.update("INSERT INTO users (id, name, tier, is_admin, credits, webhook_secret, created_at) VALUES (?,?,?,?,?,?,?)",
-                    id, name, tier, admin ? 1 : 0, credits, "whsec_" + Store.token(24), Store.now());
+                    id, name, tier, admin ? 1 : 0, credits, Webhooks.newSecret(Store.bytes(24)), Store.now());
             String key = "kn_" + Store.token(32);
             t.update("INSERT INTO api_keys (hash, user_id, created_at) VALUES (?,?,?)", Store.sha256(key), id, Store.now());
             return new NewUser(userById(t, id).orElseThrow(), key);

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one way Kineto's state is read and written: pooled connections (HikariCP), the schema migrated by Flyway, and
@@ -29,6 +31,7 @@ final class Database implements AutoCloseable {
     private static final int RETRIES = 5;
     /** SQLite's result codes for storage that cannot take a write now: busy, locked, read-only, I/O error, full, cannot open. */
     private static final Set<Integer> SQLITE_UNAVAILABLE = Set.of(5, 6, 8, 10, 13, 14);
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
     static {
         // Flyway's INFO lines (one per check and migration) are noise on every CLI call that opens the database.
@@ -142,7 +145,7 @@ final class Database implements AutoCloseable {
                     }
                 } catch (SQLException e) {
                     if (stop.get()) return;
-                    System.err.println("kineto: listening for " + channel + ": " + e.getMessage() + "; polling until the database is back");
+                    LOG.warn("listening for {}: {}; polling until the database is back", channel, e.getMessage());
                     try {
                         Thread.sleep(1000);
                     } catch (InterruptedException interrupted) {
@@ -171,7 +174,7 @@ final class Database implements AutoCloseable {
                 || (engine == Engine.SQLITE ? SQLITE_UNAVAILABLE.contains(e.getErrorCode() & 0xff)
                 : state.startsWith("08") || state.startsWith("53") || state.startsWith("57P") || state.equals("25006"));
         if (unavailable) {
-            System.err.println("kineto: database unavailable: " + e.getMessage());
+            LOG.warn("database unavailable: {}", e.getMessage());
             return new ApiError(503, "storage_unavailable", "the server cannot write its database right now; nothing was changed, retry in a few seconds");
         }
         return new IllegalStateException("database error: " + e.getMessage(), e);

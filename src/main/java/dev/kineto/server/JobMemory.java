@@ -3,6 +3,7 @@ package dev.kineto.server;
 import dev.kineto.model.DiffusionGenerator;
 import dev.kineto.model.GenerationRequest;
 import dev.kineto.model.MemoryCost;
+import dev.kineto.model.RequestRules;
 import dev.kineto.model.VideoGenerator;
 
 /**
@@ -16,7 +17,8 @@ final class JobMemory {
     /** Frames one pass of a pixel model makes; 0 when every video is made in one pass. */
     private final int window;
     private final long budget;
-    private final int sizeMultiple;
+    /** The model's request rules, for the largest size that fits; null when the generator's memory does not grow with the request. */
+    private final RequestRules rules;
     private long reserved;
 
     JobMemory(VideoGenerator generator, ServerConfig config) {
@@ -24,7 +26,7 @@ final class JobMemory {
         this.cost = generator instanceof DiffusionGenerator d ? new MemoryCost(d.model().config()) : null;
         this.window = generator instanceof DiffusionGenerator d && d.model().config().takesFrames() ? d.model().config().frames() : 0;
         this.budget = config.memoryBudget();
-        this.sizeMultiple = config.defaults().sizeMultiple();
+        this.rules = generator instanceof DiffusionGenerator d ? d.model().config().rules() : null;
     }
 
     long bytes(GenerationRequest r, int batch) {
@@ -67,14 +69,15 @@ final class JobMemory {
     /** The most frames (4k + 1) at the request's size that fit the budget; 0 when not even one frame does. */
     private int largestFrames(GenerationRequest r) {
         int frames = 0;
-        for (int f = 1; f < r.frames() && fits(r.width(), r.height(), f, r); f += 4) frames = f;
+        for (int f = 1; f < r.frames() && fits(r.width(), r.height(), f, r); f += RequestRules.FRAME_STEP) frames = f;
         return frames;
     }
 
     /** The largest size with the request's aspect ratio and frames that fits the budget, or null. */
     private int[] largestSize(GenerationRequest r) {
-        for (int w = r.width() - sizeMultiple; w >= Math.max(VideoSpec.MIN_SIDE, sizeMultiple); w -= sizeMultiple) {
-            int h = (int) Math.max(Math.max(VideoSpec.MIN_SIDE, sizeMultiple), sizeMultiple * Math.round((double) w * r.height() / r.width() / sizeMultiple));
+        int multiple = rules.sizeMultiple();
+        for (int w = r.width() - multiple; w >= Math.max(VideoSpec.MIN_SIDE, multiple); w -= multiple) {
+            int h = rules.round((double) w * r.height() / r.width(), VideoSpec.MIN_SIDE);
             if (fits(w, h, r.frames(), r)) return new int[] {w, h};
         }
         return null;

@@ -8,8 +8,9 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kineto.model.DiffusionGenerator;
 import dev.kineto.model.GenerationRequest;
-import dev.kineto.model.VideoGenerator;
+import dev.kineto.model.RequestRules;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -44,6 +45,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.eclipse.jetty.servlet.FilterHolder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The whole product in one process: the JSON API under /v1, the studio's static pages, health and metrics, the durable
@@ -67,6 +70,9 @@ public final class KinetoServer implements AutoCloseable {
     static final String CSRF_HEADER = "Kineto-CSRF";
     /** How long a client should wait before retrying a write the database could not take. */
     static final int RETRY_AFTER_SECONDS = 5;
+    private static final Logger LOG = LoggerFactory.getLogger(KinetoServer.class);
+    /** One line a request, under its own name so an operator can route or silence it apart from the server's warnings. */
+    private static final Logger ACCESS = LoggerFactory.getLogger("dev.kineto.server.access");
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
     private static final String BODY = "kineto.body";
     static final ObjectMapper JSON = new ObjectMapper()
@@ -90,16 +96,19 @@ public final class KinetoServer implements AutoCloseable {
     private final WorkerPool workers;
     private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("sse-heartbeat").daemon().factory());
     private final List<String> routes = new ArrayList<>();
+    /** What the model takes and gives a request by default. */
+    private final RequestRules rules;
     private final String openApi;
     private final Javalin app;
 
     /** Starts the server on config's port (0 picks a free one) with its data in config's directory. */
-    public static KinetoServer start(ServerConfig config, VideoGenerator generator) {
+    public static KinetoServer start(ServerConfig config, DiffusionGenerator generator) {
         return new KinetoServer(config, generator);
     }
 
-    private KinetoServer(ServerConfig config, VideoGenerator generator) {
+    private KinetoServer(ServerConfig config, DiffusionGenerator generator) {
         this.config = config;
+        this.rules = generator.model().config().rules();
         boolean alone = config.database() == null; // SQLite: this process is the only one using the data directory
         try {
             Files.createDirectories(config.dataDir());
@@ -108,7 +117,7 @@ public final class KinetoServer implements AutoCloseable {
             if (alone && lock == null) {
                 throw new IllegalStateException("another kineto server is using " + config.dataDir() + "; stop it or choose another --data directory");
             }
-            openApi = openApiDocument(config.defaults());
+            openApi = openApiDocument(rules, config.limits());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot use data directory " + config.dataDir() + ": " + e.getMessage(), e);
         }
@@ -129,6 +138,7 @@ public final class KinetoServer implements AutoCloseable {
         workers = new WorkerPool(store.jobs(), generator, memory, media, events, metrics, config, id -> store.jobs().job(id).ifPresent(this::finished));
         app = Javalin.create(c -> {
             c.showJavalinBanner = false;
+            c.requestLogger.http((ctx, ms) -> ACCESS.info("{} \"{} {}\" {} {} ms", ctx.ip(), ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms)));
             c.http.prefer405over404 = true; // a known path with the wrong method: 405 and the methods it takes
             c.jsonMapper(new JavalinJackson(JSON, false));
             if (config.api()) {
@@ -171,7 +181,7 @@ public final class KinetoServer implements AutoCloseable {
                 });
             }
         } catch (RuntimeException e) { // the database is away for a moment: the next round tries again
-            System.err.println("kineto: relaying progress: " + e.getMessage());
+            LOG.warn("relaying progress: {}", e.getMessage());
         }
     }
 
@@ -195,7 +205,7 @@ public final class KinetoServer implements AutoCloseable {
             ctx.status(e.getStatus()).json(httpError(e).body());
         });
         app.exception(Exception.class, (e, ctx) -> {
-            System.err.println("kineto: " + ctx.method() + " " + ctx.path() + ": " + e);
+            LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
             ctx.status(500).json(new ApiError(500, "internal_error", "the server failed; it is logged, please retry").body());
         });
     }
@@ -375,7 +385,7 @@ public final class KinetoServer implements AutoCloseable {
      */
     private JobSpec resolve(User user, VideoSpec body) {
         Job source = body.extendVideoId() == null ? null : ownVideo(user, body.extendVideoId());
-        JobSpec spec = body.resolve(config, source);
+        JobSpec spec = body.resolve(rules, config, source);
         Conditions k = spec.conditions();
         if (k.any() && !memory.takesFrames()) {
             throw new ApiError(422, "model_cannot_take_frames", "this server's model cannot take frames as conditions (it is a latent model), so image_id, "
@@ -568,14 +578,25 @@ public final class KinetoServer implements AutoCloseable {
         }
     }
 
-    /** The bundled OpenAPI document with this server's generation defaults filled in: the studio's form starts from them. */
-    private static String openApiDocument(ServerConfig.Defaults d) throws IOException {
+    /**
+     * The bundled OpenAPI document with the model's rules and this server's limits filled in, each from its one owner:
+     * the studio's form starts from its defaults and keeps to its ranges.
+     */
+    private static String openApiDocument(RequestRules rules, ServerConfig.Limits limits) throws IOException {
         JsonNode doc = JSON.readTree(KinetoServer.class.getResourceAsStream("openapi.json"));
         JsonNode request = doc.at("/components/schemas/VideoRequest/properties");
-        ((ObjectNode) request.get("seconds")).put("default", d.seconds());
-        ((ObjectNode) request.get("fps")).put("default", d.fps());
-        ((ObjectNode) request.get("steps")).put("default", d.steps());
-        ((ObjectNode) request.get("cfg")).put("default", d.cfg());
+        ((ObjectNode) request.get("prompt")).put("maxLength", limits.maxPromptChars());
+        ((ObjectNode) request.get("negative_prompt")).put("maxLength", limits.maxPromptChars());
+        ((ObjectNode) request.get("seconds")).put("default", rules.seconds()).put("maximum", limits.maxSeconds());
+        ((ObjectNode) request.get("fps")).put("default", rules.fps()).put("maximum", VideoSpec.MAX_FPS);
+        ((ObjectNode) request.get("steps")).put("default", RequestRules.DEFAULT_STEPS).put("maximum", RequestRules.MAX_STEPS);
+        ((ObjectNode) request.get("cfg")).put("default", RequestRules.DEFAULT_CFG).put("maximum", RequestRules.MAX_CFG);
+        ((ObjectNode) request.get("seed")).put("maximum", RequestRules.MAX_SEED);
+        int shortSide = Math.min(rules.width(), rules.height());
+        ((ObjectNode) request.get("quality")).put("description", "Short side = 0.5\u00d7, 1\u00d7 or 2\u00d7 the model's trained size (" + shortSide
+                + " px), long side by aspect_ratio, multiples of " + rules.sizeMultiple());
+        ((ObjectNode) request.get("size")).put("description", "WIDTHxHEIGHT, multiples of " + rules.sizeMultiple() + " (the model's patch) from "
+                + Math.max(VideoSpec.MIN_SIDE, rules.sizeMultiple()) + " to " + limits.maxSide() + "; instead of aspect_ratio and quality");
         return JSON.writeValueAsString(doc);
     }
 

@@ -1,5 +1,6 @@
 package dev.kineto.server;
 
+import com.ibm.icu.text.SpoofChecker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -9,31 +10,34 @@ import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * Checks prompts against a policy of blocked words and phrases before they are queued. Both sides are normalised the
  * same way, so case, accents, look-alike characters and letters spelled apart ("k i l l", "k.i.l.l") do not slip through,
- * while whole-word matching keeps "skill" clear of "kill".
+ * while whole-word matching keeps "skill" clear of "kill". Look-alikes are Unicode's confusables, through ICU's
+ * {@link SpoofChecker} skeleton (Cyrillic, Greek, Armenian, IPA and the rest, kept current with Unicode).
  */
 public final class Moderation {
-    /** Characters that read as a Latin letter: Cyrillic and Greek look-alikes, and digits or symbols used as letters. */
-    private static final Map<Character, Character> LOOK_ALIKES = Map.ofEntries(
-            Map.entry('а', 'a'), Map.entry('е', 'e'), Map.entry('о', 'o'), Map.entry('р', 'p'), Map.entry('с', 'c'),
-            Map.entry('х', 'x'), Map.entry('у', 'y'), Map.entry('і', 'i'), Map.entry('ј', 'j'), Map.entry('ѕ', 's'),
-            Map.entry('к', 'k'), Map.entry('м', 'm'), Map.entry('т', 't'), Map.entry('н', 'h'), Map.entry('в', 'b'),
-            Map.entry('α', 'a'), Map.entry('ο', 'o'), Map.entry('ε', 'e'), Map.entry('ι', 'i'), Map.entry('κ', 'k'),
-            Map.entry('ν', 'v'), Map.entry('ρ', 'p'), Map.entry('τ', 't'), Map.entry('υ', 'u'),
-            Map.entry('0', 'o'), Map.entry('1', 'i'), Map.entry('3', 'e'), Map.entry('4', 'a'), Map.entry('5', 's'),
-            Map.entry('7', 't'), Map.entry('@', 'a'), Map.entry('$', 's'), Map.entry('!', 'i'));
+    /**
+     * Digits and symbols written for letters ("g0r3"). Unicode's confusables do not cover them (to it "3" looks like
+     * "Ʒ", not "e"), so they are mapped first.
+     */
+    private static final Map<Character, Character> LEET = Map.of('0', 'o', '1', 'i', '3', 'e', '4', 'a', '5', 's', '7', 't',
+            '@', 'a', '$', 's', '!', 'i');
+    /** Immutable once built, so one serves every request thread. */
+    private static final SpoofChecker CONFUSABLES = new SpoofChecker.Builder().build();
 
     private final List<Rule> rules;
 
-    private record Rule(String phrase, List<String> words) {}
+    /** A phrase as words in each of {@link #readings}. */
+    private record Rule(String phrase, List<List<String>> words) {}
 
     private Moderation(List<String> phrases) {
-        rules = phrases.stream().map(p -> new Rule(p, words(p))).filter(r -> !r.words().isEmpty()).toList();
+        rules = phrases.stream().map(p -> new Rule(p, readings(p).stream().map(Normalized::words).toList()))
+                .filter(r -> !r.words().getFirst().isEmpty()).toList();
     }
 
     /** The built-in policy, or the one in policyFile (one phrase a line, '#' comments) when given. */
@@ -53,27 +57,42 @@ public final class Moderation {
 
     /** The policy phrase the text breaks, if any. */
     public Optional<String> check(String text) {
-        Normalized normalized = normalize(text);
+        List<Normalized> readings = readings(text);
         for (Rule rule : rules) {
-            String spelled = String.join("", rule.words());
-            if (normalized.spelled().stream().anyMatch(run -> run.contains(spelled))) return Optional.of(rule.phrase());
-            List<String> words = normalized.words();
-            for (int i = 0; i + rule.words().size() <= words.size(); i++) {
-                if (words.subList(i, i + rule.words().size()).equals(rule.words())) return Optional.of(rule.phrase());
+            for (int r = 0; r < readings.size(); r++) {
+                if (readings.get(r).contains(rule.words().get(r))) return Optional.of(rule.phrase());
             }
         }
         return Optional.empty();
     }
 
     /** Text as words, plus the runs of single letters in it ("k i l l" reads "kill"), which are matched inside as well. */
-    record Normalized(List<String> words, List<String> spelled) {}
+    record Normalized(List<String> words, List<String> spelled) {
+        boolean contains(List<String> phrase) {
+            String joined = String.join("", phrase);
+            if (spelled.stream().anyMatch(run -> run.contains(joined))) return true;
+            for (int i = 0; i + phrase.size() <= words.size(); i++) {
+                if (words.subList(i, i + phrase.size()).equals(phrase)) return true;
+            }
+            return false;
+        }
+    }
 
-    /** Accents dropped, look-alikes mapped to Latin letters, everything that is not a letter a word break. */
-    static Normalized normalize(String text) {
-        String plain = Normalizer.normalize(text, Normalizer.Form.NFKD).replaceAll("\\p{M}", "").toLowerCase();
-        StringBuilder mapped = new StringBuilder(plain.length());
-        for (char ch : plain.toCharArray()) mapped.append(LOOK_ALIKES.getOrDefault(ch, ch));
-        List<String> words = Arrays.stream(mapped.toString().split("[^\\p{L}]+")).filter(w -> !w.isEmpty()).toList();
+    /**
+     * The text read in lower and in upper case: confusables differ by case (Greek "Τ" looks like "T" but "τ" like no
+     * Latin letter; "I" like "l" but "i" not), so a disguise in either case is caught by one of the two readings.
+     */
+    static List<Normalized> readings(String text) {
+        String plain = Normalizer.normalize(text, Normalizer.Form.NFKD).replaceAll("\\p{M}", "");
+        StringBuilder unleet = new StringBuilder(plain.length());
+        for (char ch : plain.toCharArray()) unleet.append(LEET.getOrDefault(ch, ch));
+        return List.of(normalize(unleet.toString().toLowerCase(Locale.ROOT)), normalize(unleet.toString().toUpperCase(Locale.ROOT)));
+    }
+
+    /** Look-alikes mapped to their skeleton, accents dropped, everything that is not a letter a word break. */
+    private static Normalized normalize(String cased) {
+        String skeleton = CONFUSABLES.getSkeleton(cased).replaceAll("\\p{M}", "").toLowerCase(Locale.ROOT);
+        List<String> words = Arrays.stream(skeleton.split("[^\\p{L}]+")).filter(w -> !w.isEmpty()).toList();
         List<String> spelled = new ArrayList<>();
         StringBuilder run = new StringBuilder();
         for (String w : words) {
@@ -86,9 +105,5 @@ public final class Moderation {
         }
         if (run.length() > 1) spelled.add(run.toString());
         return new Normalized(words, spelled);
-    }
-
-    private static List<String> words(String phrase) {
-        return normalize(phrase).words();
     }
 }

@@ -136,7 +136,7 @@ public final class Store implements AutoCloseable {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes(n));
     }
 
-    private static byte[] bytes(int n) {
+    static byte[] bytes(int n) {
         byte[] b = new byte[n];
         RANDOM.nextBytes(b);
         return b;

@@ -1,29 +1,33 @@
 package dev.kineto.server;
 
+import com.standardwebhooks.Webhook;
+import com.standardwebhooks.exceptions.WebhookSigningException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
-import java.util.HexFormat;
+import java.util.Base64;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Delivers finished-video callbacks from a durable outbox table. Each POST carries
- * {@code Kineto-Signature: t=UNIX_SECONDS,v1=HEX(HMAC-SHA256(user's webhook secret, t + "." + body))}; a delivery that
- * does not get a 2xx is retried after backoff × 2^attempt until the attempts run out. Deliveries run side by side
- * (up to {@link #CONCURRENT}), so a slow receiver holds up only its own.
+ * Delivers finished-video callbacks from a durable outbox table, signed by the Standard Webhooks scheme (its reference
+ * library): {@code webhook-id} (the delivery, the same on each retry), {@code webhook-timestamp} (Unix seconds) and
+ * {@code webhook-signature: v1,BASE64(HMAC-SHA256(key of the whsec_ secret, id + "." + timestamp + "." + body))}, so a
+ * receiver verifies with any Standard Webhooks library. A delivery that does not get a 2xx is retried after
+ * backoff × 2^attempt until the attempts run out; the next attempt's time lives in the outbox row rather than in a
+ * retry library's in-memory schedule, so retries survive a restart. Deliveries run side by side (up to
+ * {@link #CONCURRENT}), so a slow receiver holds up only its own.
  */
 final class Webhooks implements AutoCloseable {
     static final int CONCURRENT = 64;
+    private static final Logger LOG = LoggerFactory.getLogger(Webhooks.class);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5), TIMEOUT = Duration.ofSeconds(10);
     /** Longer than one attempt can take, so a delivery in flight is never taken twice. */
     private static final long LEASE_MILLIS = 3 * (CONNECT_TIMEOUT.toMillis() + TIMEOUT.toMillis());
@@ -58,14 +62,14 @@ final class Webhooks implements AutoCloseable {
                     try {
                         deliver(d);
                     } catch (RuntimeException e) {
-                        System.err.println("kineto: webhook delivery " + d.id() + ": " + e.getMessage());
+                        LOG.warn("webhook delivery {} failed", d.id(), e);
                     } finally {
                         slots.release();
                     }
                 });
             }
         } catch (RuntimeException e) {
-            System.err.println("kineto: webhook delivery: " + e.getMessage());
+            LOG.warn("cannot take webhook deliveries from the outbox: {}", e.toString());
         }
     }
 
@@ -82,8 +86,9 @@ final class Webhooks implements AutoCloseable {
             }
             var request = HttpRequest.newBuilder(url).timeout(TIMEOUT)
                     .header("Content-Type", "application/json")
-                    .header("Kineto-Delivery", d.id())
-                    .header("Kineto-Signature", "t=" + t + ",v1=" + sign(secret, t, d.body()))
+                    .header("webhook-id", d.id())
+                    .header("webhook-timestamp", Long.toString(t))
+                    .header("webhook-signature", sign(secret, d.id(), t, d.body()))
                     .POST(HttpRequest.BodyPublishers.ofString(d.body())).build();
             int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
             if (status / 100 == 2) {
@@ -102,14 +107,18 @@ final class Webhooks implements AutoCloseable {
         store.webhooks().recordAttempt(d.id(), false, error, next);
     }
 
-    /** The hex HMAC-SHA256 of "t.body" under the user's webhook secret; receivers recompute it to check a callback. */
-    static String sign(String secret, long t, String body) {
+    /** A new user's webhook secret: whsec_ and 24 random bytes in standard Base64, the form Standard Webhooks libraries read. */
+    static String newSecret(byte[] random) {
+        return Webhook.SECRET_PREFIX + Base64.getEncoder().encodeToString(random);
+    }
+
+    /** The webhook-signature value of one delivery; secrets issued before the scheme (URL-safe Base64) sign with the same key bytes. */
+    static String sign(String secret, String id, long timestamp, String body) {
+        String key = secret.substring(Webhook.SECRET_PREFIX.length()).replace('-', '+').replace('_', '/');
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal((t + "." + body).getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
+            return new Webhook(Base64.getDecoder().decode(key)).sign(id, timestamp, body);
+        } catch (WebhookSigningException e) {
+            throw new IllegalStateException("cannot sign webhook " + id, e);
         }
     }
 

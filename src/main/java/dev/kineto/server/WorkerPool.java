@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Workers that take jobs from the durable queue, a batch of compatible jobs at a time (one forward pass for all),
@@ -24,6 +26,7 @@ import java.util.function.Consumer;
 final class WorkerPool implements AutoCloseable {
     /** How often a worker saves its jobs' progress (and renews their lease): what API nodes elsewhere show. */
     static final long PROGRESS_MILLIS = 1_000;
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerPool.class);
 
     private final Jobs jobs;
     private final VideoGenerator generator;
@@ -99,7 +102,7 @@ final class WorkerPool implements AutoCloseable {
                 return;
             } catch (RuntimeException e) {
                 if (!running) return;
-                System.err.println("kineto: worker " + worker + ": " + e);
+                LOG.warn("worker {}: {}", worker, e.toString());
                 try {
                     Thread.sleep(1000); // the database is down, say: retry, without spinning
                 } catch (InterruptedException stop) {
@@ -126,7 +129,7 @@ final class WorkerPool implements AutoCloseable {
             // Every job was cancelled or deleted (recorded by that request), or the server is stopping and the jobs will be requeued.
         } catch (IOException e) {
             // A source the user deleted meanwhile, or one the disk lost: the log has the path, the user what to do.
-            System.err.println("kineto: cannot read the sources of " + batch.getFirst().id() + ": " + e);
+            LOG.warn("cannot read the sources of {}: {}", batch.getFirst().id(), e.toString());
             batch.forEach(job -> fail(worker, job, "source_unreadable", "the image or video this job starts from could not be read; it was refunded, upload it again"));
         } catch (RuntimeException | OutOfMemoryError e) {
             batch.forEach(job -> fail(worker, job, "generation_failed", "generation failed: " + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName())));
@@ -176,7 +179,7 @@ final class WorkerPool implements AutoCloseable {
                 try {
                     jobs.renew(batch, worker, config.lease().toMillis(), (double) step / steps);
                 } catch (RuntimeException e) { // the database is away for a moment: generating on beats losing the work; the lease decides
-                    System.err.println("kineto: worker " + worker + ": cannot renew its lease: " + e.getMessage());
+                    LOG.warn("worker {}: cannot renew its lease: {}", worker, e.getMessage());
                 }
                 renewedAt[0] = System.currentTimeMillis();
             }
@@ -215,7 +218,7 @@ final class WorkerPool implements AutoCloseable {
             }
         } catch (java.io.IOException | RuntimeException e) {
             // The cause names the server's paths: it goes to the log, the user gets what to do.
-            System.err.println("kineto: cannot store video " + job.id() + ": " + e);
+            LOG.error("cannot store video {}", job.id(), e);
             fail(worker, job, "storage_failed", "the server could not store the finished video; it was refunded, please retry later");
         }
     }

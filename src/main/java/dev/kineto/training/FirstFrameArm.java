@@ -19,8 +19,6 @@ import dev.kineto.model.VideoTensors;
 import dev.kineto.video.Clip;
 import dev.kineto.world.RenderSpec;
 import dev.kineto.world.Split;
-import dev.kineto.world.World;
-import dev.kineto.world.WorldClip;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,6 +42,20 @@ public final class FirstFrameArm implements AutoCloseable {
         PIXEL_X
     }
 
+    /**
+     * What the trainer adds to an arm: objectWeighted scales the loss where objects are (ObjectWeights, as the full
+     * trainer does), shift replaces the arm's own timestep shift when above zero.
+     */
+    public record Recipe(boolean objectWeighted, double shift) {
+        public static final Recipe PLAIN = new Recipe(false, 0);
+
+        /** A short name for files: "plain", or what the recipe adds. */
+        public String label() {
+            if (equals(PLAIN)) return "plain";
+            return (objectWeighted ? "objects" : "") + (objectWeighted && shift > 0 ? "-" : "") + (shift > 0 ? "shift" + (float) shift : "");
+        }
+    }
+
     public static final RenderSpec FRAME = new RenderSpec(64, 64, 1, 8);
     private static final int BATCH = 16, WIDTH = 192, DEPTH = 6, HEADS = 6, WARMUP = 100;
     private static final double LR = 1e-3, CAPTION_DROPOUT = 0.1, MAX_GRAD_NORM = 1.0, EMA_DECAY = 0.999;
@@ -55,6 +67,8 @@ public final class FirstFrameArm implements AutoCloseable {
     private static final double LATENT_SHIFT = 5 * Math.sqrt(16.0 / 80), PIXEL_SHIFT = 3;
 
     private final Arm arm;
+    private final Recipe recipe;
+    private final WorldSource source = new WorldSource(FRAME, Split.TRAIN, 0);
     private final VideoModel vae;
     private final Params params;
     private final TextEncoder text;
@@ -68,8 +82,9 @@ public final class FirstFrameArm implements AutoCloseable {
     private double trainingSeconds;
 
     /** A fresh arm; vae is the shipped model (its VAE and statistics for the latent arm, its vocabulary for both). */
-    public FirstFrameArm(Arm arm, VideoModel vae, long seed) {
+    public FirstFrameArm(Arm arm, Recipe recipe, VideoModel vae, long seed) {
         this.arm = arm;
+        this.recipe = recipe;
         this.vae = vae;
         this.rng = new SplittableRandom(seed);
         params = new Params(NDManager.newBaseManager(), seed);
@@ -99,12 +114,15 @@ public final class FirstFrameArm implements AutoCloseable {
                 scope.suppressNotUsedWarning();
                 List<String> captions = new ArrayList<>();
                 List<Clip> frames = new ArrayList<>();
+                List<Example> examples = new ArrayList<>();
                 for (int i = 0; i < BATCH; i++) {
-                    WorldClip example = World.sample(nextExample++, Split.TRAIN, FRAME);
-                    captions.add(rng.nextDouble() < CAPTION_DROPOUT ? "" : example.caption());
+                    Example example = source.get(nextExample++);
+                    captions.add(rng.nextDouble() < CAPTION_DROPOUT ? "" : example.captions().getFirst());
                     frames.add(example.clip());
+                    examples.add(example);
                 }
                 NDArray x0 = represent(m, frames);
+                NDArray weights = lossWeights(m, examples);
                 long start = System.nanoTime();
                 float[] times = new float[BATCH];
                 for (int i = 0; i < BATCH; i++) times[i] = (float) FlowMatching.sampleTime(rng, shift());
@@ -114,7 +132,7 @@ public final class FirstFrameArm implements AutoCloseable {
                 parallel.backward(BATCH, (from, to) -> {
                     NDIndex rows = new NDIndex("{}:{}", from, to);
                     NDArray out = dit.forward(xt.get(rows), t.get(rows), text.encode(m, captions.subList(from, to)));
-                    return FlowMatching.loss(prediction(), out, x0.get(rows), noise.get(rows), t.get(rows));
+                    return FlowMatching.loss(prediction(), out, x0.get(rows), noise.get(rows), t.get(rows), weights.get(rows));
                 });
                 double warm = Math.min(1, (steps + 1.0) / WARMUP);
                 optimizer.step(LR * warm, MAX_GRAD_NORM);
@@ -181,11 +199,23 @@ public final class FirstFrameArm implements AutoCloseable {
         return arm == Arm.LATENT_V ? vae.normalise(vae.encode(m, frames)) : VideoTensors.of(m, frames);
     }
 
+    /** Per-cell loss weights [B, 1, 1, H, W] of what the DiT works on: the objects' cells count more when the recipe says so. */
+    private NDArray lossWeights(NDManager m, List<Example> examples) {
+        int factor = arm == Arm.LATENT_V ? 4 : 1, side = 64 / factor;
+        float[] all = new float[examples.size() * side * side];
+        for (int i = 0; i < examples.size(); i++) {
+            if (recipe.objectWeighted()) System.arraycopy(ObjectWeights.of(examples.get(i), 1, factor), 0, all, i * side * side, side * side);
+            else java.util.Arrays.fill(all, i * side * side, (i + 1) * side * side, 1f);
+        }
+        return m.create(all, new Shape(examples.size(), 1, 1, side, side));
+    }
+
     private FlowMatching.Prediction prediction() {
         return arm == Arm.LATENT_V ? FlowMatching.Prediction.VELOCITY : FlowMatching.Prediction.CLEAN;
     }
 
     private double shift() {
+        if (recipe.shift() > 0) return recipe.shift();
         return arm == Arm.LATENT_V ? LATENT_SHIFT : PIXEL_SHIFT;
     }
 

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.kineto.model.VideoModel;
 import dev.kineto.video.Clip;
@@ -67,26 +68,41 @@ final class LatentPool implements AutoCloseable {
 
     /** n random entries (with replacement), stacked; the latents belong to the caller's NDScope. */
     Batch sample(int n, SplittableRandom rng) {
+        return draw(n, rng, false);
+    }
+
+    /**
+     * n random entries cut to one frame each, [n, C, 1, H, W]: any frame of a pixel model's clips, the lone first frame
+     * of a latent model's (the causal VAE encodes it alone, so it is the latent of an image).
+     */
+    Batch sampleFrames(int n, SplittableRandom rng) {
+        return draw(n, rng, true);
+    }
+
+    private Batch draw(int n, SplittableRandom rng, boolean oneFrame) {
         NDList chosen = new NDList();
         List<List<String>> chosenCaptions = new ArrayList<>();
         Shape cells = latents.getFirst().getShape();
-        int cellCount = (int) (cells.size() / cells.get(0));
+        long frames = oneFrame ? 1 : cells.get(1);
+        int plane = (int) (cells.get(2) * cells.get(3)), cellCount = (int) frames * plane;
         float[] chosenWeights = new float[n * cellCount];
-        int tokens = labels.getFirst()[0].length;
+        int tokens = (int) (labels.getFirst()[0].length / cells.get(1) * frames);
         int shapeClasses = model.config().dit().probeShapes(), sizeClasses = model.config().dit().probeSizes();
         float[] shapes = new float[n * tokens * shapeClasses], sizes = new float[n * tokens * sizeClasses];
         for (int i = 0; i < n; i++) {
             int slot = rng.nextInt(latents.size());
-            chosen.add(latents.get(slot));
+            int frame = !oneFrame || model.config().timeFactor() > 1 ? 0 : rng.nextInt((int) cells.get(1));
+            chosen.add(oneFrame ? latents.get(slot).get(new NDIndex(":, {}:{}", frame, frame + 1)) : latents.get(slot));
             chosenCaptions.add(captions.get(slot));
-            System.arraycopy(weights.get(slot), 0, chosenWeights, i * cellCount, cellCount);
+            System.arraycopy(weights.get(slot), frame * plane, chosenWeights, i * cellCount, cellCount);
             int[][] label = labels.get(slot);
             for (int k = 0; k < tokens; k++) {
-                if (label[0][k] >= 0) shapes[(i * tokens + k) * shapeClasses + label[0][k]] = 1;
-                if (label[1][k] >= 0) sizes[(i * tokens + k) * sizeClasses + label[1][k]] = 1;
+                int from = frame * tokens + k;
+                if (label[0][from] >= 0) shapes[(i * tokens + k) * shapeClasses + label[0][from]] = 1;
+                if (label[1][from] >= 0) sizes[(i * tokens + k) * sizeClasses + label[1][from]] = 1;
             }
         }
-        NDArray batchWeights = model.manager().create(chosenWeights, new Shape(n, 1, cells.get(1), cells.get(2), cells.get(3)));
+        NDArray batchWeights = model.manager().create(chosenWeights, new Shape(n, 1, frames, cells.get(2), cells.get(3)));
         return new Batch(NDArrays.stack(chosen), batchWeights, chosenCaptions,
                 model.manager().create(shapes, new Shape(n, tokens, shapeClasses)), model.manager().create(sizes, new Shape(n, tokens, sizeClasses)));
     }

@@ -16,6 +16,7 @@ import dev.kineto.model.FlowMatching;
 import dev.kineto.model.GenerationRequest;
 import dev.kineto.model.ModelConfig;
 import dev.kineto.model.Noise;
+import dev.kineto.model.RequestRules;
 import dev.kineto.model.StepListener;
 import dev.kineto.model.Tokenizer;
 import dev.kineto.model.VideoModel;
@@ -49,9 +50,12 @@ public final class Trainer {
     // A fresh clip enters the latent pool for every 8 samples trained on, whatever the batch, so each clip is seen
     // about as often and encoding costs the same share of a step (at batch 16: 8 new clips every 4 steps).
     private static final double SAMPLES_PER_FRESH_CLIP = 8;
-    // DiT lr measured on the tiny overfit (two clips, 1,500 steps): 4e-4 leaves the moving square out (14 dB against the
-    // VAE reconstruction), 1e-3 draws it (34 dB). VAE lr on the default VAE, 400 steps on the world: 1e-3 spikes and
-    // ends at 17.7 dB held-out, 4e-4 descends steadily to 21.2 dB.
+    // An image step (TrainOptions.imageShare) trains on this many lone frames per clip of a video step: single frames
+    // are what video models learn appearance from first, and a frame costs a seventeenth of a 17-frame clip's tokens.
+    private static final int IMAGE_BATCH_FACTOR = 8;
+    // The DiT's lr is the one that drew the tiny overfit's moving square (a lower one drew only the background); the
+    // VAE's the largest that descended without a loss spike. The figures are in docs/model.md ("The DiT learning
+    // rate" and the VAE table).
     private static final double VAE_LR = 4e-4, DIT_LR = 1e-3, KL_WEIGHT = 1e-5, CAPTION_DROPOUT = 0.1, PROBE_WEIGHT = 0.1, MAX_GRAD_NORM = 1.0, EMA_DECAY = 0.999;
     private static final float DIT_WEIGHT_DECAY = 0.01f;
     static final String MODEL_DIR = "model", STATE_FILE = "state.safetensors", PROGRESS_FILE = "progress.json";
@@ -244,6 +248,7 @@ public final class Trainer {
         SplittableRandom rng = new SplittableRandom(options.seed() * 17 + ditSteps);
         ModelConfig config = model.config();
         double shift = FlowMatching.resolutionShift(config.shift(), config.trainedTokens(), config.trainedTokens());
+        double imageShift = FlowMatching.resolutionShift(config.shift(), config.tokens(1, config.height(), config.width()), config.trainedTokens());
         List<Example> gapClips = new ArrayList<>();
         for (int i = 0; i < TEXT_GAP_CLIPS; i++) gapClips.add(heldOut.get(200 + i));
         try (LatentPool pool = new LatentPool(model, options.poolSize(), parallel); TextGap textGap = new TextGap(model, gapClips, shift, options.seed())) {
@@ -260,24 +265,26 @@ public final class Trainer {
                 try (NDScope scope = new NDScope()) {
                     scope.suppressNotUsedWarning();
                     NDManager m = model.manager();
-                    LatentPool.Batch batch = pool.sample(options.ditBatch(), rng);
+                    boolean image = rng.nextDouble() < options.imageShare();
+                    LatentPool.Batch batch = image ? pool.sampleFrames(options.ditBatch() * IMAGE_BATCH_FACTOR, rng) : pool.sample(options.ditBatch(), rng);
+                    int size = batch.captions().size();
                     window.data(dataStart);
                     NDArray x0 = model.normalise(batch.latents());
                     List<String> captions = new ArrayList<>();
                     for (List<String> phrasings : batch.captions()) {
                         captions.add(rng.nextDouble() < CAPTION_DROPOUT ? "" : phrasings.get(rng.nextInt(phrasings.size())));
                     }
-                    FrameTimes frameTimes = FrameTimes.sample(options.ditBatch(), (int) x0.getShape().get(2), config.takesFrames(), shift, rng);
+                    FrameTimes frameTimes = FrameTimes.sample(size, (int) x0.getShape().get(2), config.takesFrames(), image ? imageShift : shift, rng);
                     NDArray t = frameTimes.times(m);
                     NDArray noise = Noise.gaussian(m, x0.getShape(), rng);
                     NDArray xt = FlowMatching.interpolate(x0, noise, t);
                     NDArray weights = batch.weights().mul(frameTimes.lossMask(m));
-                    window.add(parallel.backward(options.ditBatch(), (from, to) -> {
+                    window.add(image, parallel.backward(size, (from, to) -> {
                         NDIndex rows = new NDIndex("{}:{}", from, to);
                         Dit.Probed out = model.dit().forwardProbed(xt.get(rows), t.get(rows), model.text().encode(m, captions.subList(from, to)));
                         NDArray probeLoss = crossEntropy(out.shapeLogits(), batch.shapeTargets().get(rows))
                                 .add(crossEntropy(out.sizeLogits(), batch.sizeTargets().get(rows)));
-                        probeLosses.add(probeLoss.getFloat() * (to - from) / options.ditBatch());
+                        probeLosses.add(probeLoss.getFloat() * (to - from) / size);
                         return FlowMatching.loss(config.prediction(), out.output(), x0.get(rows), noise.get(rows), t.get(rows), weights.get(rows))
                                 .add(probeLoss.mul((float) PROBE_WEIGHT));
                     }));
@@ -384,13 +391,22 @@ public final class Trainer {
 
     /** Loss, speed and where the time went over the steps since the last log line (fewer than LOG_EVERY right after a resume). */
     private final class LogWindow {
-        private double lossSum, dataSeconds, updateSeconds;
-        private int steps;
+        private double lossSum, imageLossSum, dataSeconds, updateSeconds;
+        private int steps, imageSteps;
         private long start = System.nanoTime();
 
-        void add(double loss) {
-            lossSum += loss;
+        /** A step's loss: a video step's goes to the loss curve, an image step's (lone frames) is logged apart. */
+        void add(boolean image, double loss) {
+            if (image) {
+                imageLossSum += loss;
+                imageSteps++;
+            }
+            else lossSum += loss;
             steps++;
+        }
+
+        void add(double loss) {
+            add(false, loss);
         }
 
         /** Time getting a batch (rendering, cropping, encoding new clips into the latent pool) since start. */
@@ -405,13 +421,16 @@ public final class Trainer {
 
         /** Logs the window's mean loss and speed, appends the loss to curve, and starts a new window. */
         void log(String what, long step, int batch, List<double[]> curve) {
-            double seconds = (System.nanoTime() - start) / 1e9, loss = lossSum / steps;
+            double seconds = (System.nanoTime() - start) / 1e9, loss = lossSum / Math.max(1, steps - imageSteps);
             double spent = vaeSeconds + ditSeconds + sinceCheckpoint(), left = options.minutes() * 60 - spent;
-            curve.add(new double[] {step, loss});
             log.printf("%s step %6d  loss %.5f  %.2f s/step (data %.0f %%, update %.0f %%)  %.1f samples/s  elapsed %s  ETA %s  rss %.2f GB%n",
                     what, step, loss, seconds / steps, 100 * dataSeconds / seconds, 100 * updateSeconds / seconds, batch * steps / seconds,
                     minutes(spent), minutes(Math.max(0, left)), rssGigabytes());
+            if (imageSteps > 0) log.printf("%s image steps %d of %d, loss %.5f%n", what, imageSteps, steps, imageLossSum / imageSteps);
+            if (steps > imageSteps) curve.add(new double[] {step, loss});
             lossSum = 0;
+            imageLossSum = 0;
+            imageSteps = 0;
             dataSeconds = 0;
             updateSeconds = 0;
             steps = 0;
@@ -462,19 +481,21 @@ public final class Trainer {
         lastCheckpoint = System.nanoTime();
     }
 
-    /** Generates two held-out prompts with the just-saved model, into runDir/samples. */
+    /** Generates two held-out prompts with the just-saved model, into runDir/samples, as a user gets them by default (seeds 0 and 1). */
     private void writeSamples() throws IOException {
         try (DiffusionGenerator generator = DiffusionGenerator.load(runDir.resolve(MODEL_DIR))) {
             List<GenerationRequest> requests = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
-                requests.add(new GenerationRequest(heldOut.get(100 + i).captions().getFirst(), "", options.width(), options.height(),
-                        options.frames(), options.fps(), 12, 4.0, i));
+                requests.add(generator.model().config().rules().resolve(new RequestRules.Draft(heldOut.get(100 + i).captions().getFirst(),
+                        null, null, null, null, null, null, null, (long) i)));
             }
             List<Clip> clips = generator.generate(requests, StepListener.NONE);
             for (int i = 0; i < clips.size(); i++) {
                 Path file = runDir.resolve("samples").resolve(String.format("dit-%06d-%d.mp4", ditSteps, i));
                 VideoFiles.write(clips.get(i), file);
-                log.printf("sample %s: %s%n", file.getFileName(), requests.get(i).prompt());
+                GenerationRequest r = requests.get(i);
+                log.printf("sample %s: %s (%dx%d, %d frames, %d steps, cfg %s, seed %d)%n", file.getFileName(), r.prompt(), r.width(), r.height(), r.frames(),
+                        r.steps(), RequestRules.fmt(r.cfg()), r.seed());
             }
         }
     }

@@ -28,6 +28,16 @@ public record Description(List<ObjectSpec> objects, Relation relation, boolean c
         Objects.requireNonNull(camera, "camera");
     }
 
+    /** The same scene seen with another camera move. */
+    public Description withCamera(Camera move) {
+        return new Description(objects, relation, collide, background, style, move);
+    }
+
+    /** The same scene drawn in another style. */
+    public Description withStyle(Style drawn) {
+        return new Description(objects, relation, collide, background, drawn, camera);
+    }
+
     /** One object on a plain background, flat style, static camera. */
     public static Description of(ObjectSpec object, Background background) {
         return new Description(List.of(object), null, false, background, Style.FLAT, Camera.STATIC);

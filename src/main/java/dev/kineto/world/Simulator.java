@@ -79,8 +79,9 @@ final class Simulator {
 
     // ---- camera ----
 
-    private double panSpeed() {
-        return Math.min(PAN_PER_SECOND * unit, MAX_PAN * spec.width() / Math.max(spec.duration(), 1e-9));
+    /** Pixels per second along a side of the given length: at most MAX_PAN of it over the clip. */
+    private double panSpeed(int side) {
+        return Math.min(PAN_PER_SECOND * unit, MAX_PAN * side / Math.max(spec.duration(), 1e-9));
     }
 
     private List<CameraState> cameraStates() {
@@ -90,8 +91,10 @@ final class Simulator {
             double zoom = Math.min(1 + ZOOM_PER_SECOND * t, MAX_ZOOM);
             states.add(switch (d.camera()) {
                 case STATIC -> CameraState.START;
-                case PAN_LEFT -> new CameraState(-panSpeed() * t, 0, 1);
-                case PAN_RIGHT -> new CameraState(panSpeed() * t, 0, 1);
+                case PAN_LEFT -> new CameraState(-panSpeed(spec.width()) * t, 0, 1);
+                case PAN_RIGHT -> new CameraState(panSpeed(spec.width()) * t, 0, 1);
+                case PAN_UP -> new CameraState(0, -panSpeed(spec.height()) * t, 1);
+                case PAN_DOWN -> new CameraState(0, panSpeed(spec.height()) * t, 1);
                 case ZOOM_IN -> new CameraState(0, 0, zoom);
                 case ZOOM_OUT -> new CameraState(0, 0, 1 / zoom);
             });

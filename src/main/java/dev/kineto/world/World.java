@@ -1,6 +1,8 @@
 package dev.kineto.world;
 
 import dev.kineto.video.Clip;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
@@ -31,6 +33,40 @@ public final class World {
     /** Per-frame trajectories for the description (physics for falling and collisions), deterministic from the seed. */
     public static Scene simulate(Description d, RenderSpec spec, long seed) {
         return Simulator.simulate(d, spec, seed);
+    }
+
+    /**
+     * The scene with its index-th object's centroid on the path's points (screen pixels), spread evenly over the clip
+     * (see {@link #spread}); its size, rotation and colour stay as simulated, and so does the camera.
+     */
+    public static Scene along(Scene scene, int index, List<double[]> path) {
+        List<double[]> points = spread(path, scene.spec().frames());
+        List<Trajectory> tracks = new ArrayList<>(scene.tracks());
+        Trajectory moved = tracks.get(index);
+        List<ObjectState> states = new ArrayList<>();
+        for (int f = 0; f < points.size(); f++) {
+            ObjectState s = moved.states().get(f);
+            states.add(new ObjectState(points.get(f)[0], points.get(f)[1], s.size(), s.rotation(), s.rgb()));
+        }
+        tracks.set(index, new Trajectory(moved.spec(), states));
+        return new Scene(scene.description(), scene.spec(), tracks, scene.camera());
+    }
+
+    /**
+     * A path of (x, y) points stretched to n points: the points are spread evenly over the clip's time (the first on
+     * the first frame, the last on the last) and joined by straight lines.
+     */
+    public static List<double[]> spread(List<double[]> path, int n) {
+        if (path.isEmpty()) throw new IllegalArgumentException("the path is empty: give at least one (x, y) point");
+        List<double[]> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            double t = n == 1 ? 0 : (double) i / (n - 1) * (path.size() - 1);
+            int k = Math.min((int) t, path.size() - 1);
+            int next = Math.min(k + 1, path.size() - 1);
+            double u = t - k;
+            out.add(new double[] {path.get(k)[0] * (1 - u) + path.get(next)[0] * u, path.get(k)[1] * (1 - u) + path.get(next)[1] * u});
+        }
+        return out;
     }
 
     /** The scene drawn anti-aliased, frame by frame. */

@@ -119,7 +119,11 @@ class DiffusionGeneratorTest {
             var mixed = assertThrows(IllegalArgumentException.class,
                     () -> generator.generate(List.of(request("a", 32, 32, 5, 1), request("b", 48, 32, 5, 1)), StepListener.NONE));
             assertTrue(mixed.getMessage().contains("share size"), mixed.getMessage());
-            assertThrows(IllegalArgumentException.class, () -> request("a", 30, 32, 5, 1));
+            var unfit = assertThrows(IllegalArgumentException.class, () -> generator.generate(request("a", 30, 32, 5, 1)));
+            assertTrue(unfit.getMessage().contains("multiples of 8"), unfit.getMessage());
+            var noSteps = assertThrows(IllegalArgumentException.class,
+                    () -> generator.generate(new GenerationRequest("a", "", 32, 32, 5, 8, 0, 3.0, 1)));
+            assertEquals("steps must be from 1 to 100, got 0", noSteps.getMessage(), "a request built by hand meets the same rules");
             assertEquals(java.util.Set.of("purple", "zigzag"), generator.unknownWords("a purple ball zigzag"));
             Clip source = generator.generate(request("a", 32, 32, 5, 1));
             var strength = assertThrows(IllegalArgumentException.class,

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kineto.video.Clip;
 import dev.kineto.video.VideoFiles;
-import dev.kineto.cli.ServeCommand;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,13 +17,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** `kineto serve` as its own process, killed with SIGKILL mid-job and restarted: the job completes exactly once. */
+/** A server as its own process (as `kineto serve` runs one), killed with SIGKILL mid-job and restarted: the job completes exactly once. */
 class CrashRecoveryTest {
     @TempDir
     Path dir;
 
-    ServeCommand.Launched serve(Path data, Path model) throws IOException {
-        return ServeCommand.launch(List.of("--data", data.toString(), "--model", model.toString()), dir.resolve("server.log"));
+    ServerProcess serve(Path data, Path model) throws IOException {
+        return ServerProcess.start(ServeMain.class, List.of(data.toString(), model.toString()), dir.resolve("server.log"));
     }
 
     @Test

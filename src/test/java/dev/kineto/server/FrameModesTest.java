@@ -39,7 +39,7 @@ class FrameModesTest {
 
     @BeforeAll
     static void start() {
-        server = KinetoServer.start(TinyModel.serverConfig(data, TinyModel.pixelConfig()), TinyModel.pixelGenerator());
+        server = KinetoServer.start(TinyModel.serverConfig(data), TinyModel.pixelGenerator());
         anonymous = new ApiClient("http://localhost:" + server.port(), null);
     }
 
@@ -203,7 +203,7 @@ class FrameModesTest {
         var cost = new MemoryCost(TinyModel.pixelConfig());
         long oneWindow = cost.bytes(32, 32, TinyModel.pixelConfig().frames(), 1, true);
         assertTrue(cost.bytes(32, 32, 33, 1, true) > oneWindow, "the whole video in one pass would not fit");
-        try (var windowed = KinetoServer.start(TinyModel.serverConfig(windowData, TinyModel.pixelConfig()).withMemoryBudget(oneWindow), TinyModel.pixelGenerator())) {
+        try (var windowed = KinetoServer.start(TinyModel.serverConfig(windowData).withMemoryBudget(oneWindow), TinyModel.pixelGenerator())) {
             var api = new ApiClient("http://localhost:" + windowed.port(), windowed.store().accounts().createUser("long", User.FREE, false, 1000).apiKey());
             Map<String, Object> longVideo = body("seconds", 4);
             var quote = api.post("/v1/videos/cost", longVideo);

@@ -33,7 +33,7 @@ class HostileInputTest {
     @BeforeAll
     static void start() throws Exception {
         var d = ServerConfig.DEFAULT_LIMITS;
-        var limits = new ServerConfig.Limits(d.maxPromptChars(), d.maxSeconds(), d.maxSide(), d.maxSteps(), d.creditUnit(), d.dailyFreeCredits(),
+        var limits = new ServerConfig.Limits(d.maxPromptChars(), d.maxSeconds(), d.maxSide(), d.creditUnit(), d.dailyFreeCredits(),
                 d.maxQueuedPerUser(), d.submitsPerMinute(), MAX_IMAGE_BYTES);
         server = KinetoServer.start(TinyModel.serverConfig(data).withLimits(limits), TinyModel.generator());
         port = server.port();

@@ -3,6 +3,7 @@ package dev.kineto.server;
 import dev.kineto.model.DiffusionGenerator;
 import dev.kineto.model.GenerationRequest;
 import dev.kineto.model.MemoryCost;
+import dev.kineto.model.RequestRules;
 import dev.kineto.model.StepListener;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,7 +68,7 @@ public final class MemoryPeakBench {
     }
 
     private static GenerationRequest request(int width, int height, int frames) {
-        return new GenerationRequest("a red ball moves right", "", width, height, frames, 8, 2, GenerationRequest.DEFAULT_CFG, 1);
+        return new GenerationRequest("a red ball moves right", "", width, height, frames, 8, 2, RequestRules.DEFAULT_CFG, 1);
     }
 
     /** A /proc/self/status figure in bytes. */

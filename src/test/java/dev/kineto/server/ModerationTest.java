@@ -14,14 +14,16 @@ class ModerationTest {
     @Test
     void catchesDisguisedWordsAndPhrases() {
         for (String prompt : new String[] {"GORE everywhere", "a g o r e scene", "g.o.r.e", "gоrе (Cyrillic o and e)", "g0r3 fest",
-                "ｇｏｒｅ fullwidth", "gõrë with accents", "CHILD   abuse"}) {
+                "ｇｏｒｅ fullwidth", "gõrë with accents", "CHILD   abuse", "ɡօrе (IPA g, Armenian o)", "ΤΟRΤURΕ in Greek capitals",
+                "p0rn", "nսde (Armenian u)", "\uD835\uDD24\uD835\uDD2C\uD835\uDD2F\uD835\uDD22 (Fraktur)"}) {
             assertEquals(false, policy.check(prompt).isEmpty(), prompt);
         }
     }
 
     @Test
     void leavesInnocentWordsAlone() {
-        for (String prompt : new String[] {"a red ball rolls left", "gorgeous sunset over a lake", "a porcupine", "a bird flies north"}) {
+        for (String prompt : new String[] {"a red ball rolls left", "gorgeous sunset over a lake", "a porcupine", "a bird flies north",
+                "a horn sounds", "a modern gorilla", "torte and nuts"}) {
             assertEquals(Optional.empty(), policy.check(prompt), prompt);
         }
     }

@@ -85,7 +85,7 @@ class StoreTest {
     @Test
     void aFailedJobIsRefundedToThePotsItWasPaidFrom() {
         User a = store.accounts().createUser("a", User.FREE, false, 5).user();
-        var limits = new ServerConfig.Limits(4000, 10, 512, 100, 65_536, 3, 10, 60, 1); // 3 free credits a day
+        var limits = new ServerConfig.Limits(4000, 10, 512, 65_536, 3, 10, 60, 1); // 3 free credits a day
         var request = new GenerationRequest("x", "", 16, 16, 5, 8, 2, 5, 1);
         Job job = store.jobs().submit(new Jobs.Submission(a.id(), new JobSpec(request, "1:1", null, false), 4, null, null, "x"), limits).job();
         assertEquals(3, job.chargedFree());

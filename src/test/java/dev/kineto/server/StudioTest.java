@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.kineto.model.RequestRules;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,6 +101,9 @@ class StudioTest {
         assertEquals("maya", id("who").getText());
         assertEquals("0.5", id("seconds").getAttribute("value"), "the form starts at the served model's length (the tiny model's 5 frames at 8 fps)");
         assertEquals("2.5", id("cfg").getAttribute("value"));
+        assertEquals(RequestRules.fmt(RequestRules.MAX_CFG), id("cfg").getAttribute("max"), "the model's cap, as the API holds it");
+        assertEquals(Integer.toString(RequestRules.MAX_STEPS), id("steps").getAttribute("max"));
+        assertEquals(Long.toString(RequestRules.MAX_SEED), id("seed").getAttribute("max"), "a seed the CLI prints can be typed in");
 
         type("prompt", "a white square slides to the right");
         new Select(id("quality")).selectByValue("standard");

@@ -1,6 +1,5 @@
 package dev.kineto.server;
 
-import dev.kineto.cli.ServeCommand;
 import dev.kineto.model.DiffusionGenerator;
 import dev.kineto.model.FlowMatching;
 import dev.kineto.model.ModelConfig;
@@ -39,13 +38,9 @@ final class TinyModel {
         return sharedPixel;
     }
 
-    /** The server's settings for this model, with data in dir. */
+    /** The server's default settings with data in dir (what a request may ask for the server learns from the model). */
     static ServerConfig serverConfig(Path dir) {
-        return serverConfig(dir, config());
-    }
-
-    static ServerConfig serverConfig(Path dir, ModelConfig model) {
-        return ServerConfig.defaults(dir, 0).withDefaults(ServeCommand.defaultsFor(model));
+        return ServerConfig.defaults(dir, 0);
     }
 
     /** Writes the model to dir, for `kineto serve --model dir` in another process. */

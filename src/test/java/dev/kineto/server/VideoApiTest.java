@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kineto.model.GenerationRequest;
+import dev.kineto.model.RequestRules;
 import dev.kineto.video.Clip;
 import dev.kineto.video.VideoFiles;
 import java.io.ByteArrayInputStream;
@@ -39,7 +39,7 @@ class VideoApiTest {
     @BeforeAll
     static void start() {
         var limits = ServerConfig.DEFAULT_LIMITS;
-        limits = new ServerConfig.Limits(limits.maxPromptChars(), limits.maxSeconds(), limits.maxSide(), limits.maxSteps(), limits.creditUnit(),
+        limits = new ServerConfig.Limits(limits.maxPromptChars(), limits.maxSeconds(), limits.maxSide(), limits.creditUnit(),
                 DAILY_FREE, 10, 1000, 100_000);
         server = KinetoServer.start(TinyModel.serverConfig(data).withLimits(limits), TinyModel.generator());
         anonymous = new ApiClient("http://localhost:" + server.port(), null);
@@ -85,7 +85,7 @@ class VideoApiTest {
         JsonNode video = waitFor(api, id, "succeeded");
         assertEquals(100, video.path("progress").asInt());
         assertTrue(video.path("seed").isIntegralNumber(), "the seed actually used is reported");
-        assertEquals(GenerationRequest.DEFAULT_CFG, video.path("cfg").asDouble(), "a request without cfg gets the model's default guidance");
+        assertEquals(RequestRules.DEFAULT_CFG, video.path("cfg").asDouble(), "a request without cfg gets the model's default guidance");
         var mp4 = api.get(video.path("url").asText());
         assertEquals(200, mp4.status());
         assertEquals("video/mp4", mp4.headers().firstValue("Content-Type").orElse(""));
@@ -287,12 +287,16 @@ class VideoApiTest {
         }
         JsonNode document = anonymous.get("/openapi.json").json(), paths = document.path("paths");
         JsonNode settings = document.at("/components/schemas/VideoRequest/properties");
-        var defaults = TinyModel.serverConfig(data).defaults();
-        assertEquals(defaults.seconds(), settings.at("/seconds/default").asDouble(), "the served model's length, not the bundled one's 2 s");
-        assertEquals(0.5, defaults.seconds());
-        assertEquals(defaults.fps(), settings.at("/fps/default").asDouble());
-        assertEquals(defaults.steps(), settings.at("/steps/default").asInt());
-        assertEquals(defaults.cfg(), settings.at("/cfg/default").asDouble());
+        var rules = TinyModel.config().rules();
+        assertEquals(rules.seconds(), settings.at("/seconds/default").asDouble(), "the served model's length, not the bundled one's 2 s");
+        assertEquals(0.5, rules.seconds());
+        assertEquals(rules.fps(), settings.at("/fps/default").asDouble());
+        assertEquals(RequestRules.DEFAULT_STEPS, settings.at("/steps/default").asInt());
+        assertEquals(RequestRules.DEFAULT_CFG, settings.at("/cfg/default").asDouble());
+        assertEquals(RequestRules.MAX_STEPS, settings.at("/steps/maximum").asInt());
+        assertEquals(RequestRules.MAX_CFG, settings.at("/cfg/maximum").asDouble());
+        assertEquals(RequestRules.MAX_SEED, settings.at("/seed/maximum").asLong());
+        assertTrue(settings.at("/size/description").asText().contains("multiples of " + rules.sizeMultiple() + " "), settings.at("/size/description").asText());
         for (String route : server.routes()) {
             String[] methodPath = route.split(" ");
             if (methodPath[0].equals("BEFORE")) continue;

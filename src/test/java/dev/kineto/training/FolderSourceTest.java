@@ -26,7 +26,7 @@ class FolderSourceTest {
         assertEquals(9, example.clip().frameCount(), "5 frames are padded to 9 by holding the last");
         assertEquals(TestClips.caption(3, 1, false), example.captions().getFirst());
 
-        var options = new TrainOptions(dir.resolve("run"), "tiny", 32, 32, 9, 8, 10, 0.5, 2, 4, 8, false, 10, 1, 5, 5);
+        var options = new TrainOptions(dir.resolve("run"), "tiny", 32, 32, 9, 8, 10, 0.5, 2, 4, 8, false, 10, 1, 5, 5, 0);
         new Trainer(options, source, source, new PrintStream(new ByteArrayOutputStream())).run();
         assertTrue(Files.exists(dir.resolve("run/model/model.safetensors")));
     }

@@ -7,6 +7,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import dev.kineto.model.DiffusionGenerator;
 import dev.kineto.model.GenerationRequest;
 import dev.kineto.model.Keyframes;
+import dev.kineto.model.RequestRules;
 import dev.kineto.model.StepListener;
 import dev.kineto.model.VideoModel;
 import dev.kineto.video.Clip;
@@ -31,7 +32,7 @@ class TrainerTest {
     @Test
     void tinyModelOverfitsTwoClipsAndReproducesTheirColoursAndMotion() throws Exception {
         ExampleSource source = TestClips.source(SIZE, FRAMES, COMBOS);
-        var options = new TrainOptions(dir, "tiny", SIZE, SIZE, FRAMES, 8, 10, 0.5, 4, 8, 16, false, 10, 1, 500, 1500);
+        var options = new TrainOptions(dir, "tiny", SIZE, SIZE, FRAMES, 8, 10, 0.5, 4, 8, 16, false, 10, 1, 500, 1500, 0);
         var log = new ByteArrayOutputStream();
         Engine.getInstance(); // loads PyTorch's native library, which JniUtils needs
         int threads = JniUtils.getNumThreads();
@@ -67,7 +68,7 @@ class TrainerTest {
     @Test
     void tinyPixelModelOverfitsTwoClipsAndAnimatesTheirFirstFrames() throws Exception {
         ExampleSource source = TestClips.source(SIZE, FRAMES, COMBOS);
-        var options = new TrainOptions(dir, "pixel-tiny", SIZE, SIZE, FRAMES, 8, 10, 0.5, 4, 8, 16, false, 10, 1, 0, 800);
+        var options = new TrainOptions(dir, "pixel-tiny", SIZE, SIZE, FRAMES, 8, 10, 0.5, 4, 8, 16, false, 10, 1, 0, 800, 0);
         var log = new ByteArrayOutputStream();
         new Trainer(options, source, source, new PrintStream(log, true)).run();
         assertTrue(log.toString().contains("VAE step 0, DiT step"), "a pixel model has no VAE to train: " + log);
@@ -104,11 +105,13 @@ class TrainerTest {
         new Trainer(more, source, source, new PrintStream(log, true)).run();
         assertTrue(log.toString().contains("resuming"), log.toString());
         assertTrue(log.toString().contains("DiT step 10"), log.toString());
+        assertTrue(log.toString().contains("(%dx%d, %d frames, %d steps, cfg %s, seed 1)".formatted(SIZE, SIZE, FRAMES, RequestRules.DEFAULT_STEPS,
+                RequestRules.fmt(RequestRules.DEFAULT_CFG))), "samples as a user gets them by default: " + log);
     }
 
     /** A short run on the test clips in dir: 10 VAE steps, then the DiT up to maxDitSteps. */
     private TrainOptions shortRun(long maxDitSteps) {
-        return new TrainOptions(dir, "tiny", SIZE, SIZE, FRAMES, 8, 10, 0.5, 2, 4, 8, true, 10, 1, 10, maxDitSteps);
+        return new TrainOptions(dir, "tiny", SIZE, SIZE, FRAMES, 8, 10, 0.5, 2, 4, 8, true, 10, 1, 10, maxDitSteps, 0);
     }
 
     @Test
