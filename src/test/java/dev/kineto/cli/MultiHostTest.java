@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -66,6 +65,9 @@ class MultiHostTest {
             List<String> common = List.of("--db", db, "--model", model.toString(), "--lease-seconds", "5");
             String api = startApi(common, results);
             Process w1 = worker(W1, common, results);
+            // Worker ids sort by creation (Store.newId: time first); w1's were made before it said it was serving, w2's after this.
+            String w2Born = "worker_%012x".formatted(System.currentTimeMillis());
+            worker(W2, common, results);
 
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
@@ -74,14 +76,11 @@ class MultiHostTest {
                 ids.add(JSON.readTree(made.body()).path("id").asText());
             }
             try (Store store = Store.open(db, results)) {
-                waitFor("a job running", () -> count(store, ids, Job.RUNNING) >= 1);
-                Set<String> firstWorker = running(store, ids).values().stream().map(Job::worker).collect(Collectors.toSet()); // only w1 runs yet
-                worker(W2, common, results);
                 waitFor("two jobs running", () -> count(store, ids, Job.RUNNING) >= 2);
                 w1.destroyForcibly().waitFor(); // kill -9 mid-job
                 // What the dead worker still held can only finish through another claim; it may have held nothing by then.
                 Map<String, Job> orphaned = running(store, ids);
-                orphaned.values().removeIf(job -> !firstWorker.contains(job.worker()));
+                orphaned.values().removeIf(job -> job.worker().compareTo(w2Born) > 0);
                 worker(W1, common, results);
                 waitFor("a job running", () -> count(store, ids, Job.RUNNING) >= 1);
                 ip("link", "set", "kn-" + W2 + "-h", "down"); // cut w2 off mid-job, past its lease
