@@ -10,6 +10,7 @@ import dev.kineto.server.JobSpec;
 import dev.kineto.server.KinetoServer;
 import dev.kineto.server.Pricing;
 import dev.kineto.server.ServerConfig;
+import dev.kineto.server.Jobs;
 import dev.kineto.server.Store;
 import dev.kineto.server.User;
 import java.io.IOException;
@@ -62,7 +63,7 @@ public final class ApiBench {
                 Path data = dir.resolve("data"), modelDir = model != null ? model : randomModel("tiny", 32, 5, dir.resolve("model"));
                 List<String> keys = new ArrayList<>();
                 try (Store store = Store.open(data)) {
-                    for (int i = 0; i < clients; i++) keys.add(store.createUser("bench" + i, User.FREE, false, 0).apiKey());
+                    for (int i = 0; i < clients; i++) keys.add(store.accounts().createUser("bench" + i, User.FREE, false, 0).apiKey());
                 }
                 var server = ServeCommand.launch(List.of("--data", data.toString(), "--model", modelDir.toString(), "--rate", "100000000",
                         "--max-queued", "100000000", "--daily-free-credits", "1000000000"), dir.resolve("server.log"));
@@ -226,17 +227,17 @@ public final class ApiBench {
             var config = ServerConfig.defaults(data, 0).withWorkers(1, maxBatch);
             try (KinetoServer server = KinetoServer.start(config, generator)) {
                 Store store = server.store();
-                User user = store.createUser("bench", User.PAID, false, Long.MAX_VALUE / 2).user();
+                User user = store.accounts().createUser("bench", User.PAID, false, Long.MAX_VALUE / 2).user();
                 var rules = generator.model().config().rules();
                 List<String> ids = new ArrayList<>();
                 for (int i = 0; i < jobs; i++) {
                     var request = rules.resolve(new RequestRules.Draft("a red ball moves right", "", null, null, null, null, steps, null, (long) i));
-                    var submission = new Store.Submission(user.id(), new JobSpec(request, "1:1", null, false),
+                    var submission = new Jobs.Submission(user.id(), new JobSpec(request, "1:1", null, false),
                             Pricing.cost(request, config.limits().creditUnit()), null, null, "bench" + i);
-                    ids.add(store.submit(submission, config.limits()).job().id());
+                    ids.add(store.jobs().submit(submission, config.limits()).job().id());
                 }
                 List<Job> done;
-                while (!(done = ids.stream().map(id -> store.job(id).orElseThrow()).toList()).stream().allMatch(Job::terminal)) Thread.sleep(20);
+                while (!(done = ids.stream().map(id -> store.jobs().job(id).orElseThrow()).toList()).stream().allMatch(Job::terminal)) Thread.sleep(20);
                 if (!done.stream().allMatch(j -> j.status().equals(Job.SUCCEEDED))) throw new IllegalStateException("a bench job failed: " + done);
                 long start = done.stream().map(Job::startedAt).min(Comparator.naturalOrder()).orElseThrow();
                 long end = done.stream().map(Job::finishedAt).max(Comparator.naturalOrder()).orElseThrow();

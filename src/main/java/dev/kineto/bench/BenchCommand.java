@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
                 RenderBench.class,
                 EvalBench.class,
                 ApiBench.Api.class, ApiBench.Batching.class,
+                ScaleOutBench.Workers.class, ScaleOutBench.OpenLoop.class,
                 ModelBench.Train.class,
                 ModelBench.Generate.class,
                 ModelBench.Peer.class,

@@ -20,6 +20,7 @@ import picocli.CommandLine.ScopeType;
                 VideoCommand.class,
                 WorldCommand.class,
                 ServeCommand.class,
+                WorkerCommand.class,
                 UserCommand.class,
         })
 public final class Main implements Runnable {

@@ -4,6 +4,7 @@ import dev.kineto.model.DiffusionGenerator;
 import dev.kineto.server.KinetoServer;
 import dev.kineto.server.ServerConfig;
 import dev.kineto.server.ServerProcess;
+import dev.kineto.server.Store;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,9 +13,13 @@ import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** `kineto serve`: the API, the studio and the workers in one process, with SQLite and local files under --data. */
+/**
+ * `kineto serve`: the API, the studio and the workers in one process, with SQLite and local files under --data; or,
+ * with --db, one API node of many sharing a PostgreSQL database (and --data as the shared results directory).
+ */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Serve the API (/v1, described at /openapi.json) and the web studio (/) with embedded storage.")
 public final class ServeCommand implements Callable<Integer> {
@@ -25,22 +30,19 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8080", description = "HTTP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--data", defaultValue = ServerConfig.DEFAULT_DATA, description = "Directory for the database, videos and uploads (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--data", defaultValue = ServerConfig.DEFAULT_DATA,
+            description = "Directory for the database (unless --db), videos and uploads; with --db every node and worker must see the same one (default: ${DEFAULT-VALUE}).")
     Path data;
 
-    @Option(names = "--model", description = "Model directory with config.json and model.safetensors (default: the bundled model).")
-    Path model;
+    @Option(names = "--db", paramLabel = "URL", description = "PostgreSQL database shared by API nodes and workers, postgresql://HOST[:PORT]/DB?user=... (default: SQLite in --data).")
+    String db;
 
-    @Option(names = "--workers", defaultValue = "1", description = "Generation workers; each uses every core, so one is usually best (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--workers", defaultValue = "1",
+            description = "Generation workers; each uses every core, so one is usually best; 0 serves the API only, for `kineto worker`s elsewhere (default: ${DEFAULT-VALUE}).")
     int workers;
 
-    @Option(names = "--batch", defaultValue = "8", description = "Most compatible jobs sampled in one forward pass (default: ${DEFAULT-VALUE}).")
-    int batch;
-
-    @Option(names = "--memory-budget", converter = ByteSize.class,
-            description = "Memory all workers' generations may hold at once (batches included), e.g. 12G or 800M; "
-                    + "bigger requests are refused at submit (default: ${DEFAULT-VALUE} bytes, for a 24 GB machine).")
-    long memoryBudget = ServerConfig.DEFAULT_MEMORY_BUDGET;
+    @Mixin
+    WorkerOptions generation;
 
     @Option(names = "--allow-private-callbacks",
             description = "Let webhooks go to loopback and private addresses (tests, closed networks); refused by default.")
@@ -60,14 +62,15 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (workers < 1 || batch < 1) throw new IllegalArgumentException("--workers and --batch must be at least 1");
-        try (DiffusionGenerator generator = DiffusionGenerator.load(model != null ? model : DiffusionGenerator.defaultModelDir())) {
+        if (workers < 0) throw new IllegalArgumentException("--workers must be 0 or more");
+        try (DiffusionGenerator generator = generation.load()) {
             var d = ServerConfig.DEFAULT_LIMITS;
             var limits = new ServerConfig.Limits(d.maxPromptChars(), d.maxSeconds(), d.maxSide(), d.creditUnit(),
                     dailyFreeCredits, maxQueued, submitsPerMinute, d.maxImageBytes());
-            var config = ServerConfig.defaults(data, port).withLimits(limits).withWorkers(workers, batch).withModerationPolicy(moderation).withHost(host)
-                    .withMemoryBudget(memoryBudget).withPrivateCallbacks(privateCallbacks);
-            ServerProcess.serveUntilStopped(KinetoServer.start(config, generator), "kineto: ", "(API under /v1, data in " + data.toAbsolutePath() + ")");
+            var config = generation.apply(ServerConfig.defaults(data, port), workers)
+                    .withLimits(limits).withModerationPolicy(moderation).withHost(host).withPrivateCallbacks(privateCallbacks).withDatabase(db);
+            ServerProcess.serveUntilStopped(KinetoServer.start(config, generator), "kineto: ", "(API under /v1, data in " + data.toAbsolutePath()
+                    + (db != null ? ", database " + Store.redacted(db) : "") + ")");
         }
         return 0;
     }
@@ -92,6 +95,14 @@ public final class ServeCommand implements Callable<Integer> {
     public static ServerProcess launch(List<String> args, Path log) throws IOException {
         List<String> serve = new ArrayList<>(List.of("serve", "--port", "0"));
         serve.addAll(args);
-        return ServerProcess.start(Main.class, serve, log);
+        return launch(List.of(), serve, log);
+    }
+
+    /**
+     * Starts `wrapper... java ... kineto kinetoArgs...` (a wrapper such as `ip netns exec NS` runs it on another
+     * network) and waits until it listens, as {@link #launch(List, Path)}; a worker prints the same line.
+     */
+    public static ServerProcess launch(List<String> wrapper, List<String> kinetoArgs, Path log) throws IOException {
+        return ServerProcess.start(wrapper, Main.class, kinetoArgs, log);
     }
 }

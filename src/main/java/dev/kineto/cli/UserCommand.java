@@ -14,10 +14,17 @@ import picocli.CommandLine.Parameters;
         subcommands = {UserCommand.Add.class, UserCommand.Grant.class})
 public final class UserCommand {
 
-    /** The server's data directory, where both subcommands open the database. */
+    /** The server's database: SQLite in its data directory, or the PostgreSQL database its nodes share. */
     static final class DataDir {
         @Option(names = "--data", paramLabel = "DIR", defaultValue = ServerConfig.DEFAULT_DATA, description = "The server's data directory (default: ${DEFAULT-VALUE}).")
         Path path;
+
+        @Option(names = "--db", paramLabel = "URL", description = "The server's PostgreSQL database, postgresql://HOST[:PORT]/DB?user=... (default: SQLite in --data).")
+        String url;
+
+        Store open() {
+            return Store.open(url, path);
+        }
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true,
@@ -40,8 +47,8 @@ public final class UserCommand {
 
         @Override
         public void run() {
-            try (Store store = Store.open(dataDir.path)) {
-                var created = store.createUser(name, paid ? User.PAID : User.FREE, admin, credits);
+            try (Store store = dataDir.open()) {
+                var created = store.accounts().createUser(name, paid ? User.PAID : User.FREE, admin, credits);
                 System.err.println("created " + (paid ? "paid" : "free") + (admin ? " admin" : "") + " user " + name + " with " + credits
                         + " purchased credits; webhook secret " + created.user().webhookSecret() + "; API key:");
                 System.out.println(created.apiKey());
@@ -65,10 +72,10 @@ public final class UserCommand {
 
         @Override
         public void run() {
-            try (Store store = Store.open(dataDir.path)) {
-                User user = store.userByName(name).orElseThrow(() -> new IllegalArgumentException("no user '" + name + "'; create one with `kineto user add " + name + "`"));
-                store.grant(user.id(), credits, paid ? User.PAID : user.tier());
-                System.out.println(name + " now has " + store.userById(user.id()).orElseThrow().credits() + " purchased credits");
+            try (Store store = dataDir.open()) {
+                User user = store.accounts().userByName(name).orElseThrow(() -> new IllegalArgumentException("no user '" + name + "'; create one with `kineto user add " + name + "`"));
+                store.accounts().grant(user.id(), credits, paid ? User.PAID : user.tier());
+                System.out.println(name + " now has " + store.accounts().userById(user.id()).orElseThrow().credits() + " purchased credits");
             }
         }
     }

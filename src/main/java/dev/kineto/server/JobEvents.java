@@ -8,6 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Live state of running jobs, pushed over Server-Sent Events: a "progress" event every sampling step, a "preview" event
  * (the current denoised estimate as a PNG data URL) while someone watches, and a final "done" event with the video.
+ * Jobs that a worker elsewhere runs (a shared database) have no live state here: their watchers get progress relayed
+ * from the database ({@link #relay}).
  */
 final class JobEvents {
     /** Progress of a running job; step 0 until its first sampling step ends. */
@@ -23,6 +25,8 @@ final class JobEvents {
 
     private final Map<String, Live> live = new ConcurrentHashMap<>();
     private final Map<String, Set<SseClient>> watchers = new ConcurrentHashMap<>();
+    /** The last step relayed to a job's watchers from the database, so an unchanged one is not sent again. */
+    private final Map<String, Integer> relayed = new ConcurrentHashMap<>();
 
     /** Adds a watcher of a job that is not finished; the caller re-reads the job afterwards, so a finish in between is not missed. */
     void watch(String jobId, SseClient client) {
@@ -54,13 +58,31 @@ final class JobEvents {
     }
 
     void started(Job job) {
-        live.put(job.id(), new Live(0, job.steps()));
-        send(job.id(), "progress", new Progress(job.id(), Job.RUNNING, 0, 0, job.steps()));
+        live.put(job.id(), new Live(0, job.request().steps()));
+        send(job.id(), "progress", new Progress(job.id(), Job.RUNNING, 0, 0, job.request().steps()));
     }
 
     void step(String jobId, int step, int steps) {
         live.put(jobId, new Live(step, steps));
-        send(jobId, "progress", new Progress(jobId, Job.RUNNING, (int) Math.floor(100.0 * step / steps), step, steps));
+        send(jobId, "progress", progress(jobId, step, steps));
+    }
+
+    static Progress progress(String jobId, int step, int steps) {
+        return new Progress(jobId, Job.RUNNING, (int) Math.floor(100.0 * step / steps), step, steps);
+    }
+
+    /** Watched jobs that no worker of this process runs: their state is in the database. */
+    Set<String> watchedElsewhere() {
+        var ids = new java.util.HashSet<>(watchers.keySet());
+        ids.removeAll(live.keySet());
+        return ids;
+    }
+
+    /** Sends a running job's progress, as saved in the database by the worker running it, when it moved. */
+    void relay(Job job) {
+        int steps = job.request().steps(), step = (int) Math.round(job.progress() * steps);
+        Integer last = relayed.put(job.id(), step);
+        if (last == null || last != step) send(job.id(), "progress", progress(job.id(), step, steps));
     }
 
     void preview(String jobId, int step, String dataUrl) {
@@ -70,6 +92,7 @@ final class JobEvents {
     /** Sends the finished video to its watchers and ends their streams. */
     void finished(String jobId, Object video) {
         live.remove(jobId);
+        relayed.remove(jobId);
         Set<SseClient> set = watchers.remove(jobId);
         if (set != null) set.forEach(client -> done(client, video));
     }

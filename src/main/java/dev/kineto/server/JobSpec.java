@@ -15,4 +15,8 @@ public record JobSpec(GenerationRequest request, String aspectRatio, String call
     public int outputFrames() {
         return conditions.sourceFrames() + request.frames();
     }
+
+    public double seconds() {
+        return outputFrames() / request.fps();
+    }
 }

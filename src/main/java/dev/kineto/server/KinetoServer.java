@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kineto.model.DiffusionGenerator;
+import dev.kineto.model.GenerationRequest;
 import dev.kineto.model.RequestRules;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -56,6 +57,8 @@ public final class KinetoServer implements AutoCloseable {
     static final long SESSION_MILLIS = 30L * 24 * 3600 * 1000;
     /** Under Jetty's 30 s idle timeout, so an event stream waiting in the queue stays open. */
     static final long HEARTBEAT_SECONDS = 15;
+    /** How often a node on a shared database reads the state of watched jobs that other nodes' workers run. */
+    static final long RELAY_MILLIS = 500;
     /** The most bytes a JSON body may have: two prompts at the limit with every character escaped, and the rest. */
     static final int MAX_JSON_BYTES = 64 << 10;
     /** What a multipart form may add around an image: its headers and boundaries. */
@@ -106,53 +109,79 @@ public final class KinetoServer implements AutoCloseable {
     private KinetoServer(ServerConfig config, DiffusionGenerator generator) {
         this.config = config;
         this.rules = generator.model().config().rules();
+        boolean alone = config.database() == null; // SQLite: this process is the only one using the data directory
         try {
             Files.createDirectories(config.dataDir());
-            lockFile = FileChannel.open(config.dataDir().resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            lock = lockFile.tryLock();
-            if (lock == null) {
+            lockFile = alone ? FileChannel.open(config.dataDir().resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE) : null;
+            lock = alone ? lockFile.tryLock() : null;
+            if (alone && lock == null) {
                 throw new IllegalStateException("another kineto server is using " + config.dataDir() + "; stop it or choose another --data directory");
             }
             openApi = openApiDocument(rules, config.limits());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot use data directory " + config.dataDir() + ": " + e.getMessage(), e);
         }
-        store = Store.open(config.dataDir());
-        store.requeueRunning(); // this process holds the data directory's lock, so "running" jobs belong to a dead process
+        store = Store.open(config.database(), config.dataDir());
         media = new MediaFiles(config.dataDir());
-        media.sweepPartials(); // the same: a half-written file belongs to a killed process
-        positions = new QueuePositions(store);
+        if (alone) {
+            // This process holds the data directory's lock, so "running" jobs and half-written files belong to a dead
+            // process. On a shared database other workers hold running jobs: their leases say when one died.
+            store.jobs().requeueRunning();
+            media.sweepPartials();
+        }
+        positions = new QueuePositions(store.jobs());
         moderation = Moderation.load(config.moderationPolicy());
         rateLimiter = new RateLimiter(config.limits().submitsPerMinute());
-        metrics = new Metrics(store::queueDepth);
+        metrics = new Metrics(store.jobs()::queueDepth);
         webhooks = new Webhooks(store, config.webhookBackoff(), config.webhookAttempts(), config.privateCallbacks());
         memory = new JobMemory(generator, config);
-        workers = new WorkerPool(store, generator, memory, media, events, metrics, config, id -> store.job(id).ifPresent(this::finished));
+        workers = new WorkerPool(store.jobs(), generator, memory, media, events, metrics, config, id -> store.jobs().job(id).ifPresent(this::finished));
         app = Javalin.create(c -> {
             c.showJavalinBanner = false;
             c.requestLogger.http((ctx, ms) -> ACCESS.info("{} \"{} {}\" {} {} ms", ctx.ip(), ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms)));
             c.http.prefer405over404 = true; // a known path with the wrong method: 405 and the methods it takes
             c.jsonMapper(new JavalinJackson(JSON, false));
-            c.staticFiles.add(s -> {
-                s.hostedPath = "/";
-                s.directory = "/studio";
-                s.location = Location.CLASSPATH;
-            });
+            if (config.api()) {
+                c.staticFiles.add(s -> {
+                    s.hostedPath = "/";
+                    s.directory = "/studio";
+                    s.location = Location.CLASSPATH;
+                });
+            }
             c.jetty.modifyServletContextHandler(h -> h.addFilter(new FilterHolder(new EventStreamAccept()), "/v1/videos/*", EnumSet.of(DispatcherType.REQUEST)));
             c.events.handlerAdded(h -> {
                 if (h.getHttpMethod() != HandlerType.HEAD) routes.add(h.getHttpMethod() + " " + h.getPath()); // HEAD mirrors every GET
             });
         });
         routes(app);
-        webhooks.start();
+        if (config.api()) webhooks.start(); // API nodes deliver what any node's jobs queued, under the API's callback policy
         workers.start();
         heartbeat.scheduleAtFixedRate(events::heartbeat, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
+        if (!alone) heartbeat.scheduleWithFixedDelay(this::relayElsewhere, RELAY_MILLIS, RELAY_MILLIS, TimeUnit.MILLISECONDS);
         try {
             app.start(config.host(), config.port());
         } catch (RuntimeException e) {
             close();
             throw new IllegalStateException("cannot listen on " + config.host() + " port " + config.port() + " (" + e.getMessage()
                     + "); choose another --host or --port", e);
+        }
+    }
+
+    /**
+     * Progress and the end of jobs that workers on other nodes run, read from the database for this node's watchers:
+     * a stream shows the same wherever the client connects, and one that reconnects to another node goes on from
+     * the job's current state.
+     */
+    private void relayElsewhere() {
+        try {
+            for (String id : events.watchedElsewhere()) {
+                store.jobs().job(id).ifPresent(job -> {
+                    if (job.terminal()) events.finished(id, view(job));
+                    else if (job.status().equals(Job.RUNNING)) events.relay(job);
+                });
+            }
+        } catch (RuntimeException e) { // the database is away for a moment: the next round tries again
+            LOG.warn("relaying progress: {}", e.getMessage());
         }
     }
 
@@ -164,6 +193,25 @@ public final class KinetoServer implements AutoCloseable {
         get(app, "/health", ctx -> ctx.json(Map.of("status", "ok")));
         get(app, "/ready", this::ready);
         get(app, "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+        if (config.api()) apiRoutes(app);
+
+        app.exception(ApiError.class, (e, ctx) -> {
+            if (e.status() == 503) ctx.header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+            ctx.status(e.status()).json(e.body());
+        });
+        app.exception(HttpResponseException.class, (e, ctx) -> {
+            String allowed = e.getDetails().get("availableMethods");
+            if (e.getStatus() == 405 && allowed != null) ctx.header("Allow", allowed.replace(" ", "").replace(",", ", "));
+            ctx.status(e.getStatus()).json(httpError(e).body());
+        });
+        app.exception(Exception.class, (e, ctx) -> {
+            LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+            ctx.status(500).json(new ApiError(500, "internal_error", "the server failed; it is logged, please retry").body());
+        });
+    }
+
+    /** The product's API and studio; a worker-only node (config.api() false) serves just the health routes. */
+    private void apiRoutes(Javalin app) {
         get(app, "/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
 
         app.post("/v1/sessions", this::login);
@@ -184,20 +232,6 @@ public final class KinetoServer implements AutoCloseable {
         app.post("/v1/images", this::uploadImage);
         get(app, "/v1/feed", ctx -> ctx.json(page(ctx, null)));
         get(app, "/v1/admin/usage", this::adminUsage);
-
-        app.exception(ApiError.class, (e, ctx) -> {
-            if (e.status() == 503) ctx.header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
-            ctx.status(e.status()).json(e.body());
-        });
-        app.exception(HttpResponseException.class, (e, ctx) -> {
-            String allowed = e.getDetails().get("availableMethods");
-            if (e.getStatus() == 405 && allowed != null) ctx.header("Allow", allowed.replace(" ", "").replace(",", ", "));
-            ctx.status(e.getStatus()).json(httpError(e).body());
-        });
-        app.exception(Exception.class, (e, ctx) -> {
-            LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
-            ctx.status(500).json(new ApiError(500, "internal_error", "the server failed; it is logged, please retry").body());
-        });
     }
 
     /**
@@ -283,15 +317,15 @@ public final class KinetoServer implements AutoCloseable {
 
     private void login(Context ctx) {
         Login login = body(ctx, Login.class);
-        User user = Optional.ofNullable(login.apiKey()).flatMap(store::userByApiKey).filter(u -> u.name().equals(login.username()))
+        User user = Optional.ofNullable(login.apiKey()).flatMap(store.accounts()::userByApiKey).filter(u -> u.name().equals(login.username()))
                 .orElseThrow(() -> new ApiError(401, "invalid_credentials", "user name and API key do not match; `kineto user add NAME` prints a key"));
-        String token = store.createSession(user.id(), SESSION_MILLIS);
+        String token = store.accounts().createSession(user.id(), SESSION_MILLIS);
         ctx.header("Set-Cookie", SESSION_COOKIE + "=" + token + "; Path=/; Max-Age=" + SESSION_MILLIS / 1000 + "; HttpOnly; SameSite=Lax");
         ctx.json(account(user));
     }
 
     private void logout(Context ctx) {
-        Optional.ofNullable(ctx.cookie(SESSION_COOKIE)).ifPresent(store::endSession);
+        Optional.ofNullable(ctx.cookie(SESSION_COOKIE)).ifPresent(store.accounts()::endSession);
         ctx.header("Set-Cookie", SESSION_COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax");
         ctx.status(204);
     }
@@ -311,11 +345,11 @@ public final class KinetoServer implements AutoCloseable {
         String auth = ctx.header("Authorization");
         if (auth != null) {
             if (!auth.startsWith("Bearer ")) throw new ApiError(401, "unauthorized", "the Authorization header must be 'Bearer KEY'");
-            return Optional.of(store.userByApiKey(auth.substring(7).strip())
+            return Optional.of(store.accounts().userByApiKey(auth.substring(7).strip())
                     .orElseThrow(() -> new ApiError(401, "unauthorized", "this API key is not valid; `kineto user add NAME` prints a new one")));
         }
         String session = ctx.cookie(SESSION_COOKIE);
-        return session == null ? Optional.empty() : store.userBySession(session);
+        return session == null ? Optional.empty() : store.accounts().userBySession(session);
     }
 
     // ---- Videos ----
@@ -338,7 +372,7 @@ public final class KinetoServer implements AutoCloseable {
         if (key != null && (key.isBlank() || key.length() > 255)) {
             throw ApiError.invalid("invalid_idempotency_key", "Idempotency-Key must be 1 to 255 characters");
         }
-        var submitted = store.submit(new Store.Submission(user.id(), spec, Pricing.cost(spec.request(), config.limits().creditUnit()),
+        var submitted = store.jobs().submit(new Jobs.Submission(user.id(), spec, Pricing.cost(spec.request(), config.limits().creditUnit()),
                 moderation.check(spec.request().prompt()).orElse(null), key, Store.sha256(new String(rawBody(ctx), StandardCharsets.UTF_8))),
                 config.limits());
         if (submitted.job().status().equals(Job.QUEUED)) workers.wake();
@@ -362,7 +396,7 @@ public final class KinetoServer implements AutoCloseable {
                     + memory.window() / spec.request().fps() + " s at " + spec.request().fps() + " fps); ask for fewer seconds, or leave out last_image_id");
         }
         for (String image : new String[] {k.imageId(), k.lastImageId()}) {
-            if (image != null && !store.ownsImage(user.id(), image)) throw ApiError.notFound("image", image);
+            if (image != null && !store.images().owns(user.id(), image)) throw ApiError.notFound("image", image);
         }
         memory.check(spec.request());
         return spec;
@@ -370,7 +404,7 @@ public final class KinetoServer implements AutoCloseable {
 
     /** A succeeded video of the user's own, to continue. */
     private Job ownVideo(User user, String id) {
-        Job job = store.job(id).filter(j -> j.userId().equals(user.id())).orElseThrow(() -> ApiError.notFound("video", id));
+        Job job = store.jobs().job(id).filter(j -> j.userId().equals(user.id())).orElseThrow(() -> ApiError.notFound("video", id));
         if (!job.status().equals(Job.SUCCEEDED)) {
             throw new ApiError(409, "not_ready", "video " + id + " is " + job.status() + "; only a succeeded video can be extended");
         }
@@ -398,19 +432,19 @@ public final class KinetoServer implements AutoCloseable {
         client.keepAlive();
         if (!job.terminal()) {
             events.watch(job.id(), client);
-            job = store.job(job.id()).orElse(job); // it may have finished while the watch was being set up
+            job = store.jobs().job(job.id()).orElse(job); // it may have finished while the watch was being set up
         }
         if (job.terminal()) {
             JobEvents.done(client, view(job));
             return;
         }
         var live = events.live(job.id());
-        JobEvents.send(client, "progress", new JobEvents.Progress(job.id(), job.status(),
-                live == null ? 0 : (int) (100 * live.fraction()), live == null ? 0 : live.step(), job.steps()));
+        int steps = job.request().steps(), step = live != null ? live.step() : (int) Math.round(job.progress() * steps); // saved by a worker elsewhere
+        JobEvents.send(client, "progress", new JobEvents.Progress(job.id(), job.status(), (int) Math.floor(100.0 * step / steps), step, steps));
     }
 
     private void cancel(Context ctx) {
-        Job job = store.cancel(user(ctx).id(), ctx.pathParam("id"));
+        Job job = store.jobs().cancel(user(ctx).id(), ctx.pathParam("id"));
         finished(job);
         ctx.json(view(job));
     }
@@ -421,15 +455,15 @@ public final class KinetoServer implements AutoCloseable {
         User user = user(ctx); // who asks comes first: without a key the answer is 401, whatever the body
         ShareRequest request = body(ctx, ShareRequest.class);
         if (request.shared() == null) throw ApiError.invalid("missing_field", "shared is required: true to show the video in the public feed, false to hide it");
-        ctx.json(view(store.share(user.id(), ctx.pathParam("id"), request.shared())));
+        ctx.json(view(store.jobs().share(user.id(), ctx.pathParam("id"), request.shared())));
     }
 
     record Deleted(String id, boolean deleted) {}
 
     private void delete(Context ctx) throws IOException {
         String id = ctx.pathParam("id");
-        boolean unfinished = !store.job(id).map(Job::terminal).orElse(true);
-        Job job = store.delete(user(ctx).id(), id);
+        boolean unfinished = !store.jobs().job(id).map(Job::terminal).orElse(true);
+        Job job = store.jobs().delete(user(ctx).id(), id);
         if (unfinished) finished(job);
         media.deleteVideo(job.id());
         ctx.json(new Deleted(job.id(), true));
@@ -447,19 +481,19 @@ public final class KinetoServer implements AutoCloseable {
                 : new Uploads.Upload(Optional.ofNullable(ctx.contentType()).orElse(""), rawBody(ctx));
         if (upload.bytes().length > config.limits().maxImageBytes()) throw tooLarge(true, config.limits().maxImageBytes());
         BufferedImage image = Uploads.image(upload);
-        String id = store.addImage(user.id(), image.getWidth(), image.getHeight());
+        String id = store.images().add(user.id(), image.getWidth(), image.getHeight());
         media.saveImage(id, image);
         ctx.status(201).json(new Image(id, image.getWidth(), image.getHeight()));
     }
 
     // ---- Admin ----
 
-    record Usage(List<Store.DayUsage> days, long queueDepth, Map<String, Long> jobsByStatus, int workers, long workersBusy) {}
+    record Usage(List<Jobs.DayUsage> days, long queueDepth, Map<String, Long> jobsByStatus, int workers, long workersBusy) {}
 
     private void adminUsage(Context ctx) {
         if (!user(ctx).admin()) throw new ApiError(403, "forbidden", "the admin view needs an admin account (`kineto user add NAME --admin`)");
         int days = wholeNumber(ctx, "days", 7, 90);
-        ctx.json(new Usage(store.usage(days), store.queueDepth(), store.statusCounts(), workers.size(), (long) metrics.workersBusy.get()));
+        ctx.json(new Usage(store.jobs().usage(days), store.jobs().queueDepth(), store.jobs().statusCounts(), workers.size(), (long) metrics.workersBusy.get()));
     }
 
     // ---- Views and helpers ----
@@ -471,7 +505,7 @@ public final class KinetoServer implements AutoCloseable {
                      ApiError.Detail error, long createdAt, Long finishedAt, String url, String thumbnailUrl) {}
 
     VideoView view(Job j) {
-        Store.Position position = j.status().equals(Job.QUEUED) ? positions.of(j) : null;
+        Jobs.Position position = j.status().equals(Job.QUEUED) ? positions.of(j) : null;
         var live = events.live(j.id());
         int progress = switch (j.status()) {
             case Job.SUCCEEDED -> 100;
@@ -480,10 +514,12 @@ public final class KinetoServer implements AutoCloseable {
         };
         boolean done = j.status().equals(Job.SUCCEEDED);
         String base = "/v1/videos/" + j.id() + "/content";
+        JobSpec s = j.spec();
+        GenerationRequest r = s.request();
         return new VideoView(j.id(), "video", j.status(), progress, position == null ? null : position.ahead(), workers.eta(j, position),
-                j.prompt(), j.negativePrompt(), j.aspectRatio(), j.width() + "x" + j.height(), j.width(), j.height(), j.frames(), j.fps(),
-                j.seconds(), j.steps(), j.cfg(), j.seed(), j.cost(), j.shared(), j.conditions().imageId(), j.conditions().lastImageId(),
-                j.conditions().extendVideoId(), j.errorCode() == null ? null : new ApiError.Detail(j.errorCode(), j.errorMessage()), j.createdAt() / 1000,
+                r.prompt(), r.negativePrompt(), s.aspectRatio(), r.width() + "x" + r.height(), r.width(), r.height(), s.outputFrames(), r.fps(),
+                s.seconds(), r.steps(), r.cfg(), r.seed(), j.cost(), s.shared(), s.conditions().imageId(), s.conditions().lastImageId(),
+                s.conditions().extendVideoId(), j.errorCode() == null ? null : new ApiError.Detail(j.errorCode(), j.errorMessage()), j.createdAt() / 1000,
                 j.finishedAt() == null ? null : j.finishedAt() / 1000, done ? base : null, done ? base + "?variant=thumbnail" : null);
     }
 
@@ -492,7 +528,7 @@ public final class KinetoServer implements AutoCloseable {
     /** A page of the owner's videos, or of the public feed when owner is null, after the cursor in the query. */
     private Page page(Context ctx, String ownerId) {
         int limit = limit(ctx);
-        List<Job> jobs = store.page(ownerId, ownerId == null, ctx.queryParam("after"), limit + 1);
+        List<Job> jobs = store.jobs().page(ownerId, ownerId == null, ctx.queryParam("after"), limit + 1);
         boolean more = jobs.size() > limit;
         List<VideoView> views = jobs.stream().limit(limit).map(this::view).toList();
         return new Page("list", views, more, more ? views.getLast().id() : null);
@@ -516,7 +552,7 @@ public final class KinetoServer implements AutoCloseable {
     private Job visible(Context ctx) {
         String id = ctx.pathParam("id");
         Optional<User> viewer = viewer(ctx);
-        return store.job(id).filter(j -> j.published() || viewer.map(u -> u.id().equals(j.userId())).orElse(false))
+        return store.jobs().job(id).filter(j -> j.published() || viewer.map(u -> u.id().equals(j.userId())).orElse(false))
                 .orElseThrow(() -> ApiError.notFound("video", id));
     }
 
@@ -533,9 +569,9 @@ public final class KinetoServer implements AutoCloseable {
         VideoView view = view(job);
         events.finished(job.id(), view);
         if (job.finishedAt() != null) metrics.jobLatency.labelValues(job.status()).observe((job.finishedAt() - job.createdAt()) / 1000.0);
-        if (job.callbackUrl() != null) {
+        if (job.spec().callbackUrl() != null) {
             try {
-                store.enqueueWebhook(job, JSON.writeValueAsString(Map.of("type", "video." + job.status(), "data", view)));
+                store.webhooks().enqueue(job, JSON.writeValueAsString(Map.of("type", "video." + job.status(), "data", view)));
             } catch (JacksonException e) {
                 throw new IllegalStateException(e);
             }
@@ -627,13 +663,20 @@ public final class KinetoServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
-        heartbeat.shutdownNow();
+        heartbeat.shutdown(); // a relay in flight ends before the database closes under it
+        try {
+            heartbeat.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         workers.close();
         webhooks.close();
         store.close();
         try {
-            lock.release();
-            lockFile.close();
+            if (lock != null) {
+                lock.release();
+                lockFile.close();
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -21,6 +21,8 @@ final class Metrics {
             .help("Time of one batched generation pass").labelNames("batch_size").register(registry);
     final Counter videoSeconds = Counter.builder().name("kineto_video_seconds_generated")
             .help("Seconds of video generated").register(registry);
+    final Histogram claimLatency = Histogram.builder().name("kineto_claim_latency_seconds")
+            .help("Time from submit to a worker taking the job, on its first attempt").register(registry);
     final Gauge workersBusy = Gauge.builder().name("kineto_workers_busy").help("Workers generating now").register(registry);
 
     Metrics(LongSupplier queueDepth) {

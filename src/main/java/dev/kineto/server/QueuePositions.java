@@ -7,18 +7,18 @@ package dev.kineto.server;
 final class QueuePositions {
     static final long REFRESH_MILLIS = 250;
 
-    private final Store store;
-    private Store.Queue snapshot;
+    private final Jobs jobs;
+    private Jobs.Queue snapshot;
     private long takenAt;
 
-    QueuePositions(Store store) {
-        this.store = store;
+    QueuePositions(Jobs jobs) {
+        this.jobs = jobs;
     }
 
     /** The job's place in the queue; a job queued since the snapshot was taken is counted at its end. */
-    synchronized Store.Position of(Job job) {
+    synchronized Jobs.Position of(Job job) {
         if (snapshot == null || System.currentTimeMillis() - takenAt > REFRESH_MILLIS) {
-            snapshot = store.queue();
+            snapshot = jobs.queue();
             takenAt = System.currentTimeMillis();
         }
         return snapshot.positions().getOrDefault(job.id(), snapshot.end());

@@ -38,7 +38,13 @@ public record ServerProcess(Process process, String url) {
      * it is serving (see {@link #serveUntilStopped}).
      */
     public static ServerProcess start(Class<?> main, List<String> args, Path log) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        return start(List.of(), main, args, log);
+    }
+
+    /** The same under wrapper, a command such as `ip netns exec NS` that runs the JVM on another network. */
+    public static ServerProcess start(List<String> wrapper, Class<?> main, List<String> args, Path log) throws IOException {
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(args);
         var builder = new ProcessBuilder(command).redirectError(log.toFile());

@@ -52,15 +52,15 @@ public record VideoSpec(String prompt, String negativePrompt, Double seconds, St
         RequestRules.inRange("seconds", seconds, 0, 0, limits.maxSeconds(), false);
         RequestRules.inRange("fps", fps, 0, 1, MAX_FPS, true);
         checkConditions(source);
-        int[] wh = source != null ? new int[] {source.width(), source.height()} : size != null ? explicitSize(limits.maxSide()) : sizeFor(rules);
-        String aspect = source != null ? source.aspectRatio() : size != null ? ratio(wh[0], wh[1]) : aspectRatio == null ? "1:1" : aspectRatio;
+        int[] wh = source != null ? new int[] {source.request().width(), source.request().height()} : size != null ? explicitSize(limits.maxSide()) : sizeFor(rules);
+        String aspect = source != null ? source.spec().aspectRatio() : size != null ? ratio(wh[0], wh[1]) : aspectRatio == null ? "1:1" : aspectRatio;
         GenerationRequest request = rules.resolve(new RequestRules.Draft(prompt, negativePrompt, wh[0], wh[1], seconds,
-                source != null ? Double.valueOf(source.fps()) : fps, steps, cfg, seed));
-        if (source != null && (source.frames() + request.frames()) / request.fps() > limits.maxSeconds()) {
-            throw ApiError.invalid("out_of_range", "the extended video would last " + RequestRules.fmt((source.frames() + request.frames()) / request.fps())
+                source != null ? Double.valueOf(source.request().fps()) : fps, steps, cfg, seed));
+        if (source != null && (source.spec().outputFrames() + request.frames()) / request.fps() > limits.maxSeconds()) {
+            throw ApiError.invalid("out_of_range", "the extended video would last " + RequestRules.fmt((source.spec().outputFrames() + request.frames()) / request.fps())
                     + " s, the most allowed is " + RequestRules.fmt(limits.maxSeconds()) + " s; add fewer seconds");
         }
-        var conditions = new Conditions(imageId, lastImageId, extendVideoId, source == null ? 0 : source.frames());
+        var conditions = new Conditions(imageId, lastImageId, extendVideoId, source == null ? 0 : source.spec().outputFrames());
         return new JobSpec(request, aspect, checkedCallback(config.privateCallbacks()), Boolean.TRUE.equals(shared), conditions);
     }
 

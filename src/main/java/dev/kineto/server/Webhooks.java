@@ -56,7 +56,7 @@ final class Webhooks implements AutoCloseable {
         try {
             int free = slots.availablePermits();
             if (free == 0) return;
-            for (Store.Delivery d : store.takeDueWebhooks(free, LEASE_MILLIS)) {
+            for (WebhookDeliveries.Delivery d : store.webhooks().takeDue(free, LEASE_MILLIS)) {
                 slots.acquireUninterruptibly();
                 senders.execute(() -> {
                     try {
@@ -73,15 +73,15 @@ final class Webhooks implements AutoCloseable {
         }
     }
 
-    private void deliver(Store.Delivery d) {
-        String secret = store.userById(d.userId()).orElseThrow().webhookSecret();
+    private void deliver(WebhookDeliveries.Delivery d) {
+        String secret = store.accounts().userById(d.userId()).orElseThrow().webhookSecret();
         long t = System.currentTimeMillis() / 1000;
         String error;
         try {
             URI url = URI.create(d.url());
             var refusal = Callbacks.refusal(url, privateAllowed);
             if (refusal.isPresent()) {
-                store.recordAttempt(d.id(), false, refusal.get(), null); // never retried: the address will not become public
+                store.webhooks().recordAttempt(d.id(), false, refusal.get(), null); // never retried: the address will not become public
                 return;
             }
             var request = HttpRequest.newBuilder(url).timeout(TIMEOUT)
@@ -92,7 +92,7 @@ final class Webhooks implements AutoCloseable {
                     .POST(HttpRequest.BodyPublishers.ofString(d.body())).build();
             int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
             if (status / 100 == 2) {
-                store.recordAttempt(d.id(), true, null, null);
+                store.webhooks().recordAttempt(d.id(), true, null, null);
                 return;
             }
             error = "HTTP " + status;
@@ -104,7 +104,7 @@ final class Webhooks implements AutoCloseable {
         }
         int attempt = d.attempts() + 1;
         Long next = attempt < maxAttempts ? System.currentTimeMillis() + backoff.toMillis() * (1L << (attempt - 1)) : null;
-        store.recordAttempt(d.id(), false, error, next);
+        store.webhooks().recordAttempt(d.id(), false, error, next);
     }
 
     /** A new user's webhook secret: whsec_ and 24 random bytes in standard Base64, the form Standard Webhooks libraries read. */
@@ -124,7 +124,12 @@ final class Webhooks implements AutoCloseable {
 
     @Override
     public void close() {
-        poller.shutdownNow();
+        poller.shutdown(); // a poll in flight ends before the database closes under it
+        try {
+            poller.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         senders.shutdownNow();
     }
 }

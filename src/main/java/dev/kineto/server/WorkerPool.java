@@ -24,11 +24,11 @@ import org.slf4j.LoggerFactory;
  * that dropped out is not saved.
  */
 final class WorkerPool implements AutoCloseable {
-    /** A worker that stops renewing (a crashed process elsewhere) loses its jobs to the queue after this long. */
-    static final long LEASE_MILLIS = 30_000;
+    /** How often a worker saves its jobs' progress (and renews their lease): what API nodes elsewhere show. */
+    static final long PROGRESS_MILLIS = 1_000;
     private static final Logger LOG = LoggerFactory.getLogger(WorkerPool.class);
 
-    private final Store store;
+    private final Jobs jobs;
     private final VideoGenerator generator;
     private final MediaFiles media;
     private final JobEvents events;
@@ -38,14 +38,15 @@ final class WorkerPool implements AutoCloseable {
     private final JobMemory memory;
     private final Object wake = new Object();
     private final List<Thread> threads = new ArrayList<>();
+    private AutoCloseable queued = () -> {};
     private volatile boolean running = true;
     /** Measured generation time per credit of work, for queue ETAs; NaN until the first batch finishes. */
     private volatile double secondsPerCredit = Double.NaN;
 
-    WorkerPool(Store store, VideoGenerator generator, JobMemory memory, MediaFiles media, JobEvents events, Metrics metrics,
+    WorkerPool(Jobs jobs, VideoGenerator generator, JobMemory memory, MediaFiles media, JobEvents events, Metrics metrics,
                ServerConfig config, Consumer<String> onFinished) {
         this.memory = memory;
-        this.store = store;
+        this.jobs = jobs;
         this.generator = generator;
         this.media = media;
         this.events = events;
@@ -55,6 +56,7 @@ final class WorkerPool implements AutoCloseable {
     }
 
     void start() {
+        if (config.workers() > 0) queued = jobs.onQueued(this::wake); // submits on other nodes
         for (int i = 0; i < config.workers(); i++) {
             String id = Store.newId("worker");
             threads.add(Thread.ofPlatform().name("kineto-" + id).daemon().start(() -> loop(id)));
@@ -75,15 +77,17 @@ final class WorkerPool implements AutoCloseable {
     private void loop(String worker) {
         while (running) {
             try {
-                store.failExhausted().forEach(job -> onFinished.accept(job.id()));
+                jobs.failExhausted().forEach(job -> onFinished.accept(job.id()));
                 List<Job> batch;
                 long bytes;
                 synchronized (memory) { // the limit and the reservation as one step, so two workers cannot both take the last room
-                    batch = store.claim(worker, head -> memory.batchLimit(head, config.maxBatch()), LEASE_MILLIS, this::batchable);
+                    batch = jobs.claim(worker, head -> memory.batchLimit(head, config.maxBatch()), config.lease().toMillis(), this::batchable);
                     bytes = batch.isEmpty() ? 0 : memory.bytes(batch.getFirst().request(), batch.size());
                     memory.reserve(bytes);
                 }
                 if (!batch.isEmpty()) {
+                    batch.stream().filter(j -> j.attempts() == 1)
+                            .forEach(j -> metrics.claimLatency.observe((j.startedAt() - j.createdAt()) / 1000.0));
                     try {
                         run(worker, batch);
                     } finally {
@@ -116,7 +120,7 @@ final class WorkerPool implements AutoCloseable {
             List<Clip> clips = batch.size() == 1 && generator instanceof DiffusionGenerator d
                     ? List.of(generateAlone(d, batch.getFirst(), listener(worker, batch)))
                     : generator.generate(batch.stream().map(Job::request).toList(), listener(worker, batch));
-            Set<String> held = store.held(batch, worker);
+            Set<String> held = held(worker, batch);
             for (int i = 0; i < batch.size(); i++) {
                 if (held.contains(batch.get(i).id())) save(worker, batch.get(i), clips.get(i));
             }
@@ -144,13 +148,13 @@ final class WorkerPool implements AutoCloseable {
     }
 
     private boolean alone(Job job) {
-        return job.conditions().any() || memory.windowed(job.request().frames());
+        return job.spec().conditions().any() || memory.windowed(job.request().frames());
     }
 
     /** One job's video: its key frames (uploaded images read at its size) or its source clip, continued window by window. */
     private Clip generateAlone(DiffusionGenerator generator, Job job, StepListener listener) throws IOException {
         GenerationRequest r = job.request();
-        Conditions k = job.conditions();
+        Conditions k = job.spec().conditions();
         if (k.extendVideoId() != null) {
             Clip source = VideoFiles.read(media.video(k.extendVideoId()), r.width(), r.height(), k.sourceFrames());
             return Windows.extend(generator, source, r, listener);
@@ -167,12 +171,16 @@ final class WorkerPool implements AutoCloseable {
     }
 
     private StepListener listener(String worker, List<Job> batch) {
-        long[] renewedAt = {System.currentTimeMillis()};
+        long[] renewedAt = {0}; // the first step saves at once, so a job elsewhere shows it started
         return (step, steps, preview) -> {
             if (!running) throw new CancellationException("server stopping");
             batch.forEach(job -> events.step(job.id(), step, steps));
-            if (System.currentTimeMillis() - renewedAt[0] > LEASE_MILLIS / 3) {
-                store.renew(batch, worker, LEASE_MILLIS, (double) step / steps);
+            if (System.currentTimeMillis() - renewedAt[0] > PROGRESS_MILLIS) {
+                try {
+                    jobs.renew(batch, worker, config.lease().toMillis(), (double) step / steps);
+                } catch (RuntimeException e) { // the database is away for a moment: generating on beats losing the work; the lease decides
+                    LOG.warn("worker {}: cannot renew its lease: {}", worker, e.getMessage());
+                }
                 renewedAt[0] = System.currentTimeMillis();
             }
             if (step < steps && step % config.previewEverySteps() == 0 && batch.stream().anyMatch(j -> events.watched(j.id()))) {
@@ -181,19 +189,32 @@ final class WorkerPool implements AutoCloseable {
                     if (events.watched(batch.get(i).id())) events.preview(batch.get(i).id(), step, MediaFiles.previewDataUrl(clips.get(i)));
                 }
             }
-            if (store.held(batch, worker).isEmpty()) throw new CancellationException("cancelled");
+            if (held(worker, batch).isEmpty()) throw new CancellationException("cancelled");
         };
     }
 
-    /** Writes a finished clip and marks its job succeeded, unless it was cancelled meanwhile (then the file goes again). */
+    /** The jobs of the batch this worker still holds; all of them while the database cannot say (their lease decides later). */
+    private Set<String> held(String worker, List<Job> batch) {
+        try {
+            return jobs.held(batch, worker);
+        } catch (RuntimeException e) {
+            return batch.stream().map(Job::id).collect(java.util.stream.Collectors.toSet());
+        }
+    }
+
+    /**
+     * Writes a finished clip and marks its job succeeded, unless it was cancelled meanwhile (then the file goes again).
+     * A job another worker took over after this one lost its lease keeps the file: both wrote the same job whole
+     * (each write is atomic), and the other marks it succeeded.
+     */
     private void save(String worker, Job job, Clip clip) {
         try {
             media.saveVideo(job.id(), clip);
-            if (store.succeed(job.id(), worker)) {
-                metrics.videoSeconds.inc(job.seconds());
+            if (jobs.succeed(job.id(), worker)) {
+                metrics.videoSeconds.inc(job.spec().seconds());
                 onFinished.accept(job.id());
-            } else {
-                media.deleteVideo(job.id());
+            } else if (!jobs.job(job.id()).map(j -> !j.terminal() || j.status().equals(Job.SUCCEEDED)).orElse(false)) {
+                media.deleteVideo(job.id()); // cancelled or deleted meanwhile
             }
         } catch (java.io.IOException | RuntimeException e) {
             // The cause names the server's paths: it goes to the log, the user gets what to do.
@@ -204,7 +225,7 @@ final class WorkerPool implements AutoCloseable {
 
     /** Marks the job failed (and refunded) if this worker still holds it. */
     private void fail(String worker, Job job, String code, String message) {
-        if (store.fail(job.id(), worker, code, message)) onFinished.accept(job.id());
+        if (jobs.fail(job.id(), worker, code, message)) onFinished.accept(job.id());
     }
 
     private void recordTiming(List<Job> batch, long startNanos) {
@@ -215,7 +236,7 @@ final class WorkerPool implements AutoCloseable {
     }
 
     /** Seconds until the job is done: from its own pace when running, from the work ahead of it when queued; null when unknown. */
-    Double eta(Job job, Store.Position position) {
+    Double eta(Job job, Jobs.Position position) {
         if (job.status().equals(Job.RUNNING)) {
             JobEvents.Live live = events.live(job.id());
             if (live == null || live.step() == 0 || job.startedAt() == null) return null;
@@ -229,6 +250,11 @@ final class WorkerPool implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        try {
+            queued.close();
+        } catch (Exception e) {
+            Thread.currentThread().interrupt();
+        }
         threads.forEach(Thread::interrupt);
         for (Thread t : threads) {
             try {

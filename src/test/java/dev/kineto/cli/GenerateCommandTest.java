@@ -65,7 +65,7 @@ class GenerateCommandTest {
         Matcher seed = Pattern.compile("seed (\\d+)").matcher(printed);
         assertTrue(seed.find(), printed);
         try (var generator = DiffusionGenerator.load(model); var server = KinetoServer.start(ServerConfig.defaults(data, 0), generator)) {
-            String key = server.store().createUser("cli", User.FREE, false, 0).apiKey();
+            String key = server.store().accounts().createUser("cli", User.FREE, false, 0).apiKey();
             var request = HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + "/v1/videos")).header("Authorization", "Bearer " + key)
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"prompt\": \"a red ball\", \"steps\": 1, \"seed\": " + seed.group(1) + "}")).build();
             try (var http = HttpClient.newHttpClient()) {

@@ -18,7 +18,7 @@ class AccessLogTest {
         assertNotNull(file, "the build sends the tests' log to a file (surefire's org.slf4j.simpleLogger.logFile)");
         String missing = "/v1/videos/" + UUID.randomUUID();
         try (var server = KinetoServer.start(TinyModel.serverConfig(data), TinyModel.generator())) {
-            var api = new ApiClient("http://localhost:" + server.port(), server.store().createUser("logged", User.FREE, false, 0).apiKey());
+            var api = new ApiClient("http://localhost:" + server.port(), server.store().accounts().createUser("logged", User.FREE, false, 0).apiKey());
             assertEquals(404, api.get(missing).status());
             assertEquals(200, api.get("/health").status());
         }

@@ -43,7 +43,7 @@ class BadInputTest {
     }
 
     static ApiClient user(String name) {
-        return anonymous.as(server.store().createUser(name, User.FREE, false, 0).apiKey());
+        return anonymous.as(server.store().accounts().createUser(name, User.FREE, false, 0).apiKey());
     }
 
     /** A request, sent as a fresh user (so the rate limit stays out of the way), and the status and code it must get. */

@@ -32,7 +32,7 @@ class CrashRecoveryTest {
         Path data = dir.resolve("data"), model = TinyModel.save(dir.resolve("model"));
         String key;
         try (Store store = Store.open(data)) {
-            key = store.createUser("survivor", User.FREE, false, 0).apiKey();
+            key = store.accounts().createUser("survivor", User.FREE, false, 0).apiKey();
         }
 
         var first = serve(data, model);
@@ -71,7 +71,7 @@ class CrashRecoveryTest {
             assertTrue(second.process().waitFor(30, TimeUnit.SECONDS), "a plain kill stops the server gracefully");
         }
         try (Store store = Store.open(data)) {
-            Job job = store.job(id).orElseThrow();
+            Job job = store.jobs().job(id).orElseThrow();
             assertEquals(Job.SUCCEEDED, job.status());
             assertEquals(2, job.attempts(), "run once before the kill and once after, completed once");
         }
@@ -83,7 +83,7 @@ class CrashRecoveryTest {
         Path data = dir.resolve("data"), model = TinyModel.save(dir.resolve("model")), videos = data.resolve("videos");
         String key;
         try (Store store = Store.open(data)) {
-            key = store.createUser("writer", User.PAID, false, 10_000).apiKey();
+            key = store.accounts().createUser("writer", User.PAID, false, 10_000).apiKey();
         }
         var first = serve(data, model);
         var api = new ApiClient(first.url(), key);

@@ -49,7 +49,7 @@ class FrameModesTest {
     }
 
     static ApiClient newUser(String name) {
-        return anonymous.as(server.store().createUser(name, User.FREE, false, 1000).apiKey());
+        return anonymous.as(server.store().accounts().createUser(name, User.FREE, false, 1000).apiKey());
     }
 
     /** A smooth picture (H.264 keeps it within the PSNR bar), not the video's size or aspect, so it is scaled and cropped. */
@@ -204,7 +204,7 @@ class FrameModesTest {
         long oneWindow = cost.bytes(32, 32, TinyModel.pixelConfig().frames(), 1, true);
         assertTrue(cost.bytes(32, 32, 33, 1, true) > oneWindow, "the whole video in one pass would not fit");
         try (var windowed = KinetoServer.start(TinyModel.serverConfig(windowData).withMemoryBudget(oneWindow), TinyModel.pixelGenerator())) {
-            var api = new ApiClient("http://localhost:" + windowed.port(), windowed.store().createUser("long", User.FREE, false, 1000).apiKey());
+            var api = new ApiClient("http://localhost:" + windowed.port(), windowed.store().accounts().createUser("long", User.FREE, false, 1000).apiKey());
             Map<String, Object> longVideo = body("seconds", 4);
             var quote = api.post("/v1/videos/cost", longVideo);
             assertEquals(200, quote.status(), quote.toString());
@@ -229,7 +229,7 @@ class FrameModesTest {
     @Test
     void aLatentModelRefusesFramesWithAClearError(@TempDir Path latentData) throws Exception {
         try (KinetoServer latent = KinetoServer.start(TinyModel.serverConfig(latentData), TinyModel.generator())) {
-            ApiClient api = new ApiClient("http://localhost:" + latent.port(), latent.store().createUser("latent", User.FREE, false, 100).apiKey());
+            ApiClient api = new ApiClient("http://localhost:" + latent.port(), latent.store().accounts().createUser("latent", User.FREE, false, 100).apiKey());
             String image = upload(api, png(32, 32, 0));
             for (String path : List.of("/v1/videos", "/v1/videos/cost")) {
                 var r = api.post(path, body("image_id", image));

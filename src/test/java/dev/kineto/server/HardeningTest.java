@@ -46,7 +46,7 @@ class HardeningTest {
         server = KinetoServer.start(TinyModel.serverConfig(data), TinyModel.generator());
         port = server.port();
         anonymous = new ApiClient("http://localhost:" + port, null);
-        key = server.store().createUser("probe", User.FREE, true, 1000).apiKey();
+        key = server.store().accounts().createUser("probe", User.FREE, true, 1000).apiKey();
         api = anonymous.as(key);
     }
 
@@ -172,7 +172,7 @@ class HardeningTest {
 
     @Test
     void privateVideosAndUnfinishedSharedOnesAreInvisibleToOthers() throws Exception {
-        ApiClient owner = anonymous.as(server.store().createUser("owner", User.FREE, false, 100).apiKey());
+        ApiClient owner = anonymous.as(server.store().accounts().createUser("owner", User.FREE, false, 100).apiKey());
         String hidden = owner.post("/v1/videos", Map.of("prompt", "x", "size", "16x16", "seconds", 0.5, "steps", 1)).json().path("id").asText();
         var asCursor = api.get("/v1/feed?after=" + hidden);
         var unknown = api.get("/v1/feed?after=video_0000000000000000000000000000000000");
@@ -192,7 +192,7 @@ class HardeningTest {
     @Test
     void anUnwritableDatabaseMakesTheServerNotReadyAndWritesAnswer503WithRetryAfter() {
         assertEquals(200, anonymous.get("/ready").status());
-        server.store().tx(c -> c.createStatement().execute("PRAGMA query_only = 1")); // the same error as a read-only or full disk
+        server.store().database().tx(t -> t.connection().createStatement().execute("PRAGMA query_only = 1")); // the same error as a read-only or full disk
         try {
             assertEquals(503, anonymous.get("/ready").status());
             var submit = api.post("/v1/videos", Map.of("prompt", "x", "size", "16x16", "seconds", 0.5, "steps", 1));
@@ -203,7 +203,7 @@ class HardeningTest {
             assertEquals(503, login.status(), login.toString());
             assertEquals(200, api.get("/v1/me").status(), "reads still work");
         } finally {
-            server.store().tx(c -> c.createStatement().execute("PRAGMA query_only = 0"));
+            server.store().database().tx(t -> t.connection().createStatement().execute("PRAGMA query_only = 0"));
         }
         assertEquals(200, anonymous.get("/ready").status());
     }
@@ -237,7 +237,7 @@ class HardeningTest {
         Files.createDirectories(other);
         try (var s = KinetoServer.start(TinyModel.serverConfig(other), TinyModel.generator())) {
             Files.write(other.resolve("videos"), new byte[0]); // a file where the folder should be: no write can succeed (as root too)
-            var user = new ApiClient("http://localhost:" + s.port(), s.store().createUser("u", User.FREE, false, 0).apiKey());
+            var user = new ApiClient("http://localhost:" + s.port(), s.store().accounts().createUser("u", User.FREE, false, 0).apiKey());
             String id = user.post("/v1/videos", Map.of("prompt", "x", "size", "16x16", "seconds", 0.5, "steps", 1)).json().path("id").asText();
             JsonNode video = VideoApiTest.waitFor(user, id, "failed");
             assertEquals("storage_failed", video.path("error").path("code").asText());

@@ -37,8 +37,8 @@ class HostileInputTest {
                 d.maxQueuedPerUser(), d.submitsPerMinute(), MAX_IMAGE_BYTES);
         server = KinetoServer.start(TinyModel.serverConfig(data).withLimits(limits), TinyModel.generator());
         port = server.port();
-        var api = new ApiClient("http://localhost:" + port, key = server.store().createUser("target", User.FREE, true, 100).apiKey());
-        var other = api.as(server.store().createUser("other", User.FREE, false, 0).apiKey());
+        var api = new ApiClient("http://localhost:" + port, key = server.store().accounts().createUser("target", User.FREE, true, 100).apiKey());
+        var other = api.as(server.store().accounts().createUser("other", User.FREE, false, 0).apiKey());
         var job = Map.of("prompt", "a ball", "size", "16x16", "seconds", 0.125, "steps", 1);
         mine = api.post("/v1/videos", job).json().path("id").asText();
         theirs = other.post("/v1/videos", job).json().path("id").asText();

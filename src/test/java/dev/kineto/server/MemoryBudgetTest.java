@@ -28,7 +28,7 @@ class MemoryBudgetTest {
     void aRequestTheDefaultBudgetCannotHoldIsRefusedNamingTheLargestItCanMake(@TempDir Path data) throws Exception {
         try (DiffusionGenerator model = DiffusionGenerator.loadDefault();
              var server = KinetoServer.start(ServerConfig.defaults(data, 0), model)) {
-            var api = new ApiClient("http://localhost:" + server.port(), server.store().createUser("big", User.FREE, false, 1_000_000).apiKey());
+            var api = new ApiClient("http://localhost:" + server.port(), server.store().accounts().createUser("big", User.FREE, false, 1_000_000).apiKey());
             // The request: 81 frames at 256², which grew the JVM past 17 GB.
             var refused = api.post("/v1/videos", Map.of("prompt", "x", "size", "256x256", "seconds", 10, "steps", 1));
             assertEquals(422, refused.status(), refused.toString());
@@ -55,7 +55,7 @@ class MemoryBudgetTest {
         long twoJobs = cost.bytes(32, 32, 81, 2, true);
         assertTrue(cost.bytes(32, 32, 81, 3, true) > twoJobs + 1_000_000, "a third job would need more");
         try (var server = KinetoServer.start(TinyModel.serverConfig(data).withMemoryBudget(twoJobs), TinyModel.generator())) {
-            var api = new ApiClient("http://localhost:" + server.port(), server.store().createUser("batcher", User.PAID, false, 1_000_000).apiKey());
+            var api = new ApiClient("http://localhost:" + server.port(), server.store().accounts().createUser("batcher", User.PAID, false, 1_000_000).apiKey());
             String blocker = api.post("/v1/videos", Map.of("prompt", "blocker", "size", "16x16", "seconds", 2, "steps", 100)).json().path("id").asText();
             VideoApiTest.waitFor(api, blocker, "running");
             List<String> ids = new ArrayList<>();

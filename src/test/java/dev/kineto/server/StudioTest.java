@@ -45,7 +45,7 @@ class StudioTest {
                 "the studio test needs Debian's chromium and chromium-driver: ./run-tests installs them");
         server = KinetoServer.start(TinyModel.serverConfig(data), TinyModel.generator());
         base = "http://localhost:" + server.port();
-        apiKey = server.store().createUser("maya", User.FREE, false, 0).apiKey();
+        apiKey = server.store().accounts().createUser("maya", User.FREE, false, 0).apiKey();
         var options = new ChromeOptions().setBinary(CHROMIUM.toFile()).addArguments("--headless=new", "--no-sandbox", "--disable-gpu",
                 "--disable-dev-shm-usage", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--window-size=1200,1000", "--user-data-dir=" + profile);
@@ -61,7 +61,7 @@ class StudioTest {
 
     @Test
     void anAdminSeesTheUsageView() throws Exception {
-        String key = server.store().createUser("ops", User.FREE, true, 0).apiKey();
+        String key = server.store().accounts().createUser("ops", User.FREE, true, 0).apiKey();
         browser.get(base);
         if (!id("login").isDisplayed()) id("logout").click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login")));

@@ -51,7 +51,7 @@ class VideoApiTest {
     }
 
     static ApiClient newUser(String name, long credits) {
-        var created = server.store().createUser(name, User.FREE, false, credits);
+        var created = server.store().accounts().createUser(name, User.FREE, false, credits);
         return anonymous.as(created.apiKey());
     }
 
@@ -241,7 +241,7 @@ class VideoApiTest {
 
     @Test
     void aStudioSessionWorksLikeAKeyUntilLogOut() {
-        String key = server.store().createUser("browser", User.FREE, false, 0).apiKey();
+        String key = server.store().accounts().createUser("browser", User.FREE, false, 0).apiKey();
         var login = anonymous.post("/v1/sessions", Map.of("username", "browser", "api_key", key));
         assertEquals(200, login.status(), login.toString());
         String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
@@ -256,7 +256,7 @@ class VideoApiTest {
     @Test
     void theAdminViewShowsUsageQueueWorkersAndModerationHits() throws Exception {
         ApiClient user = newUser("counted", 0);
-        ApiClient admin = anonymous.as(server.store().createUser("root", User.FREE, true, 0).apiKey());
+        ApiClient admin = anonymous.as(server.store().accounts().createUser("root", User.FREE, true, 0).apiKey());
         user.post("/v1/videos", Map.of("prompt", "porn", "size", "16x16"));
         waitFor(user, user.post("/v1/videos", SMALL).json().path("id").asText(), "succeeded");
         JsonNode usage = admin.get("/v1/admin/usage?days=3").json();

@@ -37,7 +37,7 @@ class WebhookTest {
         receiver.start();
         var config = TinyModel.serverConfig(data).withWebhookBackoff(Duration.ofMillis(50), 5).withPrivateCallbacks(true);
         try (var server = KinetoServer.start(config, TinyModel.generator())) {
-            var api = new ApiClient("http://localhost:" + server.port(), server.store().createUser("hooked", User.FREE, false, 0).apiKey());
+            var api = new ApiClient("http://localhost:" + server.port(), server.store().accounts().createUser("hooked", User.FREE, false, 0).apiKey());
             String url = "http://localhost:" + receiver.getAddress().getPort() + "/hook";
             String id = api.post("/v1/videos", Map.of("prompt", "a ball", "size", "16x16", "seconds", 0.125, "steps", 1, "callback_url", url))
                     .json().path("id").asText();
@@ -45,7 +45,7 @@ class WebhookTest {
             assertEquals(3, received.size(), "two failures, then a delivery");
             Thread.sleep(100);
             assertEquals(3, received.size(), "nothing after the delivery");
-            assertEquals(List.of(new Store.DeliveryState("delivered", 3, null)), server.store().webhookStates(id));
+            assertEquals(List.of(new WebhookDeliveries.DeliveryState("delivered", 3, null)), server.store().webhooks().states(id));
 
             Received last = received.getLast();
             var event = ApiClient.JSON.readTree(last.body());
@@ -90,8 +90,8 @@ class WebhookTest {
         receiver.start();
         try (var server = KinetoServer.start(TinyModel.serverConfig(data).withPrivateCallbacks(true), TinyModel.generator())) {
             String base = "http://localhost:" + receiver.getAddress().getPort();
-            var slowUser = new ApiClient("http://localhost:" + server.port(), server.store().createUser("slow", User.FREE, false, 0).apiKey());
-            var fastUser = slowUser.as(server.store().createUser("fast", User.FREE, false, 0).apiKey());
+            var slowUser = new ApiClient("http://localhost:" + server.port(), server.store().accounts().createUser("slow", User.FREE, false, 0).apiKey());
+            var fastUser = slowUser.as(server.store().accounts().createUser("fast", User.FREE, false, 0).apiKey());
             var job = Map.of("prompt", "a ball", "size", "16x16", "seconds", 0.125, "steps", 1);
             var slowJob = new java.util.HashMap<String, Object>(job);
             slowJob.put("callback_url", base + "/slow");
@@ -101,9 +101,9 @@ class WebhookTest {
             var fastJob = new java.util.HashMap<String, Object>(job);
             fastJob.put("callback_url", base + "/fast");
             String fastId = fastUser.post("/v1/videos", fastJob).json().path("id").asText();
-            for (int i = 0; i < 600 && !server.store().webhookStates(slowId).getFirst().state().equals("delivered"); i++) Thread.sleep(50);
+            for (int i = 0; i < 600 && !server.store().webhooks().states(slowId).getFirst().state().equals("delivered"); i++) Thread.sleep(50);
             assertTrue(slowSawFast.get(), "the other user's webhook arrived while the slow receiver still held its own");
-            assertEquals("delivered", server.store().webhookStates(fastId).getFirst().state());
+            assertEquals("delivered", server.store().webhooks().states(fastId).getFirst().state());
         } finally {
             receiver.stop(0);
         }
@@ -112,7 +112,7 @@ class WebhookTest {
     @Test
     void aCallbackToAnInternalAddressIsRefusedUnlessTheOperatorAllowsIt(@TempDir Path data) {
         try (var server = KinetoServer.start(TinyModel.serverConfig(data), TinyModel.generator())) {
-            var api = new ApiClient("http://localhost:" + server.port(), server.store().createUser("u", User.FREE, false, 0).apiKey());
+            var api = new ApiClient("http://localhost:" + server.port(), server.store().accounts().createUser("u", User.FREE, false, 0).apiKey());
             var r = api.post("/v1/videos", Map.of("prompt", "a ball", "size", "16x16", "callback_url", "http://127.0.0.1:9/hook"));
             assertEquals(400, r.status(), r.toString());
             assertEquals("callback_not_allowed", r.code());
