@@ -42,17 +42,36 @@ async function start() {
 
 /**
  * Starts the form's settings at the served model's defaults and holds them to its ranges and the server's limits,
- * which the server's OpenAPI document gives.
+ * which the server's OpenAPI document gives; the camera and style menus offer what it accepts.
  */
 async function fillDefaults() {
   try {
     const fields = (await api('GET', '/openapi.json')).components.schemas.VideoRequest.properties;
+    fillLengths(fields.seconds.default, fields.seconds.maximum);
     for (const name of SETTINGS) $(name).value = fields[name].default;
-    for (const name of [...SETTINGS, 'seed']) $(name).max = fields[name].maximum;
+    for (const name of ['fps', 'steps', 'cfg', 'seed']) $(name).max = fields[name].maximum;
     for (const name of ['prompt', 'negative_prompt']) $(name).maxLength = fields[name].maxLength;
+    if (fields.strength) $('strength').value = $('strength').defaultValue = fields.strength.default;
+    for (const name of ['camera', 'style']) {
+      if (fields[name]?.enum) $(name).replaceChildren($(name).options[0], ...fields[name].enum.map(v => el('option', {value: v, textContent: v})));
+    }
   } catch {
     // Left empty, a setting is left out of the request and the server applies its default.
   }
+  $('strength-value').textContent = $('strength').value;
+}
+
+/** The length picker: the model's own length, then round lengths up to the server's longest. */
+function fillLengths(fallback, longest) {
+  const lengths = [...new Set([fallback, 1, 2, 3, 4, 6, 8, 10, 15, 20, 30, 60])].filter(s => s <= longest).sort((a, b) => a - b);
+  $('seconds').replaceChildren(...lengths.map(s => el('option', {value: s, textContent: `${s} s${s === fallback ? ' (default)' : ''}`})));
+}
+
+/** Selects value in a menu, adding it first where the menu does not offer it (a remixed video's length). */
+function pick(select, value) {
+  const text = String(value);
+  if (![...select.options].some(o => o.value === text)) select.append(el('option', {value: text, textContent: select === $('seconds') ? `${text} s` : text}));
+  select.value = text;
 }
 
 function showLogin() {
@@ -68,7 +87,7 @@ function showStudio() {
   $('who').textContent = me.name;
   $('admin-link').hidden = !me.admin;
   showBalance();
-  quote();
+  showMode(mode());
   loadGallery(true);
 }
 
@@ -100,48 +119,99 @@ $('logout').addEventListener('click', async () => {
 
 // ---- Creating ----
 
-/** The form as a POST /v1/videos body. */
+/**
+ * What the form's mode needs besides the prompt: the uploaded first (and last) picture, the video to extend, the clip
+ * or video to restyle, and the drawn path in output pixels.
+ */
+const chosen = {image: null, lastImage: null, extend: null, source: null, path: []};
+let output = {width: 0, height: 0};  // the size the last quote gave, which the path is drawn in
+
+/** Modes whose video takes its source's size and fps, so the form leaves those out. */
+const SOURCE_SIZED = ['extend', 'restyle'];
+
+function mode() {
+  return document.querySelector('.mode.active').dataset.mode;
+}
+
+function showMode(name) {
+  document.querySelectorAll('.mode').forEach(b => b.classList.toggle('active', b.dataset.mode === name));
+  document.querySelectorAll('.panel').forEach(p => { p.hidden = !p.dataset.modes.split(' ').includes(name); });
+  const sized = !SOURCE_SIZED.includes(name);
+  for (const id of ['aspect_ratio', 'quality', 'fps']) $(id).disabled = !sized;
+  $('length-label').textContent = name === 'extend' ? 'Add' : 'Length';
+  drawPath();
+  quote();
+}
+
+document.querySelectorAll('.mode').forEach(b => b.addEventListener('click', () => showMode(b.dataset.mode)));
+
+/** The form as a POST /v1/videos body, for the chosen mode. */
 function request() {
-  const body = {
-    prompt: $('prompt').value,
-    aspect_ratio: $('aspect_ratio').value,
-    quality: $('quality').value,
-    shared: $('shared').checked,
-  };
-  for (const name of SETTINGS) {
-    if ($(name).value !== '') body[name] = Number($(name).value);
+  const m = mode(), body = {prompt: $('prompt').value, shared: $('shared').checked};
+  if (!SOURCE_SIZED.includes(m)) {
+    body.aspect_ratio = $('aspect_ratio').value;
+    body.quality = $('quality').value;
   }
-  if ($('negative_prompt').value.trim()) body.negative_prompt = $('negative_prompt').value;
+  for (const name of SETTINGS) {
+    if ($(name).value !== '' && !$(name).disabled) body[name] = Number($(name).value);
+  }
   if ($('seed').value !== '') body.seed = Number($('seed').value);
+  for (const name of ['negative_prompt', 'camera', 'style']) {
+    if ($(name).value.trim()) body[name] = $(name).value;
+  }
+  if ((m === 'image' || m === 'motion_path') && chosen.image) body.image_id = chosen.image.id;
+  if (m === 'image' && chosen.lastImage) body.last_image_id = chosen.lastImage.id;
+  if (m === 'extend' && chosen.extend) body.extend_video_id = chosen.extend.id;
+  if (m === 'restyle' && chosen.source) {
+    body.source_video_id = chosen.source.id;
+    body.strength = Number($('strength').value);
+  }
+  if (m === 'motion_path' && chosen.path.length >= 2) body.motion_path = chosen.path;
   return body;
+}
+
+/** What the mode still needs before it can be made, or null. */
+function missing() {
+  switch (mode()) {
+    case 'image': return chosen.image ? null : 'Choose a picture for the first frame.';
+    case 'extend': return chosen.extend ? null : 'Press "Extend" on a video below.';
+    case 'restyle': return chosen.source ? null : 'Drop a clip, or press "Restyle" on a video below.';
+    case 'motion_path': return chosen.path.length >= 2 ? null : 'Draw the path on the picture.';
+    default: return null;
+  }
 }
 
 let quoteTimer = null;
 
-/** Shows what the form's video would cost, or what is wrong with the form. */
+/** Shows what the form's video would cost (or what the mode still needs, or what is wrong with the form). */
 function quote() {
   clearTimeout(quoteTimer);
   quoteTimer = setTimeout(async () => {
-    const body = request();
+    const body = request(), need = missing();
     if (!body.prompt.trim()) body.prompt = 'price check';
+    $('submit').disabled = need !== null;
     try {
       const q = await api('POST', '/v1/videos/cost', body);
-      $('cost').textContent = `Cost: ${q.cost} credits · ${q.width}×${q.height}, ${q.frames} frames`;
+      resizePath(q.width, q.height);
+      $('cost').textContent = need ?? `Cost: ${q.cost} credits · ${q.width}×${q.height}, ${q.frames} frames`;
       $('form-error').textContent = '';
     } catch (err) {
-      $('cost').textContent = '';
+      $('cost').textContent = need ?? '';
       $('form-error').textContent = err.message;
     }
   }, 150);
 }
 
 $('video-form').addEventListener('input', quote);
+$('strength').addEventListener('input', () => { $('strength-value').textContent = $('strength').value; });
 
 $('video-form').addEventListener('submit', async e => {
   e.preventDefault();
   $('form-error').textContent = '';
+  showWarnings($('warnings'), []);
   try {
     const video = await api('POST', '/v1/videos', request());
+    showWarnings($('warnings'), video.warnings);
     if (video.status === 'moderated') {
       $('form-error').textContent = 'This prompt breaks the content policy: it was not queued and cost nothing.';
     } else {
@@ -153,6 +223,164 @@ $('video-form').addEventListener('submit', async e => {
     $('form-error').textContent = err.message;
   }
 });
+
+function showWarnings(list, warnings = []) {
+  list.replaceChildren(...warnings.map(w => el('li', {textContent: w})));
+}
+
+// ---- Uploads: pictures for the first and last frame, clips to restyle ----
+
+/** Sends a file as the raw body (its own Content-Type), as POST /v1/images and /v1/clips take it. */
+async function upload(path, file) {
+  const res = await fetch(path, {method: 'POST', headers: {'Content-Type': file.type, 'Kineto-CSRF': '1'}, body: file});
+  const data = await res.json().catch(() => null);
+  if (!res.ok) throw new Error(data?.error?.message || `${res.status} ${res.statusText}`);
+  return data;
+}
+
+/** Takes a picture or clip from its drop zone (dropped or chosen), uploads it and calls done with what the API answered. */
+function dropZone(zone, input, path, done) {
+  const take = async file => {
+    if (!file) return;
+    try {
+      done(await upload(path, file), file);
+      quote();
+    } catch (err) {
+      $('form-error').textContent = err.message;
+    }
+  };
+  input.addEventListener('change', () => take(input.files[0]));
+  zone.addEventListener('dragover', e => { e.preventDefault(); zone.classList.add('over'); });
+  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+  zone.addEventListener('drop', e => {
+    e.preventDefault();
+    zone.classList.remove('over');
+    take(e.dataTransfer.files[0]);
+  });
+}
+
+/** Each choice's label says what is chosen, or (its text in the page) how to choose. */
+const LABELS = {image: 'image-label', lastImage: 'last-image-label', extend: 'extend-label', source: 'source-label'};
+const EMPTY = Object.fromEntries(Object.entries(LABELS).map(([key, id]) => [key, $(id).textContent]));
+
+/** Sets one of the mode's choices (null to clear it) and says so in its label. */
+function choose(key, value, label) {
+  chosen[key] = value;
+  $(LABELS[key]).textContent = value ? label : EMPTY[key];
+}
+
+/** A chosen picture (or none) in its drop zone; picture is {id, url}, url null where only the id is known (a remix). */
+function showPicture(key, picture) {
+  const prefix = key === 'image' ? 'image' : 'last-image';
+  choose(key, picture, `Picture ${picture?.id}`);
+  $(`${prefix}-thumb`).hidden = !picture?.url;
+  if (picture?.url) $(`${prefix}-thumb`).src = picture.url;
+  $(`${prefix}-clear`).hidden = !picture;
+  if (!picture) $(`${prefix}-file`).value = '';
+  if (key === 'image') loadBackground();
+}
+
+for (const [key, prefix] of [['image', 'image'], ['lastImage', 'last-image']]) {
+  dropZone($(`${prefix}-drop`), $(`${prefix}-file`), '/v1/images', (image, file) => showPicture(key, {id: image.id, url: URL.createObjectURL(file)}));
+  $(`${prefix}-clear`).addEventListener('click', () => { showPicture(key, null); quote(); });
+}
+
+dropZone($('clip-drop'), $('clip-file'), '/v1/clips', (clip, file) => choose('source', {id: clip.id}, `Restyling ${file.name}`));
+
+function chooseExtend(v) {
+  choose('extend', v && {id: v.id}, v && `Extending “${title(v.prompt)}” (${v.seconds.toFixed(1)} s)`);
+}
+
+function chooseRestyle(v) {
+  choose('source', {id: v.id}, `Restyling “${title(v.prompt)}”`);
+}
+
+// ---- Motion path: drawn over the first frame, kept in output pixels ----
+
+const canvas = $('path-canvas');
+const CANVAS_SIDE = 256;  // the longer side on screen, in CSS pixels
+let background = null;     // the first frame's picture, once loaded
+let drawing = false;
+
+function loadBackground() {
+  background = null;
+  if (chosen.image?.url) {
+    const img = new Image();
+    img.onload = () => { background = img; drawPath(); };
+    img.src = chosen.image.url;
+  }
+  drawPath();
+}
+
+/** Fits the canvas to the output's aspect, and the path to the output's size when that changes. */
+function resizePath(width, height) {
+  if (width === output.width && height === output.height) return;
+  if (output.width) chosen.path = chosen.path.map(([x, y]) => [Math.round(x * width / output.width), Math.round(y * height / output.height)]);
+  output = {width, height};
+  const scale = CANVAS_SIDE / Math.max(width, height);
+  canvas.width = Math.round(width * scale);
+  canvas.height = Math.round(height * scale);
+  drawPath();
+}
+
+/** The pointer's place in output pixels, held inside the frame. */
+function outputPoint(e) {
+  const box = canvas.getBoundingClientRect();
+  const clamp = (v, max) => Math.min(max - 1, Math.max(0, Math.round(v)));
+  return [clamp((e.clientX - box.left) * output.width / box.width, output.width),
+          clamp((e.clientY - box.top) * output.height / box.height, output.height)];
+}
+
+canvas.addEventListener('pointerdown', e => {
+  if (!output.width) return;
+  drawing = true;
+  canvas.setPointerCapture(e.pointerId);
+  chosen.path = [outputPoint(e)];
+  drawPath();
+});
+
+canvas.addEventListener('pointermove', e => {
+  if (!drawing) return;
+  const point = outputPoint(e), last = chosen.path.at(-1);
+  if (point[0] !== last[0] || point[1] !== last[1]) chosen.path.push(point);
+  drawPath();
+});
+
+canvas.addEventListener('pointerup', () => {
+  drawing = false;
+  quote();
+});
+
+$('path-clear').addEventListener('click', () => {
+  chosen.path = [];
+  drawPath();
+  quote();
+});
+
+/** The first frame (covering the canvas, centre-cropped, as the server crops it) and the path over it. */
+function drawPath() {
+  const g = canvas.getContext('2d');
+  g.imageSmoothingEnabled = false;
+  g.fillStyle = '#000';
+  g.fillRect(0, 0, canvas.width, canvas.height);
+  if (background) {
+    const s = Math.max(canvas.width / background.width, canvas.height / background.height);
+    const w = background.width * s, h = background.height * s;
+    g.drawImage(background, (canvas.width - w) / 2, (canvas.height - h) / 2, w, h);
+  }
+  if (!output.width || chosen.path.length === 0) return;
+  const toCanvas = ([x, y]) => [(x + 0.5) * canvas.width / output.width, (y + 0.5) * canvas.height / output.height];
+  g.strokeStyle = '#6c8cff';
+  g.lineWidth = 3;
+  g.beginPath();
+  chosen.path.map(toCanvas).forEach(([x, y], i) => (i ? g.lineTo(x, y) : g.moveTo(x, y)));
+  g.stroke();
+  const [sx, sy] = toCanvas(chosen.path[0]);
+  g.fillStyle = '#4cd08a';
+  g.beginPath();
+  g.arc(sx, sy, 5, 0, 2 * Math.PI);
+  g.fill();
+}
 
 // ---- Live progress ----
 
@@ -211,6 +439,26 @@ async function loadGallery(reset) {
   $('more').hidden = !page.has_more;
 }
 
+/** How the gallery names each mode the API reports, and the form's tab that remakes it. */
+const MODES = {
+  text: ['Text', 'text'], image: ['Image', 'image'], first_last: ['First + last frame', 'image'], extend: ['Extension', 'extend'],
+  motion_path: ['Motion path', 'motion_path'], camera: ['Camera move', 'text'], restyle: ['Restyle', 'restyle'],
+};
+
+/** A title from the prompt, cut at a word near max characters. */
+function title(prompt, max = 60) {
+  if (prompt.length <= max) return prompt;
+  const cut = prompt.slice(0, max);
+  return `${cut.slice(0, cut.lastIndexOf(' ') > max / 2 ? cut.lastIndexOf(' ') : max)}…`;
+}
+
+/** The video's mode and settings, as the gallery and the player show them. */
+function settings(v) {
+  return [MODES[v.mode]?.[0] ?? 'Text', `${v.width}×${v.height}`, `${v.seconds.toFixed(1)} s`,
+    v.camera && `camera ${v.camera}`, v.style && `style ${v.style}`, v.strength != null && `strength ${v.strength}`,
+    `seed ${v.seed}`, v.status].filter(Boolean).join(' · ');
+}
+
 function card(v) {
   const node = el('article', {className: 'video'});
   node.dataset.id = v.id;
@@ -218,58 +466,84 @@ function card(v) {
   node.append(v.thumbnail_url
     ? el('img', {className: 'thumb', src: v.thumbnail_url, alt: v.prompt, onclick: () => play(v)})
     : el('div', {className: `thumb placeholder ${v.status}`, textContent: v.status}));
-  node.append(el('p', {className: 'prompt-text', textContent: v.prompt}));
-  node.append(el('p', {className: 'meta', textContent: `${v.width}×${v.height} · ${v.seconds.toFixed(1)} s · seed ${v.seed} · ${v.status}`}));
+  node.append(el('h3', {className: 'title', textContent: title(v.prompt), title: v.prompt}));
+  node.append(el('p', {className: 'meta', textContent: settings(v)}));
   const actions = el('div', {className: 'actions'});
+  const button = (name, text, onclick) => actions.append(el('button', {className: name, textContent: text, onclick}));
   if (v.status === 'succeeded') {
-    actions.append(el('button', {className: 'play', textContent: 'Play', onclick: () => play(v)}));
+    button('play', 'Play', () => play(v));
     actions.append(el('a', {className: 'download button', textContent: 'Download', href: v.url, download: `${v.id}.mp4`}));
   }
-  if (tab === 'mine' && (v.status === 'queued' || v.status === 'running')) {
-    actions.append(el('button', {className: 'watch', textContent: 'Watch', onclick: () => watch(v)}));
+  if (tab === 'mine' && (v.status === 'queued' || v.status === 'running')) button('watch', 'Watch', () => watch(v));
+  button('remix', 'Remix', () => remix(v));
+  if (tab === 'mine' && v.status === 'succeeded') {
+    button('extend', 'Extend', () => { chooseExtend(v); openForm('extend'); });
+    button('restyle', 'Restyle', () => { chooseRestyle(v); openForm('restyle'); });
+    const share = el('button', {className: 'share', textContent: v.shared ? 'Unshare' : 'Share'});
+    share.onclick = async () => {
+      v.shared = (await api('POST', `/v1/videos/${v.id}/share`, {shared: !v.shared})).shared;
+      share.textContent = v.shared ? 'Unshare' : 'Share';
+    };
+    actions.append(share);
   }
-  actions.append(el('button', {className: 'remix', textContent: 'Remix', onclick: () => remix(v)}));
   if (tab === 'mine') {
-    if (v.status === 'succeeded') {
-      const share = el('button', {className: 'share', textContent: v.shared ? 'Unshare' : 'Share'});
-      share.onclick = async () => {
-        v.shared = (await api('POST', `/v1/videos/${v.id}/share`, {shared: !v.shared})).shared;
-        share.textContent = v.shared ? 'Unshare' : 'Share';
-      };
-      actions.append(share);
-    }
-    actions.append(el('button', {className: 'delete quiet', textContent: 'Delete', onclick: async () => {
+    button('delete quiet', 'Delete', async () => {
       await api('DELETE', `/v1/videos/${v.id}`);
       node.remove();
       refreshBalance();
-    }}));
+    });
   }
   node.append(actions);
   return node;
 }
 
+/** Plays the video at its true pixels, scaled by the largest whole number that fits, so 64×64 stays crisp. */
 function play(v) {
   $('player-card').hidden = false;
-  $('player-title').textContent = `Video ${v.id}`;
+  $('player-title').textContent = title(v.prompt, 120);
+  $('player-meta').textContent = settings(v);
+  showWarnings($('player-warnings'), v.warnings);
+  const stage = $('player').parentElement;
+  const scale = Math.max(1, Math.floor(Math.min(stage.clientWidth / v.width, 0.6 * window.innerHeight / v.height)));
+  $('player').style.width = `${v.width * scale}px`;
+  $('player').style.height = `${v.height * scale}px`;
   $('player').src = v.url;
-  $('player-prompt').textContent = v.prompt;
   $('player').play().catch(() => {});
   $('player-card').scrollIntoView({behavior: 'smooth'});
 }
 
-/** Reopens the form with the video's prompt and settings, seed included, to make a variation. */
-function remix(v) {
-  $('prompt').value = v.prompt;
-  $('negative_prompt').value = v.negative_prompt;
-  $('aspect_ratio').value = v.aspect_ratio;
-  $('seconds').value = v.seconds.toFixed(2);
-  $('fps').value = v.fps;
-  $('steps').value = v.steps;
-  $('cfg').value = v.cfg;
-  $('seed').value = v.seed;
-  quote();
+/** Shows the form in a mode, scrolled to and ready to type. */
+function openForm(modeName) {
+  showMode(modeName);
   $('create').scrollIntoView({behavior: 'smooth'});
   $('prompt').focus();
+}
+
+/** Reopens the form with all of the video's mode and settings, seed included, to make a variation. */
+async function remix(v) {
+  $('prompt').value = v.prompt;
+  $('negative_prompt').value = v.negative_prompt;
+  pick($('aspect_ratio'), v.aspect_ratio);
+  for (const name of ['fps', 'steps', 'cfg', 'seed']) $(name).value = v[name];
+  $('camera').value = v.camera ?? '';
+  $('style').value = v.style ?? '';
+  $('strength').value = v.strength ?? $('strength').defaultValue;
+  $('strength-value').textContent = $('strength').value;
+  showPicture('image', v.image_id ? {id: v.image_id, url: null} : null);
+  showPicture('lastImage', v.last_image_id ? {id: v.last_image_id, url: null} : null);
+  choose('source', v.source_video_id && {id: v.source_video_id}, `Restyling ${v.source_video_id}`);
+  chosen.path = v.motion_path ?? [];
+  output = {width: 0, height: 0};  // the path is in the video's pixels
+  resizePath(v.width, v.height);
+  let seconds = v.seconds;
+  chooseExtend(null);
+  if (v.extend_video_id) {
+    const source = await api('GET', `/v1/videos/${v.extend_video_id}`);
+    chooseExtend(source);
+    seconds -= source.seconds;  // an extension's seconds are its source's and what it added
+  }
+  pick($('seconds'), Number(seconds.toFixed(3)));
+  openForm(MODES[v.mode]?.[1] ?? 'text');
 }
 
 function showTab(name) {
