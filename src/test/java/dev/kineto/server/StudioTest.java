@@ -317,12 +317,17 @@ class StudioTest {
         new Select(id("aspect_ratio")).selectByValue("1:1");
         WebElement canvas = id("path-canvas");
         wait.until(d -> canvas.getAttribute("width").equals("256"));
+        id("image-file").sendKeys(picture("frame.png", 32, 32, 200).toString());
+        wait.until(ExpectedConditions.textMatches(By.id("image-label"), Pattern.compile("Picture img_.+")));
+        wait.until(d -> ((List<?>) js("return Array.from(arguments[0].getContext('2d').getImageData(128, 128, 1, 1).data)", canvas))
+                .stream().limit(3).mapToLong(n -> ((Number) n).longValue()).sum() > 0); // drawn over the picture, not black
         assertEquals(256, canvas.getRect().getWidth() - 2, "one canvas pixel per CSS pixel, inside a 1 px border");
         // From 32 px in and 32 down, right 128 and down 128: output pixels (4, 4), (20, 4), (20, 20) at 32×32.
         new Actions(browser).moveToElement(canvas, -96, -96).clickAndHold().moveByOffset(128, 0).moveByOffset(0, 128).release().perform();
         List<int[]> drawn = new ArrayList<>();
         for (Object point : (List<?>) js("return chosen.path")) drawn.add(((List<?>) point).stream().mapToInt(n -> ((Number) n).intValue()).toArray());
         assertPath(drawn);
+        wait.until(d -> !id("cost").getText().startsWith("Draw"));
         screenshot("studio-path.png");
         assumeTrue(apiHas("VideoRequest", "motion_path"), "the API takes motion_path once issue-36-api2 lands");
         costShown();
@@ -331,6 +336,7 @@ class StudioTest {
         List<int[]> sent = new ArrayList<>();
         video.path("motion_path").forEach(p -> sent.add(new int[] {p.get(0).asInt(), p.get(1).asInt()}));
         assertPath(sent);
+        assertEquals(id("image-label").getText(), "Picture " + video.path("image_id").asText(), "over the chosen first frame");
         assertEquals("motion_path", video.path("mode").asText());
         assertTrue(card(video.path("id").asText()).findElement(By.cssSelector(".meta")).getText().startsWith("Motion path · 32×32"));
     }
@@ -408,6 +414,29 @@ class StudioTest {
 
     @Test
     @Order(7)
+    void wordsTheModelNeverSawAreWarnedOfOnSubmitAndInThePlayer() throws Exception {
+        assumeTrue(apiHas("Video", "warnings"), "a video's view has warnings once issue-36-api2 lands");
+        logIn("maya", apiKey);
+        mode("text");
+        String prompt = "a purple ball moves right"; // the tiny model never saw "purple"
+        type("prompt", prompt);
+        fewSteps();
+        costShown();
+        JsonNode video = generate();
+        List<String> warnings = new ArrayList<>();
+        video.path("warnings").forEach(w -> warnings.add(w.asText()));
+        assertTrue(warnings.stream().anyMatch(w -> w.contains("purple")), warnings.toString());
+        assertEquals(warnings, texts("#warnings li"), "shown on submit");
+        wait.until(ExpectedConditions.textToBe(By.id("player-title"), prompt));
+        assertEquals(warnings, texts("#player-warnings li"), "and with the video");
+    }
+
+    static List<String> texts(String css) {
+        return browser.findElements(By.cssSelector(css)).stream().map(WebElement::getText).toList();
+    }
+
+    @Test
+    @Order(8)
     void remixReopensEachModeWithItsChoices() throws Exception {
         assumeTrue(apiHas("Video", "mode"), "a video's view names its mode once issue-36-api2 lands");
         logIn("maya", apiKey);
@@ -444,7 +473,7 @@ class StudioTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void anAdminSeesTheUsageView() throws Exception {
         String key = server.store().accounts().createUser("ops", User.FREE, true, 0).apiKey();
         logIn("ops", key);
