@@ -9,14 +9,20 @@ let stream = null;      // the EventSource of the job being watched
 let watching = null;    // its id
 const SETTINGS = ['seconds', 'fps', 'steps', 'cfg'];  // the form's numeric settings, each optional in the API
 
-/** Calls the API; a non-2xx answer throws an Error with the server's message (which says what to fix). */
-async function api(method, path, body) {
-  const res = await fetch(path, {
-    method,
-    // The CSRF header: the server takes a session's writes only with it, and no other site can send it.
-    headers: body ? {'Content-Type': 'application/json', 'Kineto-CSRF': '1'} : {'Kineto-CSRF': '1'},
-    body: body ? JSON.stringify(body) : undefined,
-  });
+/** Calls the API with a JSON body (or none); a non-2xx answer throws an Error with the server's message (which says what to fix). */
+function api(method, path, body) {
+  return send(method, path, body && 'application/json', body && JSON.stringify(body));
+}
+
+/** Sends a file as the raw body with its own Content-Type, as POST /v1/images and /v1/clips take it. */
+function upload(path, file) {
+  return send('POST', path, file.type, file);
+}
+
+async function send(method, path, contentType, body) {
+  // The CSRF header: the server takes a session's writes only with it, and no other site can send it.
+  const headers = contentType ? {'Content-Type': contentType, 'Kineto-CSRF': '1'} : {'Kineto-CSRF': '1'};
+  const res = await fetch(path, {method, headers, body});
   const data = res.status === 204 ? null : await res.json().catch(() => null);
   if (!res.ok) throw new Error(data?.error?.message || `${res.status} ${res.statusText}`);
   return data;
@@ -229,14 +235,6 @@ function showWarnings(list, warnings = []) {
 }
 
 // ---- Uploads: pictures for the first and last frame, clips to restyle ----
-
-/** Sends a file as the raw body (its own Content-Type), as POST /v1/images and /v1/clips take it. */
-async function upload(path, file) {
-  const res = await fetch(path, {method: 'POST', headers: {'Content-Type': file.type, 'Kineto-CSRF': '1'}, body: file});
-  const data = await res.json().catch(() => null);
-  if (!res.ok) throw new Error(data?.error?.message || `${res.status} ${res.statusText}`);
-  return data;
-}
 
 /** Takes a picture or clip from its drop zone (dropped or chosen), uploads it and calls done with what the API answered. */
 function dropZone(zone, input, path, done) {
