@@ -57,14 +57,12 @@ async function fillDefaults() {
     for (const name of SETTINGS) $(name).value = fields[name].default;
     for (const name of ['fps', 'steps', 'cfg', 'seed']) $(name).max = fields[name].maximum;
     for (const name of ['prompt', 'negative_prompt']) $(name).maxLength = fields[name].maxLength;
-    if (fields.strength) $('strength').value = $('strength').defaultValue = fields.strength.default;
     for (const name of ['camera', 'style']) {
       if (fields[name]?.enum) $(name).replaceChildren($(name).options[0], ...fields[name].enum.map(v => el('option', {value: v, textContent: v})));
     }
   } catch {
     // Left empty, a setting is left out of the request and the server applies its default.
   }
-  $('strength-value').textContent = $('strength').value;
 }
 
 /** The length picker: the model's own length, then round lengths up to the server's longest. */
@@ -168,10 +166,8 @@ function request() {
   if ((m === 'image' || m === 'motion_path') && chosen.image) body.image_id = chosen.image.id;
   if (m === 'image' && chosen.lastImage) body.last_image_id = chosen.lastImage.id;
   if (m === 'extend' && chosen.extend) body.extend_video_id = chosen.extend.id;
-  if (m === 'restyle' && chosen.source) {
-    body.source_video_id = chosen.source.id;
-    body.strength = Number($('strength').value);
-  }
+  if (m === 'restyle' && chosen.source) body.source_video_id = chosen.source.id;
+  if (m === 'restyle' && strengthSet) body.strength = Number($('strength').value);
   if (m === 'motion_path' && chosen.path.length >= 2) body.motion_path = chosen.path;
   return body;
 }
@@ -209,7 +205,17 @@ function quote() {
 }
 
 $('video-form').addEventListener('input', quote);
-$('strength').addEventListener('input', () => { $('strength-value').textContent = $('strength').value; });
+
+/** Whether the user moved the strength slider: until then the server's default for the mode applies. */
+let strengthSet = false;
+
+function setStrength(value) {
+  strengthSet = value != null;
+  if (strengthSet) $('strength').value = value;
+  $('strength-value').textContent = strengthSet ? $('strength').value : 'the default';
+}
+
+$('strength').addEventListener('input', () => setStrength($('strength').value));
 
 $('video-form').addEventListener('submit', async e => {
   e.preventDefault();
@@ -525,8 +531,7 @@ async function remix(v) {
   for (const name of ['fps', 'steps', 'cfg', 'seed']) $(name).value = v[name];
   $('camera').value = v.camera ?? '';
   $('style').value = v.style ?? '';
-  $('strength').value = v.strength ?? $('strength').defaultValue;
-  $('strength-value').textContent = $('strength').value;
+  setStrength(v.strength);
   showPicture('image', v.image_id ? {id: v.image_id, url: null} : null);
   showPicture('lastImage', v.last_image_id ? {id: v.last_image_id, url: null} : null);
   choose('source', v.source_video_id && {id: v.source_video_id}, `Restyling ${v.source_video_id}`);
