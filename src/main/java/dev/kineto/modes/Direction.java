@@ -27,6 +27,9 @@ public record Direction(MotionPath path, Camera camera, Style style, Clip source
         if (strength != null && path == null && camera == null && source == null) {
             throw new IllegalArgumentException("strength applies to a motion path, a camera move or a source video: give one of them");
         }
+        if (path != null && source != null) {
+            throw new IllegalArgumentException("a restyle keeps its source video's motion: give a motion path or a source video, not both");
+        }
     }
 
     /** Whether a guide clip steers the video (a style alone is only words in the prompt). */
