@@ -78,14 +78,6 @@ class SteeringModesTest {
         return video;
     }
 
-    static Clip decoded(ApiClient api, JsonNode video) throws IOException {
-        var content = api.get(video.path("url").asText());
-        assertEquals(200, content.status());
-        Path mp4 = Files.createTempFile(data, "video", ".mp4");
-        Files.write(mp4, content.bytes());
-        return VideoFiles.read(mp4, video.path("width").asInt(), video.path("height").asInt(), 1000);
-    }
-
     static List<double[]> points(List<List<Integer>> path) {
         return path.stream().map(p -> new double[] {p.get(0), p.get(1)}).toList();
     }
@@ -110,14 +102,14 @@ class SteeringModesTest {
         ApiClient api = newUser("path");
         JsonNode byDefault = madeAsQuoted(api, body(BALL, "motion_path", PATH));
         assertEquals(Direction.PATH_STRENGTH, byDefault.path("strength").asDouble(), "the CLI's default");
-        assertEquals(byDefault.path("frames").asInt(), decoded(api, byDefault).frameCount());
+        assertEquals(byDefault.path("frames").asInt(), FrameModesTest.decoded(api, byDefault).frameCount());
         JsonNode video = madeAsQuoted(api, body(BALL, "motion_path", PATH, "strength", GENTLE));
         assertEquals("motion_path", video.path("mode").asText());
         assertEquals(BALL, video.path("prompt").asText());
         assertEquals(PATH.size(), video.path("motion_path").size());
         assertEquals(PATH.get(1).get(1), video.path("motion_path").path(1).path(1).asInt());
         assertEquals(GENTLE, video.path("strength").asDouble());
-        Clip clip = decoded(api, video);
+        Clip clip = FrameModesTest.decoded(api, video);
         assertEquals(video.path("frames").asInt(), clip.frameCount());
         double error = ModeScores.trajectoryError(clip, points(PATH));
         assertTrue(error < 1.5, "mean distance of the subject to the path " + error + " px");
@@ -135,7 +127,7 @@ class SteeringModesTest {
             assertEquals(move, video.path("camera").asText());
             assertEquals("pixel-art", video.path("style").asText());
             assertEquals(prompt, video.path("prompt").asText(), "the prompt as written, without the words the server added");
-            Clip clip = decoded(api, video);
+            Clip clip = FrameModesTest.decoded(api, video);
             String modelPrompt = new Direction(null, Direction.camera(move), Direction.style("pixel-art"), null, null).prompt(prompt);
             Check camera = Evaluator.evaluate(clip, modelPrompt).checks().stream().filter(c -> c.category().equals("camera")).findFirst().orElseThrow();
             assertTrue(camera.pass(), move + ": " + camera);
@@ -153,7 +145,7 @@ class SteeringModesTest {
             JsonNode video = madeAsQuoted(api, body(prompt, "source_video_id", clipId, "strength", GENTLE));
             assertEquals("restyle", video.path("mode").asText());
             assertEquals(clipId, video.path("source_video_id").asText());
-            Clip clip = decoded(api, video);
+            Clip clip = FrameModesTest.decoded(api, video);
             assertEquals(9, clip.frameCount(), "the source's length");
             assertTrue(meanDifference(clip, world.clip()) > 40, type + ": redrawn, " + meanDifference(clip, world.clip()));
             double kept = ModeScores.trajectoryError(clip, sourcePath);
@@ -164,9 +156,9 @@ class SteeringModesTest {
         JsonNode own = FrameModesTest.made(api, body(BALL, "motion_path", PATH, "strength", GENTLE));
         JsonNode again = madeAsQuoted(api, body("a white ball on a black background", "source_video_id", own.path("id").asText()));
         assertEquals(Direction.RESTYLE_STRENGTH, again.path("strength").asDouble(), "the CLI's default");
-        Clip redrawn = decoded(api, again);
+        Clip redrawn = FrameModesTest.decoded(api, again);
         assertEquals(own.path("frames").asInt(), redrawn.frameCount());
-        assertTrue(meanDifference(redrawn, decoded(api, own)) > 10, "redrawn: " + meanDifference(redrawn, decoded(api, own)));
+        assertTrue(meanDifference(redrawn, FrameModesTest.decoded(api, own)) > 10, "redrawn: " + meanDifference(redrawn, FrameModesTest.decoded(api, own)));
     }
 
     @Test
