@@ -40,14 +40,15 @@ import picocli.CommandLine.Option;
  * with wall time and real-time factor: the motion path's mean centroid distance over 20 paths (straight, curved, with
  * turns) on solid backdrops, the camera classifier's reading of the asked move over 40 clips on checkered and noisy
  * backdrops (a pan over a plain one leaves no trace), and a restyle of sources on solid, striped and gradient
- * backdrops to a new colour on a solid one, with the source's path kept, over 20 clips.
+ * backdrops to a new colour on a solid one, with the source's path kept, over 20 clips; text to video first, as the
+ * baseline of wall time.
  */
-@Command(name = "modes", mixinStandardHelpOptions = true, description = "Motion path, camera and restyle: the evaluator's figures, wall time and real-time factor.")
+@Command(name = "modes", mixinStandardHelpOptions = true, description = "Text (the baseline), motion path, camera and restyle: the evaluator's figures, wall time and real-time factor.")
 final class ModesBench implements Callable<Integer> {
     @Option(names = "--model", description = "Model directory (default: the bundled model).")
     Path model;
 
-    @Option(names = "--mode", split = ",", defaultValue = "path,camera,restyle", description = "Modes to measure (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--mode", split = ",", defaultValue = "text,path,camera,restyle", description = "Modes to measure (default: ${DEFAULT-VALUE}).")
     List<String> modes;
 
     @Option(names = "--strength", description = "Strength for every mode (default: each mode's own).")
@@ -65,14 +66,27 @@ final class ModesBench implements Callable<Integer> {
             ModelConfig c = generator.model().config();
             for (String mode : modes) {
                 switch (mode) {
+                    case "text" -> text(generator, c);
                     case "path" -> path(generator, c);
                     case "camera" -> camera(generator, c);
                     case "restyle" -> restyle(generator, c);
-                    default -> throw new IllegalArgumentException("unknown mode '" + mode + "': use path, camera or restyle");
+                    default -> throw new IllegalArgumentException("unknown mode '" + mode + "': use text, path, camera or restyle");
                 }
             }
         }
         return 0;
+    }
+
+    /** The baseline the guided modes are timed against: the same prompts as the path bench's, from noise, at the same size. */
+    private void text(DiffusionGenerator generator, ModelConfig c) {
+        int n = clips != null ? clips : 20;
+        Runs runs = new Runs();
+        for (int i = 0; i < n; i++) {
+            String prompt = World.caption(Description.of(ObjectSpec.of(COLOURS[i % COLOURS.length], SHAPES[i % SHAPES.length]), plain(i)), new SplittableRandom(i));
+            GenerationRequest request = request(prompt, c, c.frames(), i);
+            runs.time(() -> generator.generate(List.of(request), StepListener.NONE).getFirst(), request);
+        }
+        System.out.printf("modes text: %s%n", runs);
     }
 
     private void path(DiffusionGenerator generator, ModelConfig c) {

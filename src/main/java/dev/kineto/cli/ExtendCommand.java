@@ -3,9 +3,8 @@ package dev.kineto.cli;
 import dev.kineto.model.DiffusionGenerator;
 import dev.kineto.model.ModelConfig;
 import dev.kineto.model.Windows;
+import dev.kineto.modes.Guides;
 import dev.kineto.video.Clip;
-import dev.kineto.video.VideoFiles;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -17,9 +16,6 @@ import picocli.CommandLine.Parameters;
 @Command(name = "extend", mixinStandardHelpOptions = true,
         description = "Continue a video (ours or any mp4, mov, webm, gif) from its last frames, following a prompt; the output holds the clip and its continuation.")
 public final class ExtendCommand implements Callable<Integer> {
-    /** The most frames of a source clip read (a minute at 60 fps): the memory a source may take stays bounded. */
-    private static final int MAX_SOURCE_FRAMES = 3600;
-
     @Parameters(index = "0", paramLabel = "CLIP", description = "The video to continue.")
     Path clip;
 
@@ -32,20 +28,13 @@ public final class ExtendCommand implements Callable<Integer> {
     @Mixin
     SamplingOptions sampling;
 
-    /** A source clip at the output's size, refused past MAX_SOURCE_FRAMES. */
-    static Clip readSource(Path clip, int width, int height) throws IOException {
-        Clip read = VideoFiles.read(clip, width, height, MAX_SOURCE_FRAMES + 1);
-        if (read.frameCount() > MAX_SOURCE_FRAMES) throw new IllegalArgumentException(clip + " has more than " + MAX_SOURCE_FRAMES + " frames; cut it");
-        return read;
-    }
-
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
         try (DiffusionGenerator generator = sampling.load()) {
             ModelConfig config = generator.model().config();
             SamplingOptions.warnUnknown(generator, prompt);
-            Clip source = readSource(clip, config.width(), config.height()).atFps(config.fps());
+            Clip source = Guides.readSource(clip, config.width(), config.height()).atFps(config.fps());
             var request = sampling.request(generator, prompt, null, seconds, null);
             sampling.sampleAndWrite(listener -> Windows.extend(generator, source, request, listener), request, started);
         }

@@ -80,9 +80,8 @@ public final class GenerateCommand implements Callable<Integer> {
             SamplingOptions.warnUnknown(generator, fullPrompt);
             int[] wh = size != null ? parseSize(size) : aspect != null ? generator.model().config().rules().sizeFor(aspect, 1, 1) : null;
             var resolved = sampling.request(generator, fullPrompt, wh, seconds, fps);
-            Clip source = video == null ? null : Guides.source(ExtendCommand.readSource(video, resolved.width(), resolved.height()), resolved.fps());
-            var request = source == null ? resolved : new GenerationRequest(resolved.prompt(), resolved.negativePrompt(), resolved.width(), resolved.height(),
-                    source.frameCount(), resolved.fps(), resolved.steps(), resolved.cfg(), resolved.seed());
+            Clip source = video == null ? null : Guides.source(Guides.readSource(video, resolved.width(), resolved.height()), resolved.fps());
+            var request = source == null ? resolved : Guides.restyling(resolved, source);
             var direction = new Direction(motion, move, drawn, source, strength);
             if (direction.guided()) {
                 Guides.guide(request, direction); // bad paths and prompts fail here, before any sampling

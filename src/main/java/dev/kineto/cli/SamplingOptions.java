@@ -11,7 +11,6 @@ import dev.kineto.video.VideoFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Set;
 import java.util.function.Function;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Option;
@@ -62,8 +61,7 @@ final class SamplingOptions {
 
     /** Warns on stderr about the prompt's words the model never saw. */
     static void warnUnknown(DiffusionGenerator generator, String prompt) {
-        Set<String> unknown = generator.unknownWords(prompt);
-        if (!unknown.isEmpty()) System.err.println("kineto: warning: the model never saw these words in training and ignores them: " + String.join(", ", unknown));
+        generator.unknownWordsWarning(prompt).ifPresent(warning -> System.err.println("kineto: warning: " + warning));
     }
 
     /** Samples with a progress bar over all the steps (a long video's windows together), writes the clip, says what was made. */

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.BiFunction;
@@ -78,6 +79,12 @@ public final class DiffusionGenerator implements VideoGenerator {
     /** The words of a prompt the model never saw in training (the caller warns about them). */
     public Set<String> unknownWords(String prompt) {
         return model.text().tokenizer().unknownWords(prompt);
+    }
+
+    /** The warning the CLI prints and the API returns for a prompt with words the model never saw; empty when it saw them all. */
+    public Optional<String> unknownWordsWarning(String prompt) {
+        Set<String> unknown = unknownWords(prompt);
+        return unknown.isEmpty() ? Optional.empty() : Optional.of("the model never saw these words in training and ignores them: " + String.join(", ", unknown));
     }
 
     @Override

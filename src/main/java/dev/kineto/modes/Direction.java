@@ -23,10 +23,18 @@ public record Direction(MotionPath path, Camera camera, Style style, Clip source
     public static final double PATH_STRENGTH = 0.1, CAMERA_STRENGTH = 0.2, RESTYLE_STRENGTH = 0.1;
 
     public Direction {
-        if (strength != null && !(strength >= 0 && strength <= 1)) throw new IllegalArgumentException("strength must be 0..1 (0 keeps the guide, 1 ignores it), got " + strength);
+        checkStrength(strength);
         if (strength != null && path == null && camera == null && source == null) {
             throw new IllegalArgumentException("strength applies to a motion path, a camera move or a source video: give one of them");
         }
+        if (path != null && source != null) {
+            throw new IllegalArgumentException("a restyle keeps its source video's motion: give a motion path or a source video, not both");
+        }
+    }
+
+    /** Throws unless the strength is null (the mode's default) or 0..1. */
+    public static void checkStrength(Double strength) {
+        if (strength != null && !(strength >= 0 && strength <= 1)) throw new IllegalArgumentException("strength must be 0..1 (0 keeps the guide, 1 ignores it), got " + strength);
     }
 
     /** Whether a guide clip steers the video (a style alone is only words in the prompt). */

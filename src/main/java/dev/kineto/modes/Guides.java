@@ -5,11 +5,14 @@ import dev.kineto.model.DiffusionGenerator;
 import dev.kineto.model.GenerationRequest;
 import dev.kineto.model.StepListener;
 import dev.kineto.video.Clip;
+import dev.kineto.video.VideoFiles;
 import dev.kineto.world.CaptionException;
 import dev.kineto.world.Description;
 import dev.kineto.world.RenderSpec;
 import dev.kineto.world.Scene;
 import dev.kineto.world.World;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -20,6 +23,8 @@ import java.util.Optional;
 public final class Guides {
     /** The longest source clip a restyle takes; its frames are all sampled in one pass. */
     public static final double MAX_SOURCE_SECONDS = 8;
+    /** The most frames of a source clip read (a minute at 60 fps): the memory a source may take stays bounded. */
+    public static final int MAX_SOURCE_FRAMES = 3600;
 
     private Guides() {}
 
@@ -56,6 +61,18 @@ public final class Guides {
         Scene scene = World.simulate(d, spec, request.seed());
         if (followed.isPresent()) scene = World.along(scene, 0, followed.get());
         return World.render(scene);
+    }
+
+    /** A source clip (mp4, mov, webm, gif) read at the output's size, refused past MAX_SOURCE_FRAMES. */
+    public static Clip readSource(Path clip, int width, int height) throws IOException {
+        Clip read = VideoFiles.read(clip, width, height, MAX_SOURCE_FRAMES + 1);
+        if (read.frameCount() > MAX_SOURCE_FRAMES) throw new IllegalArgumentException("the video has more than " + MAX_SOURCE_FRAMES + " frames; cut it");
+        return read;
+    }
+
+    /** The request for a restyle of source (read with {@link #source}): the video has the source's length. */
+    public static GenerationRequest restyling(GenerationRequest r, Clip source) {
+        return new GenerationRequest(r.prompt(), r.negativePrompt(), r.width(), r.height(), source.frameCount(), r.fps(), r.steps(), r.cfg(), r.seed());
     }
 
     /**

@@ -2,7 +2,9 @@ package dev.kineto.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kineto.model.GenerationRequest;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -33,7 +35,7 @@ public final class Jobs {
     static final long RETRY_BACKOFF_MILLIS = 5_000;
     /** The channel a submit notifies (PostgreSQL), waking idle workers on every node. */
     static final String QUEUED_CHANNEL = "kineto_jobs";
-    /** A request is stored as this JSON (the record's own fields), and read back the same. */
+    /** A request is stored as this JSON (the record's own fields, and its steering under "direction"), and read back the same. */
     private static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     /**
      * The next jobs to claim: paid first, then the user served least recently, their oldest job first. Each claim
@@ -48,6 +50,8 @@ public final class Jobs {
             ORDER BY j.priority DESC, ROW_NUMBER() OVER (PARTITION BY j.user_id ORDER BY j.created_at, j.id), u.last_served_at, j.created_at, j.id""";
     /** The public feed's videos: shared and made (Job.published says the same). */
     private static final String FEED = "j.shared = 1 AND j.status = 'succeeded'";
+
+    private static final String DIRECTION = "direction";
 
     private final Database db;
 
@@ -91,7 +95,7 @@ public final class Jobs {
                     INSERT INTO jobs (id, user_id, status, request, aspect_ratio, seconds, cost, charged_free, charged_paid, charge_day,
                                       priority, shared, callback_url, created_at, image_id, last_image_id, extend_video_id, source_frames)
                     VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
-                    id, user.id(), moderated ? Job.MODERATED : Job.QUEUED, json(spec.request()), spec.aspectRatio(), spec.seconds(),
+                    id, user.id(), moderated ? Job.MODERATED : Job.QUEUED, json(spec.request(), spec.steering()), spec.aspectRatio(), spec.seconds(),
                     charge.free() + charge.paid(), charge.free(), charge.paid(), day, user.tier().equals(User.PAID) ? 1 : 0,
                     spec.shared() ? 1 : 0, spec.callbackUrl(), Store.now(), k.imageId(), k.lastImageId(), k.extendVideoId(), k.sourceFrames());
             if (moderated) {
@@ -340,25 +344,33 @@ public final class Jobs {
 
     private static Job job(ResultSet r) throws SQLException {
         var conditions = new Conditions(r.getString("image_id"), r.getString("last_image_id"), r.getString("extend_video_id"), r.getInt("source_frames"));
-        var spec = new JobSpec(request(r.getString("request")), r.getString("aspect_ratio"), r.getString("callback_url"), r.getInt("shared") == 1, conditions);
+        var stored = stored(r.getString("request"));
+        var spec = new JobSpec(stored.request(), r.getString("aspect_ratio"), r.getString("callback_url"), r.getInt("shared") == 1, conditions, stored.steering());
         return new Job(r.getString("id"), r.getString("user_id"), r.getString("status"), spec, r.getLong("cost"), r.getLong("charged_free"),
                 r.getLong("charged_paid"), r.getString("charge_day"), r.getInt("priority"), r.getDouble("progress"), r.getString("error_code"),
                 r.getString("error_message"), r.getString("worker"), r.getInt("attempts"), r.getLong("created_at"),
                 Database.Tx.nullableLong(r, "started_at"), Database.Tx.nullableLong(r, "finished_at"));
     }
 
-    private static String json(GenerationRequest request) {
+    private static String json(GenerationRequest request, Steering steering) {
+        ObjectNode node = JSON.valueToTree(request);
+        if (!steering.equals(Steering.NONE)) node.set(DIRECTION, JSON.valueToTree(steering));
         try {
-            return JSON.writeValueAsString(request);
+            return JSON.writeValueAsString(node);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private static GenerationRequest request(String json) {
+    private record Stored(GenerationRequest request, Steering steering) {}
+
+    /** A stored request; one written before steering existed has none. */
+    private static Stored stored(String json) {
         try {
-            return JSON.readValue(json, GenerationRequest.class);
-        } catch (JsonProcessingException e) {
+            ObjectNode node = (ObjectNode) JSON.readTree(json);
+            JsonNode direction = node.remove(DIRECTION);
+            return new Stored(JSON.treeToValue(node, GenerationRequest.class), direction == null ? Steering.NONE : JSON.treeToValue(direction, Steering.class));
+        } catch (JsonProcessingException | ClassCastException e) {
             throw new IllegalStateException("a job's stored request is not a request: " + json, e);
         }
     }

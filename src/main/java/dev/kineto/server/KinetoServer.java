@@ -11,6 +11,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kineto.model.DiffusionGenerator;
 import dev.kineto.model.GenerationRequest;
 import dev.kineto.model.RequestRules;
+import dev.kineto.modes.Direction;
+import dev.kineto.modes.Guides;
+import dev.kineto.modes.MotionPath;
+import dev.kineto.video.Clip;
+import dev.kineto.video.VideoFileException;
+import dev.kineto.world.Camera;
+import dev.kineto.world.Style;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -98,6 +105,8 @@ public final class KinetoServer implements AutoCloseable {
     private final List<String> routes = new ArrayList<>();
     /** What the model takes and gives a request by default. */
     private final RequestRules rules;
+    /** The model, for the words of a prompt it never saw. */
+    private final DiffusionGenerator generator;
     private final String openApi;
     private final Javalin app;
 
@@ -109,6 +118,7 @@ public final class KinetoServer implements AutoCloseable {
     private KinetoServer(ServerConfig config, DiffusionGenerator generator) {
         this.config = config;
         this.rules = generator.model().config().rules();
+        this.generator = generator;
         boolean alone = config.database() == null; // SQLite: this process is the only one using the data directory
         try {
             Files.createDirectories(config.dataDir());
@@ -230,6 +240,7 @@ public final class KinetoServer implements AutoCloseable {
         app.post("/v1/videos/{id}/share", this::share);
         app.delete("/v1/videos/{id}", this::delete);
         app.post("/v1/images", this::uploadImage);
+        app.post("/v1/clips", this::uploadClip);
         get(app, "/v1/feed", ctx -> ctx.json(page(ctx, null)));
         get(app, "/v1/admin/usage", this::adminUsage);
     }
@@ -262,26 +273,43 @@ public final class KinetoServer implements AutoCloseable {
 
     /**
      * Reads the body before any handler, counting the bytes actually read whatever the framing (a chunked body has no
-     * Content-Length to check), so no request holds more than its route's limit: an image upload's, or a JSON body's.
+     * Content-Length to check), so no request holds more than its route's limit: an image's or a clip's upload, or a JSON body's.
      */
     private void readBody(Context ctx) {
-        boolean image = ctx.path().equals("/v1/images");
-        long limit = image ? config.limits().maxImageBytes() + MULTIPART_OVERHEAD : MAX_JSON_BYTES;
-        if (ctx.contentLength() > limit) throw tooLarge(image, limit);
+        Upload upload = Upload.of(ctx.path());
+        long limit = upload == null ? MAX_JSON_BYTES : upload.maxBytes(config.limits()) + MULTIPART_OVERHEAD;
+        if (ctx.contentLength() > limit) throw tooLarge(upload, limit);
         byte[] body;
         try {
             body = ctx.req().getInputStream().readNBytes((int) limit + 1);
         } catch (IOException | RuntimeException e) { // Jetty's framing errors are runtime exceptions
             throw ApiError.invalid("invalid_body", "the request body ended early or its framing is broken: " + e.getMessage());
         }
-        if (body.length > limit) throw tooLarge(image, limit);
+        if (body.length > limit) throw tooLarge(upload, limit);
         ctx.attribute(BODY, body);
     }
 
-    private ApiError tooLarge(boolean image, long limit) {
-        return image
-                ? new ApiError(413, "image_too_large", "the image has more than the " + config.limits().maxImageBytes() + " bytes allowed; send a smaller one")
-                : new ApiError(413, "request_too_large", "the body has more than the " + limit + " bytes allowed; a JSON request is far smaller");
+    /** The routes that take a file, and its limit. */
+    private enum Upload {
+        IMAGE, CLIP;
+
+        static Upload of(String path) {
+            return switch (path) {
+                case "/v1/images" -> IMAGE;
+                case "/v1/clips" -> CLIP;
+                default -> null;
+            };
+        }
+
+        long maxBytes(ServerConfig.Limits limits) {
+            return this == IMAGE ? limits.maxImageBytes() : Uploads.MAX_CLIP_BYTES;
+        }
+    }
+
+    private ApiError tooLarge(Upload upload, long limit) {
+        if (upload == null) return new ApiError(413, "request_too_large", "the body has more than the " + limit + " bytes allowed; a JSON request is far smaller");
+        String what = upload.name().toLowerCase(java.util.Locale.ROOT);
+        return new ApiError(413, what + "_too_large", "the " + what + " has more than the " + upload.maxBytes(config.limits()) + " bytes allowed; send a smaller one");
     }
 
     /**
@@ -398,15 +426,54 @@ public final class KinetoServer implements AutoCloseable {
         for (String image : new String[] {k.imageId(), k.lastImageId()}) {
             if (image != null && !store.images().owns(user.id(), image)) throw ApiError.notFound("image", image);
         }
-        memory.check(spec.request());
-        return spec;
+        JobSpec steered = steered(user, spec);
+        memory.check(steered.request());
+        return steered;
     }
 
-    /** A succeeded video of the user's own, to continue. */
+    /**
+     * The spec with its steering checked as the worker will run it (modes.Guides): a restyle's source must be the
+     * user's own clip or succeeded video, and the video takes its length; a guided video is made in one pass.
+     */
+    private JobSpec steered(User user, JobSpec spec) {
+        Steering s = spec.steering();
+        GenerationRequest r = spec.request();
+        Clip source = null;
+        if (s.sourceVideoId() != null) {
+            String id = s.sourceVideoId();
+            if (Clips.isClipId(id) && !store.clips().owns(user.id(), id)) throw ApiError.notFound("clip", id);
+            if (!Clips.isClipId(id)) ownVideo(user, id);
+            source = restyleSource(id, r);
+            r = Guides.restyling(r, source);
+            if (r.frames() / r.fps() > config.limits().maxSeconds()) {
+                throw ApiError.invalid("out_of_range", "the source video lasts " + RequestRules.fmt(r.frames() / r.fps()) + " s, the most allowed is "
+                        + RequestRules.fmt(config.limits().maxSeconds()) + " s; send a shorter one");
+            }
+        }
+        if (s.guided() && memory.windowed(r.frames())) {
+            throw ApiError.invalid("out_of_range", "a motion path, a camera move or a restyle is made in one pass of the model, up to " + memory.window()
+                    + " frames (" + RequestRules.fmt(memory.window() / r.fps()) + " s at " + RequestRules.fmt(r.fps()) + " fps); ask for fewer seconds or send a shorter clip");
+        }
+        return spec.withSteering(r, s.checked(r, source));
+    }
+
+    /** The source of a restyle as the worker will read it; a 400 for one whose length a restyle cannot take. */
+    private Clip restyleSource(String id, GenerationRequest r) {
+        try {
+            return media.restyleSource(id, r);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.invalid("invalid_source_video", e.getMessage());
+        } catch (IOException e) {
+            LOG.warn("cannot read the source video {}: {}", id, e.toString());
+            throw new ApiError(422, "source_unreadable", "video " + id + " could not be read; upload it again with POST /v1/clips");
+        }
+    }
+
+    /** A succeeded video of the user's own, to continue or restyle. */
     private Job ownVideo(User user, String id) {
         Job job = store.jobs().job(id).filter(j -> j.userId().equals(user.id())).orElseThrow(() -> ApiError.notFound("video", id));
         if (!job.status().equals(Job.SUCCEEDED)) {
-            throw new ApiError(409, "not_ready", "video " + id + " is " + job.status() + "; only a succeeded video can be extended");
+            throw new ApiError(409, "not_ready", "video " + id + " is " + job.status() + "; only a succeeded video can be extended or restyled");
         }
         return job;
     }
@@ -477,13 +544,47 @@ public final class KinetoServer implements AutoCloseable {
     private void uploadImage(Context ctx) throws IOException {
         User user = user(ctx);
         throttle(ctx, user);
-        Uploads.Upload upload = ctx.isMultipartFormData() ? Uploads.multipartFile(rawBody(ctx), ctx.contentType(), "file")
-                : new Uploads.Upload(Optional.ofNullable(ctx.contentType()).orElse(""), rawBody(ctx));
-        if (upload.bytes().length > config.limits().maxImageBytes()) throw tooLarge(true, config.limits().maxImageBytes());
+        Uploads.Upload upload = uploaded(ctx);
+        if (upload.bytes().length > Upload.IMAGE.maxBytes(config.limits())) throw tooLarge(Upload.IMAGE, 0);
         BufferedImage image = Uploads.image(upload);
         String id = store.images().add(user.id(), image.getWidth(), image.getHeight());
         media.saveImage(id, image);
         ctx.status(201).json(new Image(id, image.getWidth(), image.getHeight()));
+    }
+
+    /** The file of an upload: the raw body with its Content-Type, or the multipart field "file". */
+    private static Uploads.Upload uploaded(Context ctx) {
+        return ctx.isMultipartFormData() ? Uploads.multipartFile(rawBody(ctx), ctx.contentType(), "file")
+                : new Uploads.Upload(Optional.ofNullable(ctx.contentType()).orElse(""), rawBody(ctx));
+    }
+
+    record UploadedClip(String id, String object, int frames, double fps, double seconds) {}
+
+    /**
+     * Takes a clip to restyle (mp4, mov, webm, gif) as the raw body or the multipart field "file": stored only when it
+     * decodes and its length is one a restyle takes (modes.Guides' rules, at the model's size and fps).
+     */
+    private void uploadClip(Context ctx) throws IOException {
+        User user = user(ctx);
+        throttle(ctx, user);
+        Uploads.Upload upload = uploaded(ctx);
+        if (upload.bytes().length > Upload.CLIP.maxBytes(config.limits())) throw tooLarge(Upload.CLIP, 0);
+        String extension = Uploads.clipExtension(upload), id = Clips.newId();
+        Clip read;
+        try {
+            read = media.saveClip(id, extension, upload.bytes(), file -> {
+                Clip clip = Guides.readSource(file, rules.width(), rules.height());
+                Guides.source(clip, rules.fps());
+                return clip;
+            });
+        } catch (VideoFileException e) {
+            throw new ApiError(415, "unsupported_clip", "the bytes are not a readable " + extension + " clip (" + e.getMessage().replaceFirst("^.*?: ", "")
+                    + "); send the whole file");
+        } catch (IllegalArgumentException e) {
+            throw ApiError.invalid("invalid_clip", e.getMessage());
+        }
+        store.clips().add(id, user.id(), read.frameCount(), read.fps());
+        ctx.status(201).json(new UploadedClip(id, "clip", read.frameCount(), read.fps(), read.seconds()));
     }
 
     // ---- Admin ----
@@ -501,7 +602,8 @@ public final class KinetoServer implements AutoCloseable {
     /** A video as the API shows it. */
     record VideoView(String id, String object, String status, int progress, Integer queuePosition, Double etaSeconds, String prompt,
                      String negativePrompt, String aspectRatio, String size, int width, int height, int frames, double fps, double seconds,
-                     int steps, double cfg, long seed, long cost, boolean shared, String imageId, String lastImageId, String extendVideoId,
+                     int steps, double cfg, long seed, long cost, boolean shared, String mode, String imageId, String lastImageId, String extendVideoId,
+                     List<double[]> motionPath, String camera, String style, String sourceVideoId, Double strength, List<String> warnings,
                      ApiError.Detail error, long createdAt, Long finishedAt, String url, String thumbnailUrl) {}
 
     VideoView view(Job j) {
@@ -516,10 +618,12 @@ public final class KinetoServer implements AutoCloseable {
         String base = "/v1/videos/" + j.id() + "/content";
         JobSpec s = j.spec();
         GenerationRequest r = s.request();
+        Steering d = s.steering();
         return new VideoView(j.id(), "video", j.status(), progress, position == null ? null : position.ahead(), workers.eta(j, position),
-                r.prompt(), r.negativePrompt(), s.aspectRatio(), r.width() + "x" + r.height(), r.width(), r.height(), s.outputFrames(), r.fps(),
-                s.seconds(), r.steps(), r.cfg(), r.seed(), j.cost(), s.shared(), s.conditions().imageId(), s.conditions().lastImageId(),
-                s.conditions().extendVideoId(), j.errorCode() == null ? null : new ApiError.Detail(j.errorCode(), j.errorMessage()), j.createdAt() / 1000,
+                s.prompt(), r.negativePrompt(), s.aspectRatio(), r.width() + "x" + r.height(), r.width(), r.height(), s.outputFrames(), r.fps(),
+                s.seconds(), r.steps(), r.cfg(), r.seed(), j.cost(), s.shared(), s.mode(), s.conditions().imageId(), s.conditions().lastImageId(),
+                s.conditions().extendVideoId(), d.motionPath(), d.camera(), d.style(), d.sourceVideoId(), d.strength(),
+                generator.unknownWordsWarning(r.prompt()).stream().toList(), j.errorCode() == null ? null : new ApiError.Detail(j.errorCode(), j.errorMessage()), j.createdAt() / 1000,
                 j.finishedAt() == null ? null : j.finishedAt() / 1000, done ? base : null, done ? base + "?variant=thumbnail" : null);
     }
 
@@ -595,6 +699,16 @@ public final class KinetoServer implements AutoCloseable {
         int shortSide = Math.min(rules.width(), rules.height());
         ((ObjectNode) request.get("quality")).put("description", "Short side = 0.5\u00d7, 1\u00d7 or 2\u00d7 the model's trained size (" + shortSide
                 + " px), long side by aspect_ratio, multiples of " + rules.sizeMultiple());
+        ((ObjectNode) request.get("motion_path")).put("maxItems", MotionPath.MAX_POINTS);
+        for (var values : Map.of("camera", Camera.values(), "style", Style.values()).entrySet()) {
+            var names = ((ObjectNode) request.get(values.getKey())).putArray("enum");
+            for (Enum<?> value : values.getValue()) names.add(Direction.name(value));
+        }
+        ObjectNode strength = (ObjectNode) request.get("strength");
+        strength.put("description", strength.get("description").asText() + "; default " + Direction.PATH_STRENGTH + " for a path, " + Direction.CAMERA_STRENGTH
+                + " for a camera move, " + Direction.RESTYLE_STRENGTH + " for a restyle");
+        ((ObjectNode) doc.at("/paths/~1v1~1clips/post")).put("description", "At most " + Uploads.MAX_CLIP_BYTES + " bytes and "
+                + Guides.MAX_SOURCE_SECONDS + " s long; anything that does not decode is a 415. The id is yours alone: another user's is a 404");
         ((ObjectNode) request.get("size")).put("description", "WIDTHxHEIGHT, multiples of " + rules.sizeMultiple() + " (the model's patch) from "
                 + Math.max(VideoSpec.MIN_SIDE, rules.sizeMultiple()) + " to " + limits.maxSide() + "; instead of aspect_ratio and quality");
         return JSON.writeValueAsString(doc);

@@ -1,5 +1,7 @@
 package dev.kineto.server;
 
+import dev.kineto.model.GenerationRequest;
+import dev.kineto.modes.Guides;
 import dev.kineto.video.AtomicFiles;
 import dev.kineto.video.Clip;
 import dev.kineto.video.VideoFiles;
@@ -12,19 +14,21 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
-/** Where videos, thumbnails and uploaded images live under the data directory; every file is written atomically. */
+/** Where videos, thumbnails and uploaded images and clips live under the data directory; every file is written atomically. */
 final class MediaFiles {
     /** Preview strips show this many frames, each scaled to this height. */
     private static final int PREVIEW_FRAMES = 4, PREVIEW_HEIGHT = 64;
 
-    private final Path videos, images;
+    private final Path videos, images, clips;
 
     MediaFiles(Path dataDir) {
         videos = dataDir.resolve("videos");
         images = dataDir.resolve("images");
+        clips = dataDir.resolve("clips");
     }
 
     Path video(String jobId) {
@@ -37,6 +41,39 @@ final class MediaFiles {
 
     Path image(String imageId) {
         return images.resolve(imageId + ".png");
+    }
+
+    /** An uploaded clip, kept as sent in its format (the extension tells the decoder which); a missing one's first name. */
+    Path clip(String clipId) {
+        return Uploads.CLIP_TYPES.values().stream().map(ext -> clips.resolve(clipId + "." + ext)).filter(Files::exists).findFirst()
+                .orElse(clips.resolve(clipId + ".mp4"));
+    }
+
+    /**
+     * Stores an uploaded clip once check has read it from the file (it throws on a clip it refuses, and then no file
+     * is left); returns what check returned.
+     */
+    <T> T saveClip(String clipId, String extension, byte[] bytes, ClipCheck<T> check) throws IOException {
+        var checked = new AtomicReference<T>();
+        AtomicFiles.write(clips.resolve(clipId + "." + extension), tmp -> {
+            Files.write(tmp, bytes);
+            checked.set(check.read(tmp));
+        });
+        return checked.get();
+    }
+
+    @FunctionalInterface
+    interface ClipCheck<T> {
+        T read(Path file) throws IOException;
+    }
+
+    /**
+     * The video a restyle re-renders, as the request needs it (at its size and fps, whole 4k+1 frames): an uploaded
+     * clip or a made video, by id. Throws IllegalArgumentException for one too long or too short.
+     */
+    Clip restyleSource(String id, GenerationRequest r) throws IOException {
+        Path file = Clips.isClipId(id) ? clip(id) : video(id);
+        return Guides.source(Guides.readSource(file, r.width(), r.height()), r.fps());
     }
 
     /** Writes the MP4 and its thumbnail (the first frame); a crash leaves either a whole file or none. */
@@ -54,7 +91,7 @@ final class MediaFiles {
      * output is ever read from one, and each is as large as the file it was becoming.
      */
     void sweepPartials() {
-        for (Path dir : new Path[] {videos, images}) {
+        for (Path dir : new Path[] {videos, images, clips}) {
             if (!Files.isDirectory(dir)) continue;
             try (Stream<Path> files = Files.list(dir)) {
                 for (Path file : files.filter(f -> f.getFileName().toString().startsWith(".") && f.getFileName().toString().contains(".partial-")).toList()) {

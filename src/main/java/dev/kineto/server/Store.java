@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * All of Kineto's state in one database (SQLite by default, or PostgreSQL), by aggregate: accounts, jobs and their
- * queue, webhook deliveries and uploaded images, all through one {@link Database}.
+ * queue, webhook deliveries and uploaded images and clips, all through one {@link Database}.
  */
 public final class Store implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -28,6 +28,7 @@ public final class Store implements AutoCloseable {
     private final Jobs jobs;
     private final WebhookDeliveries webhooks;
     private final Images images;
+    private final Clips clips;
 
     /** Opens (and migrates) the SQLite database kineto.db in dataDir. */
     public static Store open(Path dataDir) {
@@ -82,6 +83,7 @@ public final class Store implements AutoCloseable {
         jobs = new Jobs(db);
         webhooks = new WebhookDeliveries(db);
         images = new Images(db);
+        clips = new Clips(db);
     }
 
     Database database() {
@@ -102,6 +104,10 @@ public final class Store implements AutoCloseable {
 
     public Images images() {
         return images;
+    }
+
+    public Clips clips() {
+        return clips;
     }
 
     /** Whether the database answers and takes writes (a statement that changes nothing still needs the write lock). */

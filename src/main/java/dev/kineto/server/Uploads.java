@@ -13,11 +13,21 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import org.eclipse.jetty.server.MultiPartFormInputStream;
 
-/** Uploaded images: the file out of a multipart form, and its pixels, decoded only once its header's size is allowed. */
+/**
+ * Uploaded images and clips: the file out of a multipart form; an image's pixels, decoded only once its header's size
+ * is allowed; a clip's format.
+ */
 final class Uploads {
     static final int MIN_SIDE = 16, MAX_SIDE = 4096;
     /** The image formats taken, by Content-Type, and the name users know them by. */
     static final Map<String, String> TYPES = Map.of("image/png", "PNG", "image/jpeg", "JPEG");
+    /** The clip formats taken, by Content-Type, and the extension the decoder knows them by. */
+    static final Map<String, String> CLIP_TYPES = Map.of("video/mp4", "mp4", "video/quicktime", "mov", "video/webm", "webm", "image/gif", "gif");
+    /**
+     * The most bytes a clip may have: a restyle takes at most modes.Guides.MAX_SOURCE_SECONDS of video, which at a
+     * camera's bit rate for 1080p is well under this.
+     */
+    static final long MAX_CLIP_BYTES = 32L << 20;
     /** A form with the image and little else: more parts than this is not an upload from the studio or a script. */
     private static final int MAX_PARTS = 8;
 
@@ -37,7 +47,7 @@ final class Uploads {
         var form = new MultiPartFormInputStream(new ByteArrayInputStream(body), contentType, config, null, MAX_PARTS);
         try {
             Part part = form.getPart(field);
-            if (part == null) throw ApiError.invalid("missing_field", "send the image in the multipart field \"" + field + "\"");
+            if (part == null) throw ApiError.invalid("missing_field", "send the file in the multipart field \"" + field + "\"");
             try (InputStream in = part.getInputStream()) {
                 return new Upload(part.getContentType() == null ? "" : part.getContentType(), in.readAllBytes());
             }
@@ -46,6 +56,16 @@ final class Uploads {
         } finally {
             form.deleteParts();
         }
+    }
+
+    /** The extension a clip of the upload's Content-Type is stored under, or a 415 that lists the formats taken. */
+    static String clipExtension(Upload upload) {
+        String type = upload.contentType().split(";")[0].strip().toLowerCase(java.util.Locale.ROOT);
+        String extension = CLIP_TYPES.get(type);
+        if (extension == null) {
+            throw new ApiError(415, "unsupported_clip", "send an mp4, mov, webm or gif clip (Content-Type video/mp4, video/quicktime, video/webm or image/gif), got '" + type + "'");
+        }
+        return extension;
     }
 
     /**

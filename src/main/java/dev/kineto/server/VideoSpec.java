@@ -3,6 +3,7 @@ package dev.kineto.server;
 import dev.kineto.model.GenerationRequest;
 import dev.kineto.model.RequestRules;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -10,11 +11,13 @@ import java.util.regex.Pattern;
 /**
  * The body of POST /v1/videos as sent; every field but prompt is optional. {@link #resolve} checks each against the
  * limits and fills the rest from the model's defaults: either size ("WxH"), or aspect_ratio and quality. image_id (and
- * last_image_id) give the first (and last) frame; extend_video_id continues a video by seconds, at its size and fps.
+ * last_image_id) give the first (and last) frame; extend_video_id continues a video by seconds, at its size and fps;
+ * motion_path, camera, style and source_video_id with strength steer it (see {@link Steering}).
  */
 public record VideoSpec(String prompt, String negativePrompt, Double seconds, String aspectRatio, String size, String quality,
                         Double fps, Long seed, Integer steps, Double cfg, String callbackUrl, Boolean shared,
-                        String imageId, String lastImageId, String extendVideoId) {
+                        String imageId, String lastImageId, String extendVideoId,
+                        List<List<Double>> motionPath, String camera, String style, String sourceVideoId, Double strength) {
 
     /** Short side as a multiple of the model's trained size. */
     static final Map<String, Double> QUALITY_SCALE = Map.of("low", 0.5, "standard", 1.0, "high", 2.0);
@@ -52,16 +55,29 @@ public record VideoSpec(String prompt, String negativePrompt, Double seconds, St
         RequestRules.inRange("seconds", seconds, 0, 0, limits.maxSeconds(), false);
         RequestRules.inRange("fps", fps, 0, 1, MAX_FPS, true);
         checkConditions(source);
+        Steering steering = Steering.of(prompt, motionPath, camera, style, sourceVideoId, strength);
+        checkSteering(steering);
         int[] wh = source != null ? new int[] {source.request().width(), source.request().height()} : size != null ? explicitSize(limits.maxSide()) : sizeFor(rules);
         String aspect = source != null ? source.spec().aspectRatio() : size != null ? ratio(wh[0], wh[1]) : aspectRatio == null ? "1:1" : aspectRatio;
-        GenerationRequest request = rules.resolve(new RequestRules.Draft(prompt, negativePrompt, wh[0], wh[1], seconds,
+        GenerationRequest request = rules.resolve(new RequestRules.Draft(prompt == null || prompt.isBlank() ? prompt : steering.modelPrompt(prompt), negativePrompt, wh[0], wh[1], seconds,
                 source != null ? Double.valueOf(source.request().fps()) : fps, steps, cfg, seed));
         if (source != null && (source.spec().outputFrames() + request.frames()) / request.fps() > limits.maxSeconds()) {
             throw ApiError.invalid("out_of_range", "the extended video would last " + RequestRules.fmt((source.spec().outputFrames() + request.frames()) / request.fps())
                     + " s, the most allowed is " + RequestRules.fmt(limits.maxSeconds()) + " s; add fewer seconds");
         }
         var conditions = new Conditions(imageId, lastImageId, extendVideoId, source == null ? 0 : source.spec().outputFrames());
-        return new JobSpec(request, aspect, checkedCallback(config.privateCallbacks()), Boolean.TRUE.equals(shared), conditions);
+        return new JobSpec(request, aspect, checkedCallback(config.privateCallbacks()), Boolean.TRUE.equals(shared), conditions, steering);
+    }
+
+    /** A guide clip is drawn for the whole video: it cannot also start from an image or continue a video. */
+    private void checkSteering(Steering steering) {
+        if (steering.guided() && (imageId != null || extendVideoId != null)) {
+            throw ApiError.invalid("conflicting_fields", "motion_path, camera and source_video_id draw the whole video; "
+                    + "give them or image_id / extend_video_id, not both");
+        }
+        if (sourceVideoId != null && seconds != null) {
+            throw ApiError.invalid("conflicting_fields", "a restyle has its source video's length; leave out seconds");
+        }
     }
 
     /** The modes' fields that do not go together, each refused with what to send instead. */

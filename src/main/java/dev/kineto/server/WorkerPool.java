@@ -6,6 +6,7 @@ import dev.kineto.model.Keyframes;
 import dev.kineto.model.StepListener;
 import dev.kineto.model.VideoGenerator;
 import dev.kineto.model.Windows;
+import dev.kineto.modes.Guides;
 import dev.kineto.video.Clip;
 import dev.kineto.video.VideoFiles;
 import java.io.IOException;
@@ -140,20 +141,28 @@ final class WorkerPool implements AutoCloseable {
     }
 
     /**
-     * Jobs share a pass when the generator can batch them and none has frames to hold or windows to chain: those
-     * run alone, through model.Windows.
+     * Jobs share a pass when the generator can batch them and none has frames to hold, windows to chain or a guide
+     * to follow: those run alone, through model.Windows or modes.Guides.
      */
     private boolean batchable(Job a, Job b) {
         return !alone(a) && !alone(b) && generator.batchable(a.request(), b.request());
     }
 
     private boolean alone(Job job) {
-        return job.spec().conditions().any() || memory.windowed(job.request().frames());
+        return job.spec().conditions().any() || job.spec().steering().guided() || memory.windowed(job.request().frames());
     }
 
-    /** One job's video: its key frames (uploaded images read at its size) or its source clip, continued window by window. */
+    /**
+     * One job's video: steered by its guide as the CLI does it (modes.Guides), or from its key frames (uploaded images
+     * read at its size) or its source clip, continued window by window.
+     */
     private Clip generateAlone(DiffusionGenerator generator, Job job, StepListener listener) throws IOException {
         GenerationRequest r = job.request();
+        Steering steering = job.spec().steering();
+        if (steering.guided()) {
+            Clip source = steering.sourceVideoId() == null ? null : media.restyleSource(steering.sourceVideoId(), r);
+            return Guides.generate(generator, r, steering.direction(source), listener);
+        }
         Conditions k = job.spec().conditions();
         if (k.extendVideoId() != null) {
             Clip source = VideoFiles.read(media.video(k.extendVideoId()), r.width(), r.height(), k.sourceFrames());

@@ -159,7 +159,8 @@ class GenerateCommandTest {
         String tiny = model.toString();
         Path along = dir.resolve("along.mp4"), kept = dir.resolve("kept.mp4");
         String path = "6,6;26,10;10,26";
-        run(0, "generate", "a red ball on a blue background", "--model", tiny, "--path", path, "--steps", "2", "--seconds", "1", "-o", along.toString());
+        String made = run(0, "generate", "a red ball on a blue background", "--model", tiny, "--path", path, "--steps", "2", "--seconds", "1", "-o", along.toString());
+        assertTrue(made.contains("warning: the model never saw these words in training and ignores them: "), made);
         assertEquals(9, VideoFiles.read(along).frameCount());
         run(0, "generate", "a red ball on a blue background", "--model", tiny, "--path", path, "--strength", "0", "-o", kept.toString());
         var points = dev.kineto.modes.MotionPath.parse(path).points();
@@ -203,6 +204,9 @@ class GenerateCommandTest {
         assertTrue(run(1, "generate", prompt, "--model", tiny, "--video", longClip.toString(), "-o", out.toString()).contains("at most 8.0 s"));
         assertTrue(run(1, "generate", prompt, "--model", tiny, "--camera", "pan-up", "--strength", "1.5", "-o", out.toString()).contains("strength must be 0..1"));
         assertTrue(run(1, "generate", "a cat on a sofa", "--model", tiny, "--camera", "pan-up", "-o", out.toString()).contains("a prompt the world can draw"));
+        Path shortClip = dir.resolve("short.gif");
+        VideoFiles.write(new Clip(16, 16, 8, java.util.Collections.nCopies(9, new byte[3 * 16 * 16])), shortClip);
+        assertTrue(run(1, "generate", prompt, "--model", tiny, "--path", "4,4;20,20", "--video", shortClip.toString(), "-o", out.toString()).contains("not both"));
         assertFalse(Files.exists(out), "no output file after a refused request");
     }
 

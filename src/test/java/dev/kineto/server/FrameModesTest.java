@@ -88,13 +88,17 @@ class FrameModesTest {
         throw new AssertionError("video " + id + " never finished");
     }
 
-    /** The video's MP4 as served, decoded. */
+    /** The video's MP4 as served, decoded (through a temporary file of its own: other tests' servers use this too). */
     static Clip decoded(ApiClient api, JsonNode video) throws IOException {
         var content = api.get(video.path("url").asText());
         assertEquals(200, content.status());
-        Path mp4 = Files.createTempFile(data, "video", ".mp4");
-        Files.write(mp4, content.bytes());
-        return VideoFiles.read(mp4, video.path("width").asInt(), video.path("height").asInt(), 1000);
+        Path mp4 = Files.createTempFile("kineto-video", ".mp4");
+        try {
+            Files.write(mp4, content.bytes());
+            return VideoFiles.read(mp4, video.path("width").asInt(), video.path("height").asInt(), 1000);
+        } finally {
+            Files.delete(mp4);
+        }
     }
 
     /** The uploaded picture as the video's frame: scaled to cover its size, centre-cropped. */

@@ -69,7 +69,7 @@ class HostileInputTest {
     static List<String> paths() {
         List<String> ids = List.of(mine, theirs, "video_nope", "..%2F..%2Fetc%2Fpasswd", "%00", "a".repeat(3000), "%E2%80%AE", "'%20OR%201=1--", "%ff%fe", "%252e%252e");
         List<String> paths = new ArrayList<>(List.of("/health", "/ready", "/metrics", "/openapi.json", "/v1/sessions", "/v1/me", "/v1/videos/cost", "/v1/videos",
-                "/v1/images", "/v1/feed", "/v1/admin/usage", "/", "/index.html", "/app.js", "/admin.html", "/v1/nothing", "/v1/videos/../../etc/passwd",
+                "/v1/images", "/v1/clips", "/v1/feed", "/v1/admin/usage", "/", "/index.html", "/app.js", "/admin.html", "/v1/nothing", "/v1/videos/../../etc/passwd",
                 "//v1//videos", "/v1/videos/%2e%2e/%2e%2e/kineto.db", "/../kineto.db", "/%2e%2e/%2e%2e/etc/passwd", "/v1/videos?limit=-1&limit=2",
                 "/v1/videos?after=%00", "/v1/feed?after=" + theirs, "/v1/admin/usage?days=1e309", "/v1/admin/usage?days=%00", "/v1/videos?limit=99999999999999999999"));
         for (String id : ids) {
