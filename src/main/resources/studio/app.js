@@ -130,8 +130,8 @@ $('logout').addEventListener('click', async () => {
 const chosen = {image: null, lastImage: null, extend: null, source: null, path: []};
 let output = {width: 0, height: 0};  // the size the last quote gave, which the path is drawn in
 
-/** Modes whose video takes its source's size and fps, so the form leaves those out. */
-const SOURCE_SIZED = ['extend', 'restyle'];
+/** What a mode's video takes from its source, so the form leaves it out: an extension its size and fps, a restyle its length. */
+const FROM_SOURCE = {extend: ['aspect_ratio', 'quality', 'fps'], restyle: ['seconds']};
 
 function mode() {
   return document.querySelector('.mode.active').dataset.mode;
@@ -140,8 +140,7 @@ function mode() {
 function showMode(name) {
   document.querySelectorAll('.mode').forEach(b => b.classList.toggle('active', b.dataset.mode === name));
   document.querySelectorAll('.panel').forEach(p => { p.hidden = !p.dataset.modes.split(' ').includes(name); });
-  const sized = !SOURCE_SIZED.includes(name);
-  for (const id of ['aspect_ratio', 'quality', 'fps']) $(id).disabled = !sized;
+  for (const id of ['aspect_ratio', 'quality', 'fps', 'seconds']) $(id).disabled = (FROM_SOURCE[name] ?? []).includes(id);
   $('length-label').textContent = name === 'extend' ? 'Add' : 'Length';
   drawPath();
   quote();
@@ -152,9 +151,8 @@ document.querySelectorAll('.mode').forEach(b => b.addEventListener('click', () =
 /** The form as a POST /v1/videos body, for the chosen mode. */
 function request() {
   const m = mode(), body = {prompt: $('prompt').value, shared: $('shared').checked};
-  if (!SOURCE_SIZED.includes(m)) {
-    body.aspect_ratio = $('aspect_ratio').value;
-    body.quality = $('quality').value;
+  for (const name of ['aspect_ratio', 'quality']) {
+    if (!$(name).disabled) body[name] = $(name).value;
   }
   for (const name of SETTINGS) {
     if ($(name).value !== '' && !$(name).disabled) body[name] = Number($(name).value);
@@ -163,7 +161,7 @@ function request() {
   for (const name of ['negative_prompt', 'camera', 'style']) {
     if ($(name).value.trim()) body[name] = $(name).value;
   }
-  if ((m === 'image' || m === 'motion_path') && chosen.image) body.image_id = chosen.image.id;
+  if (m === 'image' && chosen.image) body.image_id = chosen.image.id;
   if (m === 'image' && chosen.lastImage) body.last_image_id = chosen.lastImage.id;
   if (m === 'extend' && chosen.extend) body.extend_video_id = chosen.extend.id;
   if (m === 'restyle' && chosen.source) body.source_video_id = chosen.source.id;
@@ -178,7 +176,7 @@ function missing() {
     case 'image': return chosen.image ? null : 'Choose a picture for the first frame.';
     case 'extend': return chosen.extend ? null : 'Press "Extend" on a video below.';
     case 'restyle': return chosen.source ? null : 'Drop a clip, or press "Restyle" on a video below.';
-    case 'motion_path': return chosen.path.length >= 2 ? null : 'Draw the path on the picture.';
+    case 'motion_path': return chosen.path.length >= 2 ? null : 'Draw the path on the frame.';
     default: return null;
   }
 }
@@ -281,7 +279,6 @@ function showPicture(key, picture) {
   if (picture?.url) $(`${prefix}-thumb`).src = picture.url;
   $(`${prefix}-clear`).hidden = !picture;
   if (!picture) $(`${prefix}-file`).value = '';
-  if (key === 'image') loadBackground();
 }
 
 for (const [key, prefix] of [['image', 'image'], ['lastImage', 'last-image']]) {
@@ -299,19 +296,20 @@ function chooseRestyle(v) {
   choose('source', {id: v.id}, `Restyling “${title(v.prompt)}”`);
 }
 
-// ---- Motion path: drawn over the first frame, kept in output pixels ----
+// ---- Motion path: drawn over a video's first frame, kept in output pixels ----
 
 const canvas = $('path-canvas');
 const CANVAS_SIDE = 256;  // the longer side on screen, in CSS pixels
-let background = null;     // the first frame's picture, once loaded
+let background = null;     // the first frame to draw on, once loaded
 let drawing = false;
 
-function loadBackground() {
+/** Puts a first frame (its URL, or none) under the path. */
+function showFrame(url) {
   background = null;
-  if (chosen.image?.url) {
+  if (url) {
     const img = new Image();
     img.onload = () => { background = img; drawPath(); };
-    img.src = chosen.image.url;
+    img.src = url;
   }
   drawPath();
 }
@@ -361,7 +359,7 @@ $('path-clear').addEventListener('click', () => {
   quote();
 });
 
-/** The first frame (covering the canvas, centre-cropped, as the server crops it) and the path over it. */
+/** The first frame (covering the canvas, centre-cropped) and the path over it. */
 function drawPath() {
   const g = canvas.getContext('2d');
   g.imageSmoothingEnabled = false;
@@ -480,6 +478,7 @@ function card(v) {
   }
   if (tab === 'mine' && (v.status === 'queued' || v.status === 'running')) button('watch', 'Watch', () => watch(v));
   button('remix', 'Remix', () => remix(v));
+  if (v.status === 'succeeded') button('path', 'Draw path', () => remix(v, 'motion_path'));
   if (tab === 'mine' && v.status === 'succeeded') {
     button('extend', 'Extend', () => { chooseExtend(v); openForm('extend'); });
     button('restyle', 'Restyle', () => { chooseRestyle(v); openForm('restyle'); });
@@ -523,8 +522,11 @@ function openForm(modeName) {
   $('prompt').focus();
 }
 
-/** Reopens the form with all of the video's mode and settings, seed included, to make a variation. */
-async function remix(v) {
+/**
+ * Reopens the form with all of the video's mode and settings, seed included, to make a variation; or in another mode
+ * (a motion path drawn over its first frame).
+ */
+async function remix(v, modeName = MODES[v.mode]?.[1] ?? 'text') {
   $('prompt').value = v.prompt;
   $('negative_prompt').value = v.negative_prompt;
   pick($('aspect_ratio'), v.aspect_ratio);
@@ -538,6 +540,7 @@ async function remix(v) {
   chosen.path = v.motion_path ?? [];
   output = {width: 0, height: 0};  // the path is in the video's pixels
   resizePath(v.width, v.height);
+  showFrame(v.thumbnail_url);
   let seconds = v.seconds;
   chooseExtend(null);
   if (v.extend_video_id) {
@@ -546,7 +549,7 @@ async function remix(v) {
     seconds -= source.seconds;  // an extension's seconds are its source's and what it added
   }
   pick($('seconds'), Number(seconds.toFixed(3)));
-  openForm(MODES[v.mode]?.[1] ?? 'text');
+  openForm(modeName);
 }
 
 function showTab(name) {

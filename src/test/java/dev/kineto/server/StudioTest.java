@@ -311,16 +311,15 @@ class StudioTest {
     @Order(4)
     void aPathDrawnWithTheMouseIsTheJobsMotionPath() throws Exception {
         logIn("maya", apiKey);
-        mode("motion_path");
+        press(firstSucceeded(), "path"); // the picture-started video's first frame, to draw on
+        wait.until(d -> browser.findElement(By.cssSelector(".mode.active")).getAttribute("data-mode").equals("motion_path"));
         type("prompt", "a red ball moves right");
         fewSteps();
         new Select(id("aspect_ratio")).selectByValue("1:1");
         WebElement canvas = id("path-canvas");
         wait.until(d -> canvas.getAttribute("width").equals("256"));
-        id("image-file").sendKeys(picture("frame.png", 32, 32, 200).toString());
-        wait.until(ExpectedConditions.textMatches(By.id("image-label"), Pattern.compile("Picture img_.+")));
         wait.until(d -> ((List<?>) js("return Array.from(arguments[0].getContext('2d').getImageData(128, 128, 1, 1).data)", canvas))
-                .stream().limit(3).mapToLong(n -> ((Number) n).longValue()).sum() > 0); // drawn over the picture, not black
+                .stream().limit(3).mapToLong(n -> ((Number) n).longValue()).sum() > 0); // drawn over the frame, not black
         assertEquals(256, canvas.getRect().getWidth() - 2, "one canvas pixel per CSS pixel, inside a 1 px border");
         // From 32 px in and 32 down, right 128 and down 128: output pixels (4, 4), (20, 4), (20, 20) at 32×32.
         new Actions(browser).moveToElement(canvas, -96, -96).clickAndHold().moveByOffset(128, 0).moveByOffset(0, 128).release().perform();
@@ -336,7 +335,7 @@ class StudioTest {
         List<int[]> sent = new ArrayList<>();
         video.path("motion_path").forEach(p -> sent.add(new int[] {p.get(0).asInt(), p.get(1).asInt()}));
         assertPath(sent);
-        assertEquals(id("image-label").getText(), "Picture " + video.path("image_id").asText(), "over the chosen first frame");
+        assertTrue(video.path("image_id").isNull(), "a path is its own guide: the remixed video's picture is not sent");
         assertEquals("motion_path", video.path("mode").asText());
         assertTrue(card(video.path("id").asText()).findElement(By.cssSelector(".meta")).getText().startsWith("Motion path · 32×32"));
     }
@@ -440,8 +439,10 @@ class StudioTest {
     void remixReopensEachModeWithItsChoices() throws Exception {
         assumeTrue(apiHas("Video", "mode"), "a video's view names its mode once issue-36-api2 lands");
         logIn("maya", apiKey);
+        var modes = new java.util.TreeSet<String>();
         for (JsonNode v : api.get("/v1/videos?limit=100").json().path("data")) {
             if (!v.path("status").asText().equals(Job.SUCCEEDED)) continue;
+            modes.add(v.path("mode").asText());
             press(v.path("id").asText(), "remix");
             wait.until(ExpectedConditions.attributeToBe(By.id("prompt"), "value", v.path("prompt").asText()));
             String tab = browser.findElement(By.cssSelector(".mode.active")).getAttribute("data-mode");
@@ -469,6 +470,7 @@ class StudioTest {
             assertEquals(v.path("seed").asText(), id("seed").getAttribute("value"));
             assertEquals(v.path("steps").asText(), id("steps").getAttribute("value"));
         }
+        assertEquals(new java.util.TreeSet<>(List.of("camera", "extend", "first_last", "motion_path", "restyle", "text")), modes, "every mode the tests made");
         screenshot("studio-remix.png");
     }
 
