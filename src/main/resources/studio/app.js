@@ -271,9 +271,12 @@ function choose(key, value, label) {
   $(LABELS[key]).textContent = value ? label : EMPTY[key];
 }
 
+/** The first and last frame's drop zones, by the prefix of their elements' ids. */
+const PICTURES = {image: 'image', lastImage: 'last-image'};
+
 /** A chosen picture (or none) in its drop zone; picture is {id, url}, url null where only the id is known (a remix). */
 function showPicture(key, picture) {
-  const prefix = key === 'image' ? 'image' : 'last-image';
+  const prefix = PICTURES[key];
   choose(key, picture, `Picture ${picture?.id}`);
   $(`${prefix}-thumb`).hidden = !picture?.url;
   if (picture?.url) $(`${prefix}-thumb`).src = picture.url;
@@ -281,7 +284,7 @@ function showPicture(key, picture) {
   if (!picture) $(`${prefix}-file`).value = '';
 }
 
-for (const [key, prefix] of [['image', 'image'], ['lastImage', 'last-image']]) {
+for (const [key, prefix] of Object.entries(PICTURES)) {
   dropZone($(`${prefix}-drop`), $(`${prefix}-file`), '/v1/images', (image, file) => showPicture(key, {id: image.id, url: URL.createObjectURL(file)}));
   $(`${prefix}-clear`).addEventListener('click', () => { showPicture(key, null); quote(); });
 }
