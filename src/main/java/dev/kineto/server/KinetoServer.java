@@ -276,24 +276,24 @@ public final class KinetoServer implements AutoCloseable {
      * Content-Length to check), so no request holds more than its route's limit: an image's or a clip's upload, or a JSON body's.
      */
     private void readBody(Context ctx) {
-        Upload upload = Upload.of(ctx.path());
+        UploadRoute upload = UploadRoute.of(ctx.path());
         long limit = upload == null ? MAX_JSON_BYTES : upload.maxBytes(config.limits()) + MULTIPART_OVERHEAD;
-        if (ctx.contentLength() > limit) throw tooLarge(upload, limit);
+        if (ctx.contentLength() > limit) throw tooLarge(upload);
         byte[] body;
         try {
             body = ctx.req().getInputStream().readNBytes((int) limit + 1);
         } catch (IOException | RuntimeException e) { // Jetty's framing errors are runtime exceptions
             throw ApiError.invalid("invalid_body", "the request body ended early or its framing is broken: " + e.getMessage());
         }
-        if (body.length > limit) throw tooLarge(upload, limit);
+        if (body.length > limit) throw tooLarge(upload);
         ctx.attribute(BODY, body);
     }
 
     /** The routes that take a file, and its limit. */
-    private enum Upload {
+    private enum UploadRoute {
         IMAGE, CLIP;
 
-        static Upload of(String path) {
+        static UploadRoute of(String path) {
             return switch (path) {
                 case "/v1/images" -> IMAGE;
                 case "/v1/clips" -> CLIP;
@@ -306,8 +306,9 @@ public final class KinetoServer implements AutoCloseable {
         }
     }
 
-    private ApiError tooLarge(Upload upload, long limit) {
-        if (upload == null) return new ApiError(413, "request_too_large", "the body has more than the " + limit + " bytes allowed; a JSON request is far smaller");
+    /** The 413 for an upload over its route's limit, or (upload null) a JSON body over MAX_JSON_BYTES. */
+    private ApiError tooLarge(UploadRoute upload) {
+        if (upload == null) return new ApiError(413, "request_too_large", "the body has more than the " + MAX_JSON_BYTES + " bytes allowed; a JSON request is far smaller");
         String what = upload.name().toLowerCase(java.util.Locale.ROOT);
         return new ApiError(413, what + "_too_large", "the " + what + " has more than the " + upload.maxBytes(config.limits()) + " bytes allowed; send a smaller one");
     }
@@ -545,7 +546,7 @@ public final class KinetoServer implements AutoCloseable {
         User user = user(ctx);
         throttle(ctx, user);
         Uploads.Upload upload = uploaded(ctx);
-        if (upload.bytes().length > Upload.IMAGE.maxBytes(config.limits())) throw tooLarge(Upload.IMAGE, 0);
+        if (upload.bytes().length > UploadRoute.IMAGE.maxBytes(config.limits())) throw tooLarge(UploadRoute.IMAGE);
         BufferedImage image = Uploads.image(upload);
         String id = store.images().add(user.id(), image.getWidth(), image.getHeight());
         media.saveImage(id, image);
@@ -568,7 +569,7 @@ public final class KinetoServer implements AutoCloseable {
         User user = user(ctx);
         throttle(ctx, user);
         Uploads.Upload upload = uploaded(ctx);
-        if (upload.bytes().length > Upload.CLIP.maxBytes(config.limits())) throw tooLarge(Upload.CLIP, 0);
+        if (upload.bytes().length > UploadRoute.CLIP.maxBytes(config.limits())) throw tooLarge(UploadRoute.CLIP);
         String extension = Uploads.clipExtension(upload), id = Clips.newId();
         Clip read;
         try {

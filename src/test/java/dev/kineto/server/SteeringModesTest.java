@@ -153,6 +153,13 @@ class SteeringModesTest {
             var result = Evaluator.evaluate(clip, prompt);
             assertEquals(Boolean.TRUE, result.categories().get("background"), result.toJson());
         }
+        var form = new java.io.ByteArrayOutputStream(); // as a browser's form sends it; an MP4 is a QuickTime file too
+        form.writeBytes("--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"mine.mov\"\r\nContent-Type: video/quicktime\r\n\r\n".getBytes());
+        form.writeBytes(clipFile("a green ball moving right on a black background", "mp4", 9));
+        form.writeBytes("\r\n--XyZ--\r\n".getBytes());
+        String mov = uploadClip(api, "multipart/form-data; boundary=XyZ", form.toByteArray());
+        var quote = api.post("/v1/videos/cost", body(prompt, "source_video_id", mov));
+        assertEquals(9, quote.json().path("frames").asInt(), quote.toString());
         JsonNode own = FrameModesTest.made(api, body(BALL, "motion_path", PATH, "strength", GENTLE));
         JsonNode again = madeAsQuoted(api, body("a white ball on a black background", "source_video_id", own.path("id").asText()));
         assertEquals(Direction.RESTYLE_STRENGTH, again.path("strength").asDouble(), "the CLI's default");
@@ -185,6 +192,7 @@ class SteeringModesTest {
         bad.put("invalid_motion_path|outside the 32x32 frame", body(BALL, "motion_path", List.of(List.of(4, 4), List.of(40, 4))));
         bad.put("invalid_motion_path|two finite numbers", body(BALL, "motion_path", List.of(List.of(4, 4), List.of(4))));
         bad.put("invalid_type|motion_path", Map.of("prompt", BALL, "motion_path", List.of(List.of(4, 4), List.of("x", 4))));
+        bad.put("invalid_motion_path|at most 1000 points", body(BALL, "motion_path", java.util.Collections.nCopies(1001, List.of(4, 4))));
         bad.put("unsupported_value|pan-left, pan-right", body(BALL, "camera", "dolly"));
         bad.put("unsupported_value|pixel-art", body(BALL, "style", "oil"));
         bad.put("out_of_range|strength must be 0..1", body(BALL, "camera", "pan-left", "strength", 1.5));

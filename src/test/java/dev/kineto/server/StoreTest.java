@@ -1,6 +1,7 @@
 package dev.kineto.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kineto.model.GenerationRequest;
@@ -196,5 +197,26 @@ class StoreTest {
         assertEquals(13, job.spec().outputFrames());
         assertEquals("16:9", job.spec().aspectRatio());
         assertEquals(13 / 8.0, store.jobs().usage(1).stream().mapToDouble(Jobs.DayUsage::videoSeconds).sum(), 1e-9);
+    }
+
+    @Test
+    void aJobsSteeringAndAnUploadedClipAreStoredAndOwned() {
+        User a = store.accounts().createUser("a", User.FREE, false, 100).user(), b = store.accounts().createUser("b", User.FREE, false, 100).user();
+        var request = new GenerationRequest("a red ball, pixel art", "", 32, 32, 9, 8, 2, 2.5, 1);
+        var steering = new Steering("a red ball", List.of(new double[] {4, 5.5}, new double[] {20, 16}), "pan-left", "pixel-art", "clip_x", 0.1);
+        var spec = new JobSpec(request, "1:1", null, false, Conditions.NONE, steering);
+        Job job = store.jobs().submit(new Jobs.Submission(a.id(), spec, 1, null, null, "x"), ServerConfig.DEFAULT_LIMITS).job();
+        Job read = store.jobs().job(job.id()).orElseThrow();
+        assertEquals(request, read.request());
+        assertEquals("a red ball", read.spec().prompt());
+        assertEquals("restyle", read.spec().mode());
+        assertEquals(5.5, read.spec().steering().motionPath().getFirst()[1]);
+        assertEquals(List.of("pan-left", "pixel-art", "clip_x"), List.of(read.spec().steering().camera(), read.spec().steering().style(), read.spec().steering().sourceVideoId()));
+        assertEquals(0.1, read.spec().steering().strength());
+        assertEquals(Steering.NONE, submit(a, "plain", 16).spec().steering());
+        String clip = Clips.newId();
+        store.clips().add(clip, a.id(), 9, 8);
+        assertTrue(store.clips().owns(a.id(), clip));
+        assertFalse(store.clips().owns(b.id(), clip), "another user's clip is not theirs");
     }
 }
