@@ -84,7 +84,7 @@ public final class GenerateCommand implements Callable<Integer> {
             var request = source == null ? resolved : Guides.restyling(resolved, source);
             var direction = new Direction(motion, move, drawn, source, strength);
             if (direction.guided()) {
-                Guides.guide(request, direction); // bad paths and prompts fail here, before any sampling
+                Guides.check(request, direction); // bad paths and prompts fail here, before the model is asked
                 sampling.sampleAndWrite(listener -> Guides.generate(generator, request, direction, listener), request, started);
                 return 0;
             }

@@ -42,9 +42,8 @@ public final class Guides {
      * its first object on the motion path.
      */
     public static Clip guide(GenerationRequest request, Direction direction) {
-        if (!direction.guided()) throw new IllegalArgumentException("nothing to guide: give a motion path, a camera move or a source video");
+        check(request, direction);
         RenderSpec spec = new RenderSpec(request.width(), request.height(), request.frames(), request.fps());
-        if (direction.path() != null) direction.path().requireInside(request.width(), request.height());
         Optional<List<double[]>> followed = Optional.ofNullable(direction.path()).map(MotionPath::points);
         if (direction.source() != null) {
             Clip source = direction.source();
@@ -73,6 +72,16 @@ public final class Guides {
     /** The request for a restyle of source (read with {@link #source}): the video has the source's length. */
     public static GenerationRequest restyling(GenerationRequest r, Clip source) {
         return new GenerationRequest(r.prompt(), r.negativePrompt(), r.width(), r.height(), source.frameCount(), r.fps(), r.steps(), r.cfg(), r.seed());
+    }
+
+    /**
+     * Throws what {@link #guide} would refuse, without drawing anything: nothing to guide, a path outside the frame, a
+     * path or a camera move with a prompt the world cannot draw (a restyle falls back to its source instead).
+     */
+    public static void check(GenerationRequest request, Direction direction) {
+        if (!direction.guided()) throw new IllegalArgumentException("nothing to guide: give a motion path, a camera move or a source video");
+        if (direction.path() != null) direction.path().requireInside(request.width(), request.height());
+        if (direction.source() == null) describe(request.prompt());
     }
 
     /**

@@ -383,14 +383,15 @@ public final class KinetoServer implements AutoCloseable {
 
     // ---- Videos ----
 
-    record Quote(long cost, int width, int height, int frames, double fps, double seconds, int steps, long freeCreditsLeft, long credits) {}
+    record Quote(long cost, int width, int height, int frames, double fps, double seconds, int steps, long freeCreditsLeft, long credits,
+                 List<String> warnings) {}
 
     private void quote(Context ctx) {
         User user = user(ctx);
         JobSpec spec = resolve(user, body(ctx, VideoSpec.class));
         var r = spec.request();
         ctx.json(new Quote(Pricing.cost(r, config.limits().creditUnit()), r.width(), r.height(), r.frames(), r.fps(), r.frames() / r.fps(),
-                r.steps(), user.freeLeft(Store.today(), config.limits().dailyFreeCredits()), user.credits()));
+                r.steps(), user.freeLeft(Store.today(), config.limits().dailyFreeCredits()), user.credits(), warnings(r)));
     }
 
     private void submit(Context ctx) {
@@ -458,10 +459,13 @@ public final class KinetoServer implements AutoCloseable {
         return spec.withSteering(r, s.checked(r, source));
     }
 
-    /** The source of a restyle as the worker will read it; a 400 for one whose length a restyle cannot take. */
+    /**
+     * The source of a restyle at the request's fps, as the worker will read it, but on a copy of the smallest size
+     * (only its frames count here, and a quote must not hold a large video); a 400 for one whose length a restyle cannot take.
+     */
     private Clip restyleSource(String id, GenerationRequest r) {
         try {
-            return media.restyleSource(id, r);
+            return media.restyleSource(id, VideoSpec.MIN_SIDE, VideoSpec.MIN_SIDE, r.fps());
         } catch (IllegalArgumentException e) {
             throw ApiError.invalid("invalid_source_video", e.getMessage());
         } catch (IOException e) {
@@ -574,7 +578,7 @@ public final class KinetoServer implements AutoCloseable {
         Clip read;
         try {
             read = media.saveClip(id, extension, upload.bytes(), file -> {
-                Clip clip = Guides.readSource(file, rules.width(), rules.height());
+                Clip clip = Guides.readSource(file, VideoSpec.MIN_SIDE, VideoSpec.MIN_SIDE); // only its length counts here
                 Guides.source(clip, rules.fps());
                 return clip;
             });
@@ -624,8 +628,13 @@ public final class KinetoServer implements AutoCloseable {
                 s.prompt(), r.negativePrompt(), s.aspectRatio(), r.width() + "x" + r.height(), r.width(), r.height(), s.outputFrames(), r.fps(),
                 s.seconds(), r.steps(), r.cfg(), r.seed(), j.cost(), s.shared(), s.mode(), s.conditions().imageId(), s.conditions().lastImageId(),
                 s.conditions().extendVideoId(), d.motionPath(), d.camera(), d.style(), d.sourceVideoId(), d.strength(),
-                generator.unknownWordsWarning(r.prompt()).stream().toList(), j.errorCode() == null ? null : new ApiError.Detail(j.errorCode(), j.errorMessage()), j.createdAt() / 1000,
+                warnings(r), j.errorCode() == null ? null : new ApiError.Detail(j.errorCode(), j.errorMessage()), j.createdAt() / 1000,
                 j.finishedAt() == null ? null : j.finishedAt() / 1000, done ? base : null, done ? base + "?variant=thumbnail" : null);
+    }
+
+    /** What the model will not follow in the request: the words of its prompt it never saw in training. */
+    private List<String> warnings(GenerationRequest r) {
+        return generator.unknownWordsWarning(r.prompt()).stream().toList();
     }
 
     record Page(String object, List<VideoView> data, boolean hasMore, String nextCursor) {}

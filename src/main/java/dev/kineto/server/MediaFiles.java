@@ -1,6 +1,5 @@
 package dev.kineto.server;
 
-import dev.kineto.model.GenerationRequest;
 import dev.kineto.modes.Guides;
 import dev.kineto.video.AtomicFiles;
 import dev.kineto.video.Clip;
@@ -68,12 +67,12 @@ final class MediaFiles {
     }
 
     /**
-     * The video a restyle re-renders, as the request needs it (at its size and fps, whole 4k+1 frames): an uploaded
-     * clip or a made video, by id. Throws IllegalArgumentException for one too long or too short.
+     * The video a restyle re-renders at width×height and fps, cut to whole 4k+1 frames: an uploaded clip or a made
+     * video, by id. Throws IllegalArgumentException for one too long or too short.
      */
-    Clip restyleSource(String id, GenerationRequest r) throws IOException {
+    Clip restyleSource(String id, int width, int height, double fps) throws IOException {
         Path file = Clips.isClipId(id) ? clip(id) : video(id);
-        return Guides.source(Guides.readSource(file, r.width(), r.height()), r.fps());
+        return Guides.source(Guides.readSource(file, width, height), fps);
     }
 
     /** Writes the MP4 and its thumbnail (the first frame); a crash leaves either a whole file or none. */

@@ -51,15 +51,18 @@ public record Steering(String prompt, List<double[]> motionPath, String camera, 
     }
 
     /**
-     * Checks the direction against the request (for a restyle, already of the source's length) as the worker will run
-     * it, before anything is charged: the path inside the frame, a prompt the world can draw. Returns this with the
-     * strength the worker will use.
+     * Checks the direction against the request (for a restyle, already of the source's length) by the rules the
+     * worker's modes.Guides keeps, before anything is charged: the path inside the frame, a prompt the world can draw.
+     * Returns this with the strength the worker will use.
      */
     Steering checked(GenerationRequest request, Clip source) {
         Direction d = direction(source);
         if (!d.guided()) return this;
         if (d.path() != null) parsed("invalid_motion_path", () -> d.path().requireInside(request.width(), request.height()));
-        parsed("prompt_not_drawable", () -> Guides.guide(request, d));
+        parsed("prompt_not_drawable", () -> {
+            Guides.check(request, d);
+            return d;
+        });
         return new Steering(prompt, motionPath, camera, style, sourceVideoId, d.resolvedStrength());
     }
 

@@ -160,7 +160,7 @@ final class WorkerPool implements AutoCloseable {
         GenerationRequest r = job.request();
         Steering steering = job.spec().steering();
         if (steering.guided()) {
-            Clip source = steering.sourceVideoId() == null ? null : media.restyleSource(steering.sourceVideoId(), r);
+            Clip source = steering.sourceVideoId() == null ? null : media.restyleSource(steering.sourceVideoId(), r.width(), r.height(), r.fps());
             return Guides.generate(generator, r, steering.direction(source), listener);
         }
         Conditions k = job.spec().conditions();

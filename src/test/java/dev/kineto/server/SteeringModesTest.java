@@ -177,6 +177,7 @@ class SteeringModesTest {
         assertEquals(1, warnings.size(), submitted.toString());
         assertTrue(warnings.path(0).asText().contains("zigzags"), warnings.toString());
         assertEquals(warnings, api.get("/v1/videos/" + submitted.json().path("id").asText()).json().path("warnings"));
+        assertEquals(warnings, api.post("/v1/videos/cost", body("a red ball zigzags", "seconds", 0.5)).json().path("warnings"), "shown before submitting");
         assertEquals(0, api.post("/v1/videos", body("a red ball moves right")).json().path("warnings").size(), "every word known");
         assertEquals("text", api.get("/v1/videos").json().path("data").path(0).path("mode").asText());
     }
