@@ -183,7 +183,7 @@ function missing() {
 
 let quoteTimer = null;
 
-/** Shows what the form's video would cost (or what the mode still needs, or what is wrong with the form). */
+/** Shows what the form's video would cost and its warnings (or what the mode still needs, or what is wrong with the form). */
 function quote() {
   clearTimeout(quoteTimer);
   quoteTimer = setTimeout(async () => {
@@ -194,6 +194,7 @@ function quote() {
       const q = await api('POST', '/v1/videos/cost', body);
       resizePath(q.width, q.height);
       $('cost').textContent = need ?? `Cost: ${q.cost} credits · ${q.width}×${q.height}, ${q.frames} frames`;
+      showWarnings($('warnings'), q.warnings);
       $('form-error').textContent = '';
     } catch (err) {
       $('cost').textContent = need ?? '';

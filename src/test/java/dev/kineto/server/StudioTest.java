@@ -421,10 +421,14 @@ class StudioTest {
         type("prompt", prompt);
         fewSteps();
         costShown();
+        List<String> quoted = new ArrayList<>();
+        api.post("/v1/videos/cost", java.util.Map.of("prompt", prompt)).json().path("warnings").forEach(w -> quoted.add(w.asText()));
+        assertTrue(quoted.stream().anyMatch(w -> w.contains("purple")), quoted.toString());
+        wait.until(d -> texts("#warnings li").equals(quoted)); // shown before submitting
         JsonNode video = generate();
         List<String> warnings = new ArrayList<>();
         video.path("warnings").forEach(w -> warnings.add(w.asText()));
-        assertTrue(warnings.stream().anyMatch(w -> w.contains("purple")), warnings.toString());
+        assertEquals(quoted, warnings);
         assertEquals(warnings, texts("#warnings li"), "shown on submit");
         wait.until(ExpectedConditions.textToBe(By.id("player-title"), prompt));
         assertEquals(warnings, texts("#player-warnings li"), "and with the video");
