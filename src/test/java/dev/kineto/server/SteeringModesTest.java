@@ -169,6 +169,18 @@ class SteeringModesTest {
     }
 
     @Test
+    void aStyleAloneIsItsWordsInThePromptTheModelReads() throws Exception {
+        ApiClient api = newUser("style");
+        JsonNode video = madeAsQuoted(api, body("a red ball moves right", "style", "soft"));
+        assertEquals("text", video.path("mode").asText());
+        assertEquals("soft", video.path("style").asText());
+        assertTrue(video.path("strength").isNull(), "no guide, no strength");
+        assertEquals("a red ball moves right", video.path("prompt").asText());
+        assertTrue(video.path("warnings").path(0).asText().contains("soft"), "the tiny model never saw the style's words: " + video.path("warnings"));
+        assertEquals(video.path("frames").asInt(), FrameModesTest.decoded(api, video).frameCount());
+    }
+
+    @Test
     void aPromptsUnknownWordsAreWarnedAtSubmitAndInTheView() throws Exception {
         ApiClient api = newUser("words");
         var submitted = api.post("/v1/videos", body("a red ball zigzags", "seconds", 0.5));
@@ -202,6 +214,7 @@ class SteeringModesTest {
         bad.put("conflicting_fields|image_id", body(BALL, "camera", "zoom-in", "image_id", image));
         bad.put("conflicting_fields|leave out seconds", body(BALL, "source_video_id", clip, "seconds", 1));
         bad.put("prompt_not_drawable|world can draw", body("a cat on a sofa", "camera", "pan-up"));
+        bad.put("out_of_range|one pass of the model, up to 9 frames", body(BALL, "camera", "pan-left", "seconds", 4)); // pixel-tiny's window
         for (var entry : bad.entrySet()) {
             String[] want = entry.getKey().split("\\|");
             for (String path : List.of("/v1/videos/cost", "/v1/videos")) {
