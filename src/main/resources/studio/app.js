@@ -48,7 +48,7 @@ async function start() {
 
 /**
  * Starts the form's settings at the served model's defaults and holds them to its ranges and the server's limits,
- * which the server's OpenAPI document gives; the camera and style menus offer what it accepts.
+ * which the server's OpenAPI document gives; the camera and style menus offer what it accepts (the document is their only list).
  */
 async function fillDefaults() {
   try {
@@ -58,7 +58,7 @@ async function fillDefaults() {
     for (const name of ['fps', 'steps', 'cfg', 'seed']) $(name).max = fields[name].maximum;
     for (const name of ['prompt', 'negative_prompt']) $(name).maxLength = fields[name].maxLength;
     for (const name of ['camera', 'style']) {
-      if (fields[name]?.enum) $(name).replaceChildren($(name).options[0], ...fields[name].enum.map(v => el('option', {value: v, textContent: v})));
+      $(name).replaceChildren($(name).options[0], ...fields[name].enum.map(v => el('option', {value: v, textContent: v})));
     }
   } catch {
     // Left empty, a setting is left out of the request and the server applies its default.

@@ -20,9 +20,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,25 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 class FrameModesTest {
     static final double MIN_PSNR = 30;
 
-    @TempDir
-    static Path data;
-    static KinetoServer server;
-    static ApiClient anonymous;
-
-    @BeforeAll
-    static void start() {
-        server = KinetoServer.start(TinyModel.serverConfig(data), TinyModel.pixelGenerator());
-        anonymous = new ApiClient("http://localhost:" + server.port(), null);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    static ApiClient newUser(String name) {
-        return anonymous.as(server.store().accounts().createUser(name, User.FREE, false, 1000).apiKey());
-    }
+    @RegisterExtension
+    static final TestServer served = TestServer.pixel();
 
     /** A smooth picture (H.264 keeps it within the PSNR bar), not the video's size or aspect, so it is scaled and cropped. */
     static byte[] png(int width, int height, int hue) throws IOException {
@@ -103,14 +85,14 @@ class FrameModesTest {
 
     /** The uploaded picture as the video's frame: scaled to cover its size, centre-cropped. */
     static byte[] expected(byte[] png, JsonNode video) throws IOException {
-        Path file = Files.createTempFile(data, "image", ".png");
+        Path file = Files.createTempFile(served.data(), "image", ".png");
         Files.write(file, png);
         return VideoFiles.read(file, video.path("width").asInt(), video.path("height").asInt(), 1).frames().getFirst();
     }
 
     @Test
     void imageToVideoStartsFromTheUploadedImage() throws Exception {
-        ApiClient api = newUser("image");
+        ApiClient api = served.newUser("image");
         byte[] png = png(48, 40, 30);
         JsonNode video = made(api, body("image_id", upload(api, png)));
         Clip clip = decoded(api, video);
@@ -121,7 +103,7 @@ class FrameModesTest {
 
     @Test
     void firstAndLastImagesAreTheVideosEnds() throws Exception {
-        ApiClient api = newUser("transition");
+        ApiClient api = served.newUser("transition");
         byte[] first = png(32, 32, 0), last = png(40, 48, 150);
         JsonNode video = made(api, body("image_id", upload(api, first), "last_image_id", upload(api, last)));
         Clip clip = decoded(api, video);
@@ -132,7 +114,7 @@ class FrameModesTest {
 
     @Test
     void anExtensionAddsItsSecondsToTheSourceAndCostsOnlyThem() throws Exception {
-        ApiClient api = newUser("extend");
+        ApiClient api = served.newUser("extend");
         JsonNode source = made(api, body("seconds", 1));
         Clip sourceClip = decoded(api, source);
         Map<String, Object> extend = body("extend_video_id", source.path("id").asText(), "seconds", 2);
@@ -156,23 +138,28 @@ class FrameModesTest {
 
     @Test
     void anotherUsersOrAMissingImageOrVideoIsA404() throws Exception {
-        ApiClient owner = newUser("owner"), other = newUser("other");
+        ApiClient owner = served.newUser("owner"), other = served.newUser("other");
         String image = upload(owner, png(32, 32, 0));
         String video = made(owner, body()).path("id").asText();
+        notFound(other, List.of(body("image_id", image), body("image_id", upload(other, png(32, 32, 9)), "last_image_id", image),
+                body("extend_video_id", video), body("image_id", "img_missing"), body("extend_video_id", "video_missing")));
+    }
+
+    /** Each body names what the client may not see: a 404 to quote and to submit, and nothing queued. */
+    static void notFound(ApiClient client, List<Map<String, Object>> bodies) {
         for (String path : List.of("/v1/videos", "/v1/videos/cost")) {
-            for (var b : List.of(body("image_id", image), body("image_id", upload(other, png(32, 32, 9)), "last_image_id", image),
-                    body("extend_video_id", video), body("image_id", "img_missing"), body("extend_video_id", "video_missing"))) {
-                var r = other.post(path, b);
+            for (var b : bodies) {
+                var r = client.post(path, b);
                 assertEquals(404, r.status(), path + " " + b + ": " + r);
                 assertEquals("not_found", r.code());
             }
         }
-        assertEquals(0, other.get("/v1/videos").json().path("data").size(), "nothing was queued");
+        assertEquals(0, client.get("/v1/videos").json().path("data").size(), "nothing was queued");
     }
 
     @Test
     void aLastImageWithoutAFirstOrAnExtensionWithASizeIsA400() throws Exception {
-        ApiClient api = newUser("fields");
+        ApiClient api = served.newUser("fields");
         String image = upload(api, png(32, 32, 0));
         var r = api.post("/v1/videos", body("last_image_id", image));
         assertEquals(400, r.status(), r.toString());
@@ -188,10 +175,10 @@ class FrameModesTest {
 
     @Test
     void theEventStreamNeedsNoAcceptHeaderAndEndsWithDone() throws Exception {
-        ApiClient api = newUser("curl");
+        ApiClient api = served.newUser("curl");
         JsonNode video = made(api, body());
         for (String[] headers : List.of(new String[] {}, new String[] {"Accept", "*/*"})) { // as `curl -N` sends it
-            var request = HttpRequest.newBuilder(URI.create(anonymous.base() + "/v1/videos/" + video.path("id").asText() + "/events"))
+            var request = HttpRequest.newBuilder(URI.create(served.anonymous().base() + "/v1/videos/" + video.path("id").asText() + "/events"))
                     .header("Authorization", "Bearer " + api.key());
             if (headers.length > 0) request.header(headers[0], headers[1]);
             var response = ApiClient.HTTP.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
@@ -219,7 +206,7 @@ class FrameModesTest {
 
     @Test
     void theOpenApiDocumentDescribesEveryModeWithAnExample() {
-        JsonNode document = anonymous.get("/openapi.json").json();
+        JsonNode document = served.anonymous().get("/openapi.json").json();
         for (String field : List.of("image_id", "last_image_id", "extend_video_id")) {
             assertTrue(document.at("/components/schemas/VideoRequest/properties").has(field), field);
             assertTrue(document.at("/components/schemas/Video/properties").has(field), field);

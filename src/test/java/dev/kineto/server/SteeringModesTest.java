@@ -20,10 +20,9 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Motion path, camera, style and restyle over HTTP, on the tiny pixel model (untrained, but at a small strength its
@@ -40,25 +39,8 @@ class SteeringModesTest {
      */
     static final double GENTLE = 0.01;
 
-    @TempDir
-    static Path data;
-    static KinetoServer server;
-    static ApiClient anonymous;
-
-    @BeforeAll
-    static void start() {
-        server = KinetoServer.start(TinyModel.serverConfig(data), TinyModel.pixelGenerator());
-        anonymous = new ApiClient("http://localhost:" + server.port(), null);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    static ApiClient newUser(String name) {
-        return anonymous.as(server.store().accounts().createUser(name, User.FREE, false, 1000).apiKey());
-    }
+    @RegisterExtension
+    static final TestServer served = TestServer.pixel();
 
     static Map<String, Object> body(String prompt, Object... fields) {
         Map<String, Object> body = new HashMap<>(Map.of("prompt", prompt, "steps", 2, "seed", 3));
@@ -85,7 +67,7 @@ class SteeringModesTest {
     /** A world clip at the tiny model's size and length, written in the format the extension names. */
     static byte[] clipFile(String caption, String extension, int frames) throws IOException {
         WorldClip clip = World.render(caption, new RenderSpec(32, 32, frames, 8), 5);
-        Path file = data.resolve("source-" + System.nanoTime() + "." + extension);
+        Path file = served.data().resolve("source-" + System.nanoTime() + "." + extension);
         VideoFiles.write(clip.clip(), file);
         return Files.readAllBytes(file);
     }
@@ -99,7 +81,7 @@ class SteeringModesTest {
 
     @Test
     void aMotionPathVideosSubjectFollowsThePath() throws Exception {
-        ApiClient api = newUser("path");
+        ApiClient api = served.newUser("path");
         JsonNode byDefault = madeAsQuoted(api, body(BALL, "motion_path", PATH));
         assertEquals(Direction.PATH_STRENGTH, byDefault.path("strength").asDouble(), "the CLI's default");
         assertEquals(byDefault.path("frames").asInt(), FrameModesTest.decoded(api, byDefault).frameCount());
@@ -119,7 +101,7 @@ class SteeringModesTest {
 
     @Test
     void theCameraMoveIsReadOnTheVideo() throws Exception {
-        ApiClient api = newUser("camera");
+        ApiClient api = served.newUser("camera");
         String prompt = "a yellow square on a blue and black checkered background";
         for (String move : List.of("pan-left", "zoom-in")) {
             JsonNode video = madeAsQuoted(api, body(prompt, "camera", move, "style", "pixel-art", "strength", GENTLE));
@@ -136,7 +118,7 @@ class SteeringModesTest {
 
     @Test
     void aRestyleRedrawsAnUploadedClipOrAVideoOfOnesOwnOnItsPath() throws Exception {
-        ApiClient api = newUser("restyle");
+        ApiClient api = served.newUser("restyle");
         WorldClip world = World.render("a green ball moving right on a black background", new RenderSpec(32, 32, 9, 8), 5);
         List<double[]> sourcePath = world.scene().tracks().getFirst().states().stream().map(s -> new double[] {s.x(), s.y()}).toList();
         String prompt = BALL;
@@ -170,7 +152,7 @@ class SteeringModesTest {
 
     @Test
     void aStyleAloneIsItsWordsInThePromptTheModelReads() throws Exception {
-        ApiClient api = newUser("style");
+        ApiClient api = served.newUser("style");
         JsonNode video = madeAsQuoted(api, body("a red ball moves right", "style", "soft"));
         assertEquals("text", video.path("mode").asText());
         assertEquals("soft", video.path("style").asText());
@@ -182,7 +164,7 @@ class SteeringModesTest {
 
     @Test
     void aPromptsUnknownWordsAreWarnedAtSubmitAndInTheView() throws Exception {
-        ApiClient api = newUser("words");
+        ApiClient api = served.newUser("words");
         var submitted = api.post("/v1/videos", body("a red ball zigzags", "seconds", 0.5));
         assertEquals(201, submitted.status(), submitted.toString());
         JsonNode warnings = submitted.json().path("warnings");
@@ -196,7 +178,7 @@ class SteeringModesTest {
 
     @Test
     void badSteeringIsA4xxThatSaysWhatToFixAndCostsNothing() throws Exception {
-        ApiClient api = newUser("bad");
+        ApiClient api = served.newUser("bad");
         String image = FrameModesTest.upload(api, FrameModesTest.png(32, 32, 0));
         String clip = uploadClip(api, "video/mp4", clipFile("a green ball moving right on a black background", "mp4", 9));
         long credits = api.get("/v1/me").json().path("free_credits_left").asLong();
@@ -230,27 +212,20 @@ class SteeringModesTest {
 
     @Test
     void anotherUsersOrAMissingClipOrVideoIsA404() throws Exception {
-        ApiClient owner = newUser("clip-owner"), other = newUser("clip-other");
+        ApiClient owner = served.newUser("clip-owner"), other = served.newUser("clip-other");
         String clip = uploadClip(owner, "video/mp4", clipFile("a green ball moving right on a black background", "mp4", 9));
         String video = FrameModesTest.made(owner, body(BALL)).path("id").asText();
-        for (String id : List.of(clip, video, "clip_missing", "video_missing")) {
-            for (String path : List.of("/v1/videos/cost", "/v1/videos")) {
-                var r = other.post(path, body(BALL, "source_video_id", id));
-                assertEquals(404, r.status(), path + " " + id + ": " + r);
-                assertEquals("not_found", r.code());
-            }
-        }
-        assertEquals(0, other.get("/v1/videos").json().path("data").size(), "nothing was queued");
+        FrameModesTest.notFound(other, Stream.of(clip, video, "clip_missing", "video_missing").map(id -> body(BALL, "source_video_id", id)).toList());
     }
 
     @Test
     void aClipARestyleCannotTakeIsRefusedAndNotStored() throws Exception {
-        ApiClient api = newUser("uploads");
+        ApiClient api = served.newUser("uploads");
         List<Path> stored = clipFiles();
         var r = api.postBytes("/v1/clips", "video/mp4", "not a video at all".getBytes());
         assertEquals(415, r.status(), r.toString());
         assertEquals("unsupported_clip", r.code());
-        assertFalse(r.toString().contains(data.toString()), "no server path in " + r);
+        assertFalse(r.toString().contains(served.data().toString()), "no server path in " + r);
         r = api.postBytes("/v1/clips", "video/x-msvideo", clipFile(BALL, "mp4", 9));
         assertEquals(415, r.status(), r.toString());
         assertTrue(r.json().path("error").path("message").asText().contains("mp4, mov, webm or gif"), r.toString());
@@ -268,7 +243,7 @@ class SteeringModesTest {
 
     @Test
     void theOpenApiDocumentDescribesEachModeWithAnExample() {
-        JsonNode document = anonymous.get("/openapi.json").json();
+        JsonNode document = served.anonymous().get("/openapi.json").json();
         for (String field : List.of("motion_path", "camera", "style", "source_video_id", "strength")) {
             assertTrue(document.at("/components/schemas/VideoRequest/properties").has(field), field);
             assertTrue(document.at("/components/schemas/Video/properties").has(field), field);
@@ -284,8 +259,8 @@ class SteeringModesTest {
 
     /** The files in the clips folder, those other tests stored included. */
     private static List<Path> clipFiles() throws IOException {
-        if (!Files.isDirectory(data.resolve("clips"))) return List.of();
-        try (var files = Files.list(data.resolve("clips"))) {
+        if (!Files.isDirectory(served.data().resolve("clips"))) return List.of();
+        try (var files = Files.list(served.data().resolve("clips"))) {
             return files.sorted().toList();
         }
     }

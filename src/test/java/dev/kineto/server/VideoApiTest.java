@@ -20,40 +20,19 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The API end to end over HTTP against one server: submit, stream, fetch, isolation, credits, idempotency, cancel. */
 class VideoApiTest {
     /** Small jobs: 16×16, 5 frames (0.5 s at 8 fps), 2 steps: one credit each. */
     static final Map<String, Object> SMALL = Map.of("prompt", "a red ball rolls left", "size", "16x16", "seconds", 0.5, "fps", 8, "steps", 2);
     static final int DAILY_FREE = 30;
+    static final ServerConfig.Limits LIMITS = new ServerConfig.Limits(ServerConfig.DEFAULT_LIMITS.maxPromptChars(), ServerConfig.DEFAULT_LIMITS.maxSeconds(),
+            ServerConfig.DEFAULT_LIMITS.maxSide(), ServerConfig.DEFAULT_LIMITS.creditUnit(), DAILY_FREE, 10, 1000, 100_000);
 
-    @TempDir
-    static Path data;
-    static KinetoServer server;
-    static ApiClient anonymous;
-
-    @BeforeAll
-    static void start() {
-        var limits = ServerConfig.DEFAULT_LIMITS;
-        limits = new ServerConfig.Limits(limits.maxPromptChars(), limits.maxSeconds(), limits.maxSide(), limits.creditUnit(),
-                DAILY_FREE, 10, 1000, 100_000);
-        server = KinetoServer.start(TinyModel.serverConfig(data).withLimits(limits), TinyModel.generator());
-        anonymous = new ApiClient("http://localhost:" + server.port(), null);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    static ApiClient newUser(String name, long credits) {
-        var created = server.store().accounts().createUser(name, User.FREE, false, credits);
-        return anonymous.as(created.apiKey());
-    }
+    @RegisterExtension
+    static final TestServer served = TestServer.latent(config -> config.withLimits(LIMITS));
 
     static JsonNode waitFor(ApiClient api, String id, String status) throws InterruptedException {
         for (int i = 0; i < 400; i++) {
@@ -66,7 +45,7 @@ class VideoApiTest {
 
     @Test
     void submitStreamsProgressAndPreviewsThenServesTheMp4() throws Exception {
-        ApiClient api = newUser("alice", 0);
+        ApiClient api = served.newUser("alice", 0);
         var body = new java.util.HashMap<String, Object>(SMALL);
         body.put("steps", 6);
         body.put("size", "32x16");
@@ -89,7 +68,7 @@ class VideoApiTest {
         var mp4 = api.get(video.path("url").asText());
         assertEquals(200, mp4.status());
         assertEquals("video/mp4", mp4.headers().firstValue("Content-Type").orElse(""));
-        Path file = Files.write(data.resolve("fetched.mp4"), mp4.bytes());
+        Path file = Files.write(served.data().resolve("fetched.mp4"), mp4.bytes());
         Clip clip = VideoFiles.read(file);
         assertEquals(5, clip.frameCount());
         assertEquals(32, clip.width());
@@ -107,11 +86,11 @@ class VideoApiTest {
 
     @Test
     void usersCannotSeeOrTouchEachOthersVideosUnlessShared() throws Exception {
-        ApiClient owner = newUser("owner", 0), other = newUser("other", 0);
+        ApiClient owner = served.newUser("owner", 0), other = served.newUser("other", 0);
         String id = owner.post("/v1/videos", SMALL).json().path("id").asText();
         waitFor(owner, id, "succeeded");
         for (var r : List.of(other.get("/v1/videos/" + id), other.get("/v1/videos/" + id + "/content"), other.get("/v1/videos/" + id + "/events"),
-                other.post("/v1/videos/" + id + "/cancel", "{}"), other.delete("/v1/videos/" + id), anonymous.get("/v1/videos/" + id),
+                other.post("/v1/videos/" + id + "/cancel", "{}"), other.delete("/v1/videos/" + id), served.anonymous().get("/v1/videos/" + id),
                 other.post("/v1/videos/" + id + "/share", Map.of("shared", true)))) {
             assertEquals(404, r.status(), r.toString());
             assertEquals("not_found", r.code());
@@ -121,13 +100,13 @@ class VideoApiTest {
 
         assertEquals(200, owner.post("/v1/videos/" + id + "/share", Map.of("shared", true)).status());
         assertEquals(200, other.get("/v1/videos/" + id + "/content").status(), "shared videos are visible to everyone");
-        assertTrue(anonymous.get("/v1/feed").json().path("data").findValuesAsText("id").contains(id));
+        assertTrue(served.anonymous().get("/v1/feed").json().path("data").findValuesAsText("id").contains(id));
         assertEquals(404, other.delete("/v1/videos/" + id).status(), "but only the owner may delete them");
     }
 
     @Test
     void concurrentSubmitsNeverSpendMoreCreditsThanTheUserHas() throws Exception {
-        ApiClient api = newUser("spender", 5); // DAILY_FREE (30) free + 5 purchased credits
+        ApiClient api = served.newUser("spender", 5); // DAILY_FREE (30) free + 5 purchased credits
         var costly = Map.of("prompt", "a ball", "size", "128x128", "seconds", 0.5, "fps", 8, "steps", 8); // 10 credits
         List<Callable<ApiClient.Response>> submits = new ArrayList<>();
         for (int i = 0; i < 24; i++) submits.add(() -> api.post("/v1/videos", costly));
@@ -148,7 +127,7 @@ class VideoApiTest {
 
     @Test
     void anIdempotencyKeyNeverMakesASecondJobNorChargesTwice() throws Exception {
-        ApiClient api = newUser("retrier", 0);
+        ApiClient api = served.newUser("retrier", 0);
         List<Callable<ApiClient.Response>> retries = new ArrayList<>();
         for (int i = 0; i < 8; i++) retries.add(() -> api.post("/v1/videos", SMALL, "Idempotency-Key", "order-42"));
         var ids = new HashSet<String>();
@@ -169,7 +148,7 @@ class VideoApiTest {
 
     @Test
     void cancelStopsARunningJobWithinAStepAndRefundsIt() throws Exception {
-        ApiClient api = newUser("canceller", 0);
+        ApiClient api = served.newUser("canceller", 0);
         waitUntilIdle();
         String id = api.post("/v1/videos", Map.of("prompt", "a long one", "size", "32x32", "seconds", 2, "steps", 100)).json().path("id").asText();
         waitFor(api, id, "running");
@@ -188,7 +167,7 @@ class VideoApiTest {
     /** Waits until no job is queued and no worker is busy, as /metrics reports. */
     static void waitUntilIdle() throws InterruptedException {
         for (int i = 0; i < 1200; i++) {
-            String metrics = new String(anonymous.get("/metrics").bytes());
+            String metrics = new String(served.anonymous().get("/metrics").bytes());
             if (metrics.contains("kineto_queue_depth 0.0") && metrics.contains("kineto_workers_busy 0.0")) return;
             Thread.sleep(25);
         }
@@ -197,7 +176,7 @@ class VideoApiTest {
 
     @Test
     void aModeratedPromptGetsItsOwnStatusAndCostsNothing() {
-        ApiClient api = newUser("edgy", 0);
+        ApiClient api = served.newUser("edgy", 0);
         var r = api.post("/v1/videos", Map.of("prompt", "a G.O.R.E scene with blood", "size", "16x16"));
         assertEquals(201, r.status(), r.toString());
         assertEquals("moderated", r.json().path("status").asText());
@@ -210,7 +189,7 @@ class VideoApiTest {
 
     @Test
     void listIsNewestFirstAndPaginates() {
-        ApiClient api = newUser("lister", 0);
+        ApiClient api = served.newUser("lister", 0);
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 5; i++) ids.add(api.post("/v1/videos", Map.of("prompt", "ball " + i, "size", "16x16", "seconds", 0.125, "steps", 1)).json().path("id").asText());
         var first = api.get("/v1/videos?limit=3").json();
@@ -227,7 +206,7 @@ class VideoApiTest {
 
     @Test
     void compatibleQueuedJobsShareOneForwardPass() throws Exception {
-        ApiClient api = newUser("batcher", 0);
+        ApiClient api = served.newUser("batcher", 0);
         waitUntilIdle();
         long batchesOfFourBefore = batchesOf(4);
         String blocker = api.post("/v1/videos", Map.of("prompt", "blocker", "size", "32x32", "seconds", 2, "steps", 60)).json().path("id").asText();
@@ -241,22 +220,22 @@ class VideoApiTest {
 
     @Test
     void aStudioSessionWorksLikeAKeyUntilLogOut() {
-        String key = server.store().accounts().createUser("browser", User.FREE, false, 0).apiKey();
-        var login = anonymous.post("/v1/sessions", Map.of("username", "browser", "api_key", key));
+        String key = served.server().store().accounts().createUser("browser", User.FREE, false, 0).apiKey();
+        var login = served.anonymous().post("/v1/sessions", Map.of("username", "browser", "api_key", key));
         assertEquals(200, login.status(), login.toString());
         String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
         assertTrue(login.headers().firstValue("Set-Cookie").orElseThrow().contains("HttpOnly"));
-        assertEquals("browser", anonymous.get("/v1/me", "Cookie", cookie).json().path("name").asText());
-        assertEquals(201, anonymous.post("/v1/videos", SMALL, "Cookie", cookie, KinetoServer.CSRF_HEADER, "1").status());
-        assertEquals(204, anonymous.delete("/v1/sessions", "Cookie", cookie, KinetoServer.CSRF_HEADER, "1").status());
-        assertEquals(401, anonymous.get("/v1/me", "Cookie", cookie).status(), "the session ended");
-        assertEquals(401, anonymous.post("/v1/sessions", Map.of("username", "someone-else", "api_key", key)).status(), "name and key must match");
+        assertEquals("browser", served.anonymous().get("/v1/me", "Cookie", cookie).json().path("name").asText());
+        assertEquals(201, served.anonymous().post("/v1/videos", SMALL, "Cookie", cookie, KinetoServer.CSRF_HEADER, "1").status());
+        assertEquals(204, served.anonymous().delete("/v1/sessions", "Cookie", cookie, KinetoServer.CSRF_HEADER, "1").status());
+        assertEquals(401, served.anonymous().get("/v1/me", "Cookie", cookie).status(), "the session ended");
+        assertEquals(401, served.anonymous().post("/v1/sessions", Map.of("username", "someone-else", "api_key", key)).status(), "name and key must match");
     }
 
     @Test
     void theAdminViewShowsUsageQueueWorkersAndModerationHits() throws Exception {
-        ApiClient user = newUser("counted", 0);
-        ApiClient admin = anonymous.as(server.store().accounts().createUser("root", User.FREE, true, 0).apiKey());
+        ApiClient user = served.newUser("counted", 0);
+        ApiClient admin = served.anonymous().as(served.server().store().accounts().createUser("root", User.FREE, true, 0).apiKey());
         user.post("/v1/videos", Map.of("prompt", "porn", "size", "16x16"));
         waitFor(user, user.post("/v1/videos", SMALL).json().path("id").asText(), "succeeded");
         JsonNode usage = admin.get("/v1/admin/usage?days=3").json();
@@ -272,20 +251,20 @@ class VideoApiTest {
 
     static long batchesOf(int size) {
         var m = java.util.regex.Pattern.compile("kineto_generation_seconds_count\\{batch_size=\"" + size + "\"} (\\d+)")
-                .matcher(new String(anonymous.get("/metrics").bytes()));
+                .matcher(new String(served.anonymous().get("/metrics").bytes()));
         return m.find() ? Long.parseLong(m.group(1)) : 0;
     }
 
     @Test
     void healthReadinessMetricsAndTheOpenApiDocument() {
-        assertEquals(200, anonymous.get("/health").status());
-        assertEquals(200, anonymous.get("/ready").status());
-        String metrics = new String(anonymous.get("/metrics").bytes());
+        assertEquals(200, served.anonymous().get("/health").status());
+        assertEquals(200, served.anonymous().get("/ready").status());
+        String metrics = new String(served.anonymous().get("/metrics").bytes());
         for (String name : List.of("kineto_queue_depth", "kineto_job_latency_seconds", "kineto_generation_seconds", "kineto_workers_busy",
                 "kineto_video_seconds_generated")) {
             assertTrue(metrics.contains(name), name + " in\n" + metrics);
         }
-        JsonNode document = anonymous.get("/openapi.json").json(), paths = document.path("paths");
+        JsonNode document = served.anonymous().get("/openapi.json").json(), paths = document.path("paths");
         JsonNode settings = document.at("/components/schemas/VideoRequest/properties");
         var rules = TinyModel.config().rules();
         assertEquals(rules.seconds(), settings.at("/seconds/default").asDouble(), "the served model's length, not the bundled one's 2 s");
@@ -297,13 +276,13 @@ class VideoApiTest {
         assertEquals(RequestRules.MAX_CFG, settings.at("/cfg/maximum").asDouble());
         assertEquals(RequestRules.MAX_SEED, settings.at("/seed/maximum").asLong());
         assertTrue(settings.at("/size/description").asText().contains("multiples of " + rules.sizeMultiple() + " "), settings.at("/size/description").asText());
-        for (String route : server.routes()) {
+        for (String route : served.server().routes()) {
             String[] methodPath = route.split(" ");
             if (methodPath[0].equals("BEFORE")) continue;
             String path = methodPath[1];
             String method = methodPath[0].toLowerCase().replace("sse", "get");
             assertTrue(paths.path(path).has(method), "the OpenAPI document describes " + route);
         }
-        assertNotEquals(0, server.routes().size());
+        assertNotEquals(0, served.server().routes().size());
     }
 }
