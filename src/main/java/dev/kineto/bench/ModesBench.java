@@ -5,14 +5,19 @@ import dev.kineto.evaluation.scores.EvalResult;
 import dev.kineto.evaluation.scores.Evaluator;
 import dev.kineto.evaluation.scores.ModeScores;
 import dev.kineto.model.DiffusionGenerator;
+import dev.kineto.model.FlowMatching;
 import dev.kineto.model.GenerationRequest;
+import dev.kineto.model.Keyframes;
 import dev.kineto.model.ModelConfig;
 import dev.kineto.model.RequestRules;
 import dev.kineto.model.StepListener;
+import dev.kineto.model.VideoModel;
+import dev.kineto.model.Windows;
 import dev.kineto.modes.Direction;
 import dev.kineto.modes.Guides;
 import dev.kineto.modes.MotionPath;
 import dev.kineto.video.Clip;
+import dev.kineto.video.Psnr;
 import dev.kineto.world.Background;
 import dev.kineto.world.BackgroundKind;
 import dev.kineto.world.Camera;
@@ -43,12 +48,17 @@ import picocli.CommandLine.Option;
  * backdrops to a new colour on a solid one, with the source's path kept, over 20 clips; text to video first, as the
  * baseline of wall time.
  */
-@Command(name = "modes", mixinStandardHelpOptions = true, description = "Text (the baseline), motion path, camera and restyle: the evaluator's figures, wall time and real-time factor.")
+@Command(name = "modes", mixinStandardHelpOptions = true,
+        description = "Text (the baseline), motion path, camera, restyle, and on a model that takes frames image, first-last and extend: the evaluator's figures, wall time and real-time factor.")
 final class ModesBench implements Callable<Integer> {
     @Option(names = "--model", description = "Model directory (default: the bundled model).")
     Path model;
 
-    @Option(names = "--mode", split = ",", defaultValue = "text,path,camera,restyle", description = "Modes to measure (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--preset", description = "An untrained model at this preset instead (seeded weights): a trained one's wall time, noise for pictures; "
+            + "pixel times the frame modes before a pixel model is trained.")
+    String preset;
+
+    @Option(names = "--mode", split = ",", defaultValue = "text,path,camera,restyle,image,first-last,extend", description = "Modes to measure (default: ${DEFAULT-VALUE}).")
     List<String> modes;
 
     @Option(names = "--strength", description = "Strength for every mode (default: each mode's own).")
@@ -62,7 +72,9 @@ final class ModesBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (DiffusionGenerator generator = DiffusionGenerator.load(model != null ? model : DiffusionGenerator.defaultModelDir())) {
+        try (DiffusionGenerator generator = preset != null
+                ? new DiffusionGenerator(new VideoModel(ModelConfig.preset(preset, 64, 64, 17, 8, List.copyOf(World.vocabulary())), 1), FlowMatching.Sampler.HEUN)
+                : DiffusionGenerator.load(model != null ? model : DiffusionGenerator.defaultModelDir())) {
             ModelConfig c = generator.model().config();
             for (String mode : modes) {
                 switch (mode) {
@@ -70,7 +82,8 @@ final class ModesBench implements Callable<Integer> {
                     case "path" -> path(generator, c);
                     case "camera" -> camera(generator, c);
                     case "restyle" -> restyle(generator, c);
-                    default -> throw new IllegalArgumentException("unknown mode '" + mode + "': use text, path, camera or restyle");
+                    case "image", "first-last", "extend" -> frames(generator, c, mode);
+                    default -> throw new IllegalArgumentException("unknown mode '" + mode + "': use text, path, camera, restyle, image, first-last or extend");
                 }
             }
         }
@@ -155,6 +168,43 @@ final class ModesBench implements Callable<Integer> {
         }
         System.out.printf("modes restyle: the new colour and background read in %d of %d clips (%.0f %%), the source's path kept within 3 px in %d (worst %.2f px), strength %.2f; %s%n",
                 restyled, n, 100.0 * restyled / n, kept, worst, strength(new Direction(null, null, null, new Clip(8, 8, 1, List.of(new byte[192])), strength)), runs);
+    }
+
+    /**
+     * The frame modes on world clips: the clip's first frame as the image (and its last as the last frame), or the clip
+     * continued by one window; the given frames' PSNR in the result (the bars: 30 dB for an image, 28 for both ends).
+     */
+    private void frames(DiffusionGenerator generator, ModelConfig c, String mode) {
+        if (!c.takesFrames()) {
+            System.out.printf("modes %s: skipped: this model (preset %s) is a latent model and cannot take frames; give --model with a pixel model or --preset pixel%n",
+                    mode, c.preset());
+            return;
+        }
+        int n = clips != null ? clips : 4;
+        Runs runs = new Runs();
+        double lowest = Psnr.IDENTICAL;
+        for (int i = 0; i < n; i++) {
+            String prompt = World.caption(Description.of(ObjectSpec.of(COLOURS[i % COLOURS.length], SHAPES[i % SHAPES.length]), plain(i)), new SplittableRandom(i));
+            Clip source = World.render(prompt, new RenderSpec(c.width(), c.height(), c.frames(), c.fps()), i).clip();
+            byte[] first = source.frames().getFirst(), last = source.frames().getLast();
+            GenerationRequest request = request(prompt, c, mode.equals("extend") ? c.frames() - 1 : c.frames(), i);
+            Clip clip = runs.time(() -> switch (mode) {
+                case "image" -> Windows.generate(generator, request, Keyframes.first(first), StepListener.NONE);
+                case "first-last" -> Windows.generate(generator, request, Keyframes.firstAndLast(first, last, request.frames()), StepListener.NONE);
+                default -> Windows.extend(generator, source, request, StepListener.NONE);
+            }, request);
+            lowest = Math.min(lowest, switch (mode) {
+                case "image" -> Psnr.of(clip.frames().getFirst(), first);
+                case "first-last" -> Math.min(Psnr.of(clip.frames().getFirst(), first), Psnr.of(clip.frames().getLast(), last));
+                default -> Psnr.of(clip.frames().get(source.frameCount() - 1), last);
+            });
+        }
+        String given = switch (mode) {
+            case "image" -> "the first frame";
+            case "first-last" -> "both ends";
+            default -> "the clip's last frame";
+        };
+        System.out.printf("modes %s: %s at %.1f dB or more over %d clips (preset %s); %s%n", mode, given, lowest, n, c.preset(), runs);
     }
 
     /**
