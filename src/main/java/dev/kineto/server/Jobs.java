@@ -186,6 +186,53 @@ public final class Jobs {
         });
     }
 
+    // ---- Previews for other nodes ----
+
+    /** A job's newest preview saved by its worker: of which attempt, at which step, a PNG data URL. */
+    public record Preview(int attempt, int step, String image) {}
+
+    /** Marks jobs as watched on some API node until the given time, so their workers save previews for it. */
+    public void watch(Set<String> jobIds, long untilMillis) {
+        if (jobIds.isEmpty()) return;
+        db.tx(t -> {
+            for (String id : jobIds) t.update("UPDATE jobs SET watched_until = ? WHERE id = ? AND watched_until < ?", untilMillis, id, untilMillis);
+            return null;
+        });
+    }
+
+    /** Which of these jobs an API node watches now. */
+    public Set<String> watched(List<Job> jobs) {
+        return db.read(t -> {
+            var watched = new HashSet<String>();
+            for (Job j : jobs) {
+                if (t.count("SELECT COUNT(*) FROM jobs WHERE id = ? AND watched_until > ?", j.id(), Store.now()) == 1) watched.add(j.id());
+            }
+            return watched;
+        });
+    }
+
+    /** Saves a job's newest preview in place of the one before (one row a job: it holds one preview's size). */
+    public void savePreview(String jobId, int attempt, int step, String image) {
+        db.tx(t -> t.update("""
+                INSERT INTO job_previews (job_id, attempt, step, image) VALUES (?,?,?,?)
+                ON CONFLICT (job_id) DO UPDATE SET attempt = excluded.attempt, step = excluded.step, image = excluded.image""",
+                jobId, attempt, step, image));
+    }
+
+    /** The job's saved preview if it is newer than the given attempt and step. */
+    public Optional<Preview> previewAfter(String jobId, int attempt, int step) {
+        return db.read(t -> t.one("SELECT attempt, step, image FROM job_previews WHERE job_id = ? AND (attempt > ? OR (attempt = ? AND step > ?))",
+                r -> new Preview(r.getInt(1), r.getInt(2), r.getString(3)), jobId, attempt, attempt, step));
+    }
+
+    /** Drops the saved previews of jobs their worker is done with. */
+    public void dropPreviews(Set<String> jobIds) {
+        db.tx(t -> {
+            for (String id : jobIds) t.update("DELETE FROM job_previews WHERE job_id = ?", id);
+            return null;
+        });
+    }
+
     /** Puts every running job back in the queue: at start-up, when this process is the only one using the data directory. */
     public int requeueRunning() {
         return db.tx(t -> t.update("UPDATE jobs SET status = 'queued', worker = NULL, progress = 0 WHERE status = 'running'"));
