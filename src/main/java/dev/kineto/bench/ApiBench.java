@@ -2,8 +2,10 @@ package dev.kineto.bench;
 
 import dev.kineto.cli.ServeCommand;
 import dev.kineto.model.DiffusionGenerator;
+import dev.kineto.model.GenerationRequest;
 import dev.kineto.model.ModelConfig;
 import dev.kineto.model.RequestRules;
+import dev.kineto.model.StepListener;
 import dev.kineto.model.VideoModel;
 import dev.kineto.server.Job;
 import dev.kineto.server.JobSpec;
@@ -174,7 +176,7 @@ public final class ApiBench {
     }
 
     @Command(name = "batching", mixinStandardHelpOptions = true,
-            description = "Generation throughput at 1, 4 and 8 concurrent jobs: batched forward passes against one job at a time.")
+            description = "Generation throughput at 1, 4 and 8 concurrent jobs: batched forward passes against one job at a time, and the batch's pass alone.")
     static final class Batching implements Callable<Integer> {
         @Option(names = "--model", description = "Model directory (default: the bundled model, else random weights of the default preset, which run at the same speed).")
         Path model;
@@ -185,6 +187,9 @@ public final class ApiBench {
         @Option(names = "--repeats", defaultValue = "5", description = "Runs per setting; the median and range are printed (default: ${DEFAULT-VALUE}).")
         int repeats;
 
+        @Option(names = "--concurrent", split = ",", defaultValue = "1,4,8", description = "Jobs queued at once, one setting each (default: ${DEFAULT-VALUE}).")
+        int[] concurrent;
+
         @Override
         public Integer call() throws Exception {
             Path dir = Files.createTempDirectory("kineto-bench-batching");
@@ -192,15 +197,19 @@ public final class ApiBench {
                 ModelConfig mc = generator.model().config();
                 System.out.printf("Batching bench: %s model, %dx%d, %d frames, %d steps, median (range) of %d runs, batched up to 8%n", mc.preset(),
                         mc.width(), mc.height(), mc.frames(), steps, repeats);
-                System.out.printf("%-12s %26s %26s %10s%n", "concurrent", "one at a time: jobs/s", "batched: jobs/s", "speed-up");
+                System.out.printf("%-12s %26s %26s %10s %26s %10s %s%n", "concurrent", "one at a time: jobs/s", "batched: jobs/s", "speed-up",
+                        "the pass alone: jobs/s", "speed-up", "batches claimed");
                 int run = 0;
-                for (int concurrent : new int[] {1, 4, 8}) {
-                    double[][] rates = new double[2][repeats];
-                    for (int r = 0; r < repeats; r++) { // alternating, so a change in the machine's load hits both alike
-                        rates[0][r] = jobsPerSecond(generator, dir.resolve("run" + run++), concurrent, 1);
-                        rates[1][r] = jobsPerSecond(generator, dir.resolve("run" + run++), concurrent, 8);
+                for (int jobs : concurrent) {
+                    double[][] rates = new double[3][repeats];
+                    var batches = new java.util.TreeSet<String>();
+                    for (int r = 0; r < repeats; r++) { // alternating, so a change in the machine's load hits all alike
+                        rates[0][r] = jobsPerSecond(generator, dir.resolve("run" + run++), jobs, 1, batches);
+                        rates[1][r] = jobsPerSecond(generator, dir.resolve("run" + run++), jobs, 8, batches);
+                        rates[2][r] = passPerSecond(generator, jobs);
                     }
-                    System.out.printf("%-12d %26s %26s %9.2fx%n", concurrent, spread(rates[0]), spread(rates[1]), Timing.median(rates[1]) / Timing.median(rates[0]));
+                    System.out.printf("%-12d %26s %26s %9.2fx %26s %9.2fx %s%n", jobs, spread(rates[0]), spread(rates[1]), Timing.median(rates[1]) / Timing.median(rates[0]),
+                            spread(rates[2]), Timing.median(rates[2]) / Timing.median(rates[0]), batches);
                 }
             } finally {
                 deleteTree(dir);
@@ -222,16 +231,18 @@ public final class ApiBench {
             }
         }
 
-        /** Queues jobs all at once on a fresh server and measures from the first start to the last finish. */
-        private double jobsPerSecond(DiffusionGenerator generator, Path data, int jobs, int maxBatch) throws Exception {
+        /**
+         * Queues jobs all at once on a fresh server and measures from the first start to the last finish; adds the
+         * sizes of the batches its worker claimed to batches (as "1+1+1+1" or "4").
+         */
+        private double jobsPerSecond(DiffusionGenerator generator, Path data, int jobs, int maxBatch, java.util.Set<String> batches) throws Exception {
             var config = ServerConfig.defaults(data, 0).withWorkers(1, maxBatch);
             try (KinetoServer server = KinetoServer.start(config, generator)) {
                 Store store = server.store();
                 User user = store.accounts().createUser("bench", User.PAID, false, Long.MAX_VALUE / 2).user();
-                var rules = generator.model().config().rules();
                 List<String> ids = new ArrayList<>();
                 for (int i = 0; i < jobs; i++) {
-                    var request = rules.resolve(new RequestRules.Draft("a red ball moves right", "", null, null, null, null, steps, null, (long) i));
+                    var request = request(generator, i);
                     var submission = new Jobs.Submission(user.id(), new JobSpec(request, "1:1", null, false),
                             Pricing.cost(request, config.limits().creditUnit()), null, null, "bench" + i);
                     ids.add(store.jobs().submit(submission, config.limits()).job().id());
@@ -241,8 +252,24 @@ public final class ApiBench {
                 if (!done.stream().allMatch(j -> j.status().equals(Job.SUCCEEDED))) throw new IllegalStateException("a bench job failed: " + done);
                 long start = done.stream().map(Job::startedAt).min(Comparator.naturalOrder()).orElseThrow();
                 long end = done.stream().map(Job::finishedAt).max(Comparator.naturalOrder()).orElseThrow();
+                batches.add(done.stream().collect(java.util.stream.Collectors.groupingBy(Job::startedAt, java.util.TreeMap::new, java.util.stream.Collectors.counting()))
+                        .values().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining("+")));
                 return jobs / ((end - start) / 1000.0);
             }
+        }
+
+        /** The same jobs as one forward pass with no server around it: what batching can give at most. */
+        private double passPerSecond(DiffusionGenerator generator, int jobs) {
+            var requests = new ArrayList<GenerationRequest>();
+            for (int i = 0; i < jobs; i++) requests.add(request(generator, i));
+            long start = System.nanoTime();
+            generator.generate(requests, StepListener.NONE);
+            return jobs / ((System.nanoTime() - start) / 1e9);
+        }
+
+        /** The bench's i-th job: one prompt, the model's defaults, its own seed. */
+        private GenerationRequest request(DiffusionGenerator generator, int i) {
+            return generator.model().config().rules().resolve(new RequestRules.Draft("a red ball moves right", "", null, null, null, null, steps, null, (long) i));
         }
     }
 
