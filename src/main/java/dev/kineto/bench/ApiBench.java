@@ -178,6 +178,8 @@ public final class ApiBench {
     @Command(name = "batching", mixinStandardHelpOptions = true,
             description = "Generation throughput at 1, 4 and 8 concurrent jobs: batched forward passes against one job at a time, and the batch's pass alone.")
     static final class Batching implements Callable<Integer> {
+        private static final long DONE_POLL_MILLIS = 500;
+
         @Option(names = "--model", description = "Model directory (default: the bundled model, else random weights of the default preset, which run at the same speed).")
         Path model;
 
@@ -186,8 +188,6 @@ public final class ApiBench {
 
         @Option(names = "--repeats", defaultValue = "5", description = "Runs per setting; the median and range are printed (default: ${DEFAULT-VALUE}).")
         int repeats;
-
-        private static final long DONE_POLL_MILLIS = 500;
 
         @Option(names = "--concurrent", split = ",", defaultValue = "1,4,8", description = "Jobs queued at once, one setting each (default: ${DEFAULT-VALUE}).")
         int[] concurrent;
@@ -199,24 +199,39 @@ public final class ApiBench {
                 ModelConfig mc = generator.model().config();
                 System.out.printf("Batching bench: %s model, %dx%d, %d frames, %d steps, median (range) of %d runs, batched up to 8%n", mc.preset(),
                         mc.width(), mc.height(), mc.frames(), steps, repeats);
-                System.out.printf("%-12s %26s %26s %10s %26s %10s %s%n", "concurrent", "one at a time: jobs/s", "batched: jobs/s", "speed-up",
-                        "the pass alone: jobs/s", "speed-up", "batches claimed");
+                System.out.println("speed-up: against one at a time, by wall time and by this process's CPU time (which other work on a shared machine"
+                        + " does not inflate)");
+                System.out.printf("%-10s %22s %22s %16s %22s %16s %s%n", "concurrent", "one at a time: jobs/s", "batched: jobs/s", "speed-up, CPU",
+                        "the pass alone: jobs/s", "speed-up, CPU", "batches claimed");
                 int run = 0;
                 for (int jobs : concurrent) {
-                    double[][] rates = new double[3][repeats];
+                    double[][] wall = new double[3][repeats], cpu = new double[3][repeats];
                     var batches = new java.util.TreeSet<String>();
                     for (int r = 0; r < repeats; r++) { // alternating, so a change in the machine's load hits all alike
-                        rates[0][r] = jobsPerSecond(generator, dir.resolve("run" + run++), jobs, 1, batches);
-                        rates[1][r] = jobsPerSecond(generator, dir.resolve("run" + run++), jobs, 8, batches);
-                        rates[2][r] = passPerSecond(generator, jobs);
+                        double[][] runs = {jobsPerSecond(generator, dir.resolve("run" + run++), jobs, 1, batches),
+                                jobsPerSecond(generator, dir.resolve("run" + run++), jobs, 8, batches), passPerSecond(generator, jobs)};
+                        for (int k = 0; k < 3; k++) {
+                            wall[k][r] = runs[k][0];
+                            cpu[k][r] = runs[k][1];
+                        }
                     }
-                    System.out.printf("%-12d %26s %26s %9.2fx %26s %9.2fx %s%n", jobs, spread(rates[0]), spread(rates[1]), Timing.median(rates[1]) / Timing.median(rates[0]),
-                            spread(rates[2]), Timing.median(rates[2]) / Timing.median(rates[0]), batches);
+                    System.out.printf("%-10d %22s %22s %16s %22s %16s %s%n", jobs, spread(wall[0]), spread(wall[1]), speedUps(wall, cpu, 1),
+                            spread(wall[2]), speedUps(wall, cpu, 2), batches);
                 }
             } finally {
                 deleteTree(dir);
             }
             return 0;
+        }
+
+        /** Setting k's median rate over one at a time's, by wall time and by CPU time: "1.90x, 2.10x". */
+        private static String speedUps(double[][] wall, double[][] cpu, int k) {
+            return "%.2fx, %.2fx".formatted(Timing.median(wall[k]) / Timing.median(wall[0]), Timing.median(cpu[k]) / Timing.median(cpu[0]));
+        }
+
+        /** Seconds of CPU this process has used, all its threads (the server's, the model's) together. */
+        private static double cpuSeconds() {
+            return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
         }
 
         /** "median (min–max)". */
@@ -234,15 +249,17 @@ public final class ApiBench {
         }
 
         /**
-         * Queues jobs all at once on a fresh server and measures from the first start to the last finish; adds the
-         * sizes of the batches its worker claimed to batches (as "1+1+1+1" or "4").
+         * Queues jobs all at once on a fresh server and answers its jobs a second, from the first start to the last
+         * finish, and a CPU second of this process from the first submit to seeing the last finish; adds the sizes of the
+         * batches its worker claimed to batches (as "1+1+1+1" or "4").
          */
-        private double jobsPerSecond(DiffusionGenerator generator, Path data, int jobs, int maxBatch, java.util.Set<String> batches) throws Exception {
+        private double[] jobsPerSecond(DiffusionGenerator generator, Path data, int jobs, int maxBatch, java.util.Set<String> batches) throws Exception {
             var config = ServerConfig.defaults(data, 0).withWorkers(1, maxBatch);
             try (KinetoServer server = KinetoServer.start(config, generator)) {
                 Store store = server.store();
                 User user = store.accounts().createUser("bench", User.PAID, false, Long.MAX_VALUE / 2).user();
                 List<String> ids = new ArrayList<>();
+                double cpuStart = cpuSeconds();
                 for (int i = 0; i < jobs; i++) {
                     var request = request(generator, i);
                     var submission = new Jobs.Submission(user.id(), new JobSpec(request, "1:1", null, false),
@@ -258,17 +275,18 @@ public final class ApiBench {
                 long end = done.stream().map(Job::finishedAt).max(Comparator.naturalOrder()).orElseThrow();
                 batches.add(done.stream().collect(java.util.stream.Collectors.groupingBy(Job::startedAt, java.util.TreeMap::new, java.util.stream.Collectors.counting()))
                         .values().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining("+")));
-                return jobs / ((end - start) / 1000.0);
+                return new double[] {jobs / ((end - start) / 1000.0), jobs / (cpuSeconds() - cpuStart)};
             }
         }
 
-        /** The same jobs as one forward pass with no server around it: what batching can give at most. */
-        private double passPerSecond(DiffusionGenerator generator, int jobs) {
+        /** The same jobs as one forward pass with no server around it (what batching can give at most): jobs a second and a CPU second. */
+        private double[] passPerSecond(DiffusionGenerator generator, int jobs) {
             var requests = new ArrayList<GenerationRequest>();
             for (int i = 0; i < jobs; i++) requests.add(request(generator, i));
             long start = System.nanoTime();
+            double cpuStart = cpuSeconds();
             generator.generate(requests, StepListener.NONE);
-            return jobs / ((System.nanoTime() - start) / 1e9);
+            return new double[] {jobs / ((System.nanoTime() - start) / 1e9), jobs / (cpuSeconds() - cpuStart)};
         }
 
         /** The bench's i-th job: one prompt, the model's defaults, its own seed. */
