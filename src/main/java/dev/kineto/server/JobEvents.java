@@ -81,11 +81,15 @@ final class JobEvents {
      * afterwards, so a finish in between is not missed.
      */
     void watch(String jobId, SseClient client, EventId last) {
-        watchers.computeIfAbsent(jobId, id -> new ConcurrentHashMap<>()).put(client, last);
-        client.onClose(() -> {
-            Map<SseClient, EventId> set = watchers.get(jobId);
-            if (set != null) set.remove(client);
+        watchers.compute(jobId, (id, set) -> {
+            if (set == null) set = new ConcurrentHashMap<>();
+            set.put(client, last);
+            return set;
         });
+        client.onClose(() -> watchers.computeIfPresent(jobId, (id, set) -> {
+            set.remove(client);
+            return set.isEmpty() ? null : set; // a job nobody watches here any more is not relayed (nor marked watched)
+        }));
     }
 
     /** A comment line to every open stream, so idle connections (a long wait in the queue) are not timed out. */
@@ -141,8 +145,10 @@ final class JobEvents {
 
     /** Watched jobs that no worker of this process runs: their state is in the database. */
     Set<String> watchedElsewhere() {
-        var ids = new java.util.HashSet<>(watchers.keySet());
-        ids.removeAll(live.keySet());
+        var ids = new java.util.HashSet<String>();
+        watchers.forEach((id, set) -> {
+            if (!set.isEmpty() && !live.containsKey(id)) ids.add(id);
+        });
         return ids;
     }
 

@@ -13,7 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -116,7 +118,7 @@ final class WorkerPool implements AutoCloseable {
         metrics.workersBusy.inc();
         long start = System.nanoTime();
         batch.forEach(events::started);
-        Set<String> previewed = java.util.concurrent.ConcurrentHashMap.newKeySet(); // jobs with a preview saved for other nodes
+        Set<String> previewed = ConcurrentHashMap.newKeySet(); // jobs with a preview saved for other nodes
         try {
             List<Clip> clips = batch.size() == 1 && generator instanceof DiffusionGenerator d
                     ? List.of(generateAlone(d, batch.getFirst(), listener(worker, batch, previewed)))
@@ -200,7 +202,7 @@ final class WorkerPool implements AutoCloseable {
      * Previews of the batch's watched jobs at this step: sent to this node's watchers, and saved in the database for
      * the jobs an API node elsewhere watches. Previews are a nicety: a database that is away skips them.
      */
-    private void previews(List<Job> batch, int step, java.util.function.Supplier<List<Clip>> preview, Set<String> previewed) {
+    private void previews(List<Job> batch, int step, Supplier<List<Clip>> preview, Set<String> previewed) {
         Set<String> elsewhere;
         try {
             elsewhere = jobs.watched(batch);
