@@ -4,12 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -136,58 +131,6 @@ class ScaleOutTest {
         }
     }
 
-    /** One event as read off the wire: its id, name and data. */
-    private record Sse(String id, String name, JsonNode data) {}
-
-    /** An event stream read over a bare socket (HTTP/1.0, so the body is the stream as sent), as a browser's EventSource would. */
-    private static final class SseStream implements AutoCloseable {
-        final int status;
-        private final Socket socket;
-        private final BufferedReader in;
-
-        SseStream(int port, String videoId, String key, String lastEventId) throws IOException {
-            socket = new Socket("localhost", port);
-            socket.setSoTimeout(30_000);
-            String head = "GET /v1/videos/" + videoId + "/events HTTP/1.0\r\nAccept: text/event-stream\r\nAuthorization: Bearer " + key + "\r\n"
-                    + (lastEventId == null ? "" : "Last-Event-ID: " + lastEventId + "\r\n") + "\r\n";
-            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
-            in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-            String statusLine = in.readLine();
-            status = Integer.parseInt(statusLine.split(" ")[1]);
-            for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
-                // the headers
-            }
-        }
-
-        /** The next event, or null when the stream ended. */
-        Sse next() throws IOException {
-            String id = null, name = null;
-            StringBuilder data = new StringBuilder();
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                if (line.isEmpty()) {
-                    if (data.isEmpty()) continue; // a comment (keep-alive) or a stray blank line
-                    return new Sse(id, name, ApiClient.JSON.readTree(data.toString()));
-                }
-                if (line.startsWith("id:")) id = line.substring(3).strip();
-                if (line.startsWith("event:")) name = line.substring(6).strip();
-                if (line.startsWith("data:")) data.append(line.substring(5).strip());
-            }
-            return null;
-        }
-
-        /** Events until the stream ends. */
-        List<Sse> rest() throws IOException {
-            List<Sse> events = new ArrayList<>();
-            for (Sse e = next(); e != null; e = next()) events.add(e);
-            return events;
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
-    }
-
     @Test
     void aStreamResumedOnAnotherApiNodeWithLastEventIdGoesOnWithoutRepeatsToTheEnd() throws Exception {
         String db = TestDatabases.fresh(TestDatabases.POSTGRESQL, results);
@@ -196,17 +139,17 @@ class ScaleOutTest {
             String key = a.store().accounts().createUser("a", User.FREE, false, 1000).apiKey();
             String id = new ApiClient("http://localhost:" + a.port(), key)
                     .post("/v1/videos", Map.of("prompt", "a red ball", "size", "64x64", "seconds", 2, "steps", 100)).json().path("id").asText();
-            List<Sse> first = new ArrayList<>();
+            List<SseStream.Event> first = new ArrayList<>();
             try (var onB = new SseStream(b.port(), id, key, null)) { // the worker's node: every step, live
                 assertEquals(200, onB.status);
-                for (Sse e = onB.next(); e != null; e = onB.next()) {
+                for (SseStream.Event e = onB.next(); e != null; e = onB.next()) {
                     first.add(e);
                     if (e.name().equals("progress") && e.data().path("step").asInt() >= 5) break; // and the connection drops
                 }
             }
             String last = first.getLast().id();
             assertTrue(first.stream().allMatch(e -> e.id() != null), "every event has an id: " + first);
-            List<Sse> resumed;
+            List<SseStream.Event> resumed;
             try (var onA = new SseStream(a.port(), id, key, last)) { // the client switched node: a relays from the database
                 assertEquals(200, onA.status);
                 resumed = onA.rest();
@@ -215,15 +158,15 @@ class ScaleOutTest {
             assertEquals("done", resumed.getLast().id());
             assertEquals("succeeded", resumed.getLast().data().path("status").asText());
             var seen = JobEvents.EventId.parse(last);
-            for (Sse e : resumed) {
+            for (SseStream.Event e : resumed) {
                 var next = JobEvents.EventId.parse(e.id());
                 assertTrue(next.after(seen), e.id() + " comes after " + seen.text() + " (no repeats, in order): " + resumed);
                 seen = next;
             }
             assertTrue(resumed.stream().filter(e -> e.name().equals("progress")).allMatch(e -> e.data().path("step").asInt() > 5), resumed.toString());
             try (var again = new SseStream(b.port(), id, key, last)) { // back to the first node once it is over: what it missed is the end
-                List<Sse> rest = again.rest();
-                assertEquals(List.of("done"), rest.stream().map(Sse::name).toList());
+                List<SseStream.Event> rest = again.rest();
+                assertEquals(List.of("done"), rest.stream().map(SseStream.Event::name).toList());
             }
             try (var over = new SseStream(a.port(), id, key, "done")) {
                 assertEquals(204, over.status, "a client that had the end is told to stop reconnecting");
@@ -242,12 +185,12 @@ class ScaleOutTest {
             String key = a.store().accounts().createUser("a", User.FREE, false, 1000).apiKey();
             String id = new ApiClient("http://localhost:" + a.port(), key)
                     .post("/v1/videos", Map.of("prompt", "a red ball", "size", "64x64", "seconds", 2, "steps", 100)).json().path("id").asText();
-            List<Sse> events;
+            List<SseStream.Event> events;
             try (var onA = new SseStream(a.port(), id, key, null)) {
                 events = onA.rest();
             }
-            List<Sse> previews = events.stream().filter(e -> e.name().equals("preview")).toList();
-            assertTrue(!previews.isEmpty(), "previews relayed through the database: " + events.stream().map(Sse::id).toList());
+            List<SseStream.Event> previews = events.stream().filter(e -> e.name().equals("preview")).toList();
+            assertTrue(!previews.isEmpty(), "previews relayed through the database: " + events.stream().map(SseStream.Event::id).toList());
             String image = previews.getLast().data().path("image").asText();
             assertTrue(image.startsWith("data:image/png;base64,"), image);
             var png = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(image.substring(image.indexOf(',') + 1))));
