@@ -140,9 +140,9 @@ final class ScaleOutBench {
             try {
                 Path model = ApiBench.randomModel("tiny", 32, 5, dir.resolve("model"));
                 System.out.printf("Open-loop API bench: %d polls/s and %d submits/s for %d s, `kineto serve --workers 0` in another process on loopback"
-                        + " (%d cores shared with this load generator); latency from each request's scheduled time%n", polls, submits, seconds,
+                        + " (%d cores shared with this load generator); latency from each request's scheduled time; load: the 1-minute load average at the end%n", polls, submits, seconds,
                         Runtime.getRuntime().availableProcessors());
-                System.out.printf("%-12s %-8s %10s %10s %10s %8s%n", "engine", "request", "sent", "p50 ms", "p99 ms", "errors");
+                System.out.printf("%-12s %-8s %10s %10s %10s %8s %8s%n", "engine", "request", "sent", "p50 ms", "p99 ms", "errors", "load");
                 measure("SQLite", null, dir.resolve("sqlite"), model);
                 measure("PostgreSQL", db, dir.resolve("postgresql"), model);
             } finally {
@@ -167,8 +167,10 @@ final class ScaleOutBench {
                 run(http, server.url(), keys, 3, false, ids, pollIds); // warm-up, and jobs to poll
                 pollIds.addAll(ids);
                 var result = run(http, server.url(), keys, seconds, true, ids, pollIds);
-                result[0].print(engine, "poll");
-                result[1].print(engine, "submit");
+                // The machine's load average over the last minute: latencies measured on a machine busy with other work are not the server's.
+                double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+                result[0].print(engine, "poll", load);
+                result[1].print(engine, "submit", load);
             } finally {
                 server.process().destroy();
                 server.process().waitFor();
@@ -176,11 +178,11 @@ final class ScaleOutBench {
         }
 
         record Latencies(long[] nanos, long errors) {
-            void print(String engine, String request) {
+            void print(String engine, String request, double load) {
                 long[] sorted = nanos.clone();
                 Arrays.sort(sorted);
-                System.out.printf("%-12s %-8s %10d %10.2f %10.2f %8d%n", engine, request, sorted.length, ApiBench.Result.percentile(sorted, 0.5) / 1e6,
-                        ApiBench.Result.percentile(sorted, 0.99) / 1e6, errors);
+                System.out.printf("%-12s %-8s %10d %10.2f %10.2f %8d %8.2f%n", engine, request, sorted.length, ApiBench.Result.percentile(sorted, 0.5) / 1e6,
+                        ApiBench.Result.percentile(sorted, 0.99) / 1e6, errors, load);
             }
         }
 

@@ -203,6 +203,11 @@ final class Database implements AutoCloseable {
             if (engine == Engine.POSTGRESQL) list("SELECT pg_notify(?, '')", r -> 0, channel);
         }
 
+        /** "(?,?,…)" with n marks, for an IN list of n values (n at least 1). */
+        static String placeholders(int n) {
+            return "(" + String.join(",", java.util.Collections.nCopies(n, "?")) + ")";
+        }
+
         private PreparedStatement prepare(String sql, Object... args) throws SQLException {
             PreparedStatement s = connection.prepareStatement(sql);
             for (int i = 0; i < args.length; i++) s.setObject(i + 1, args[i]);

@@ -170,23 +170,55 @@ public final class Jobs {
 
     /** Extends this worker's lease on its jobs and saves their progress. */
     public void renew(List<Job> jobs, String worker, long leaseMillis, double progress) {
-        db.tx(t -> {
-            for (Job j : jobs) {
-                t.update("UPDATE jobs SET lease_until = ?, progress = ? WHERE id = ? AND worker = ? AND status = 'running'",
-                        Store.now() + leaseMillis, progress, j.id(), worker);
-            }
-            return null;
-        });
+        db.tx(t -> t.update("UPDATE jobs SET lease_until = ?, progress = ? WHERE id IN " + Database.Tx.placeholders(jobs.size())
+                + " AND worker = ? AND status = 'running'", args(Store.now() + leaseMillis, progress, ids(jobs), worker)));
     }
 
     /** Which of these jobs this worker still holds: a cancelled, deleted or taken-over job drops out. */
     public Set<String> held(List<Job> jobs, String worker) {
-        return db.read(t -> {
-            var held = new HashSet<String>();
-            for (Job j : jobs) {
-                if (t.count("SELECT COUNT(*) FROM jobs WHERE id = ? AND status = 'running' AND worker = ? AND deleted = 0", j.id(), worker) == 1) held.add(j.id());
-            }
-            return held;
+        return db.read(t -> new HashSet<>(t.list("SELECT id FROM jobs WHERE id IN " + Database.Tx.placeholders(jobs.size())
+                + " AND status = 'running' AND worker = ? AND deleted = 0", r -> r.getString(1), args(ids(jobs), worker))));
+    }
+
+    // ---- Previews for other nodes ----
+
+    /** A job's newest preview saved by its worker: of which attempt, at which step, a PNG data URL. */
+    public record Preview(int attempt, int step, String image) {}
+
+    /** Marks jobs as watched on some API node until the given time, so their workers save previews for it. */
+    public void watch(Set<String> jobIds, long untilMillis) {
+        if (jobIds.isEmpty()) return;
+        db.tx(t -> {
+            for (String id : jobIds) t.update("UPDATE jobs SET watched_until = ? WHERE id = ? AND watched_until < ?", untilMillis, id, untilMillis);
+            return null;
+        });
+    }
+
+    /** Which of these jobs an API node watches now. */
+    public Set<String> watched(List<Job> jobs) {
+        return db.read(t -> new HashSet<>(t.list("SELECT id FROM jobs WHERE id IN " + Database.Tx.placeholders(jobs.size()) + " AND watched_until > ?",
+                r -> r.getString(1), args(ids(jobs), Store.now()))));
+    }
+
+    /** Saves a job's newest preview in place of the one before (one row a job: it holds one preview's size). */
+    public void savePreview(String jobId, int attempt, int step, String image) {
+        db.tx(t -> t.update("""
+                INSERT INTO job_previews (job_id, attempt, step, image) VALUES (?,?,?,?)
+                ON CONFLICT (job_id) DO UPDATE SET attempt = excluded.attempt, step = excluded.step, image = excluded.image""",
+                jobId, attempt, step, image));
+    }
+
+    /** The job's saved preview if it is newer than the given attempt and step. */
+    public Optional<Preview> previewAfter(String jobId, int attempt, int step) {
+        return db.read(t -> t.one("SELECT attempt, step, image FROM job_previews WHERE job_id = ? AND (attempt > ? OR (attempt = ? AND step > ?))",
+                r -> new Preview(r.getInt(1), r.getInt(2), r.getString(3)), jobId, attempt, attempt, step));
+    }
+
+    /** Drops the saved previews of jobs their worker is done with. */
+    public void dropPreviews(Set<String> jobIds) {
+        db.tx(t -> {
+            for (String id : jobIds) t.update("DELETE FROM job_previews WHERE job_id = ?", id);
+            return null;
         });
     }
 
@@ -331,6 +363,20 @@ public final class Jobs {
     }
 
     // ---- Rows ----
+
+    private static List<String> ids(List<Job> jobs) {
+        return jobs.stream().map(Job::id).toList();
+    }
+
+    /** A statement's arguments, a list among them spread in place (for an IN list). */
+    private static Object[] args(Object... parts) {
+        List<Object> out = new ArrayList<>();
+        for (Object part : parts) {
+            if (part instanceof List<?> list) out.addAll(list);
+            else out.add(part);
+        }
+        return out.toArray();
+    }
 
     static Optional<Job> job(Database.Tx t, String id) throws SQLException {
         return t.one("SELECT * FROM jobs WHERE id = ? AND deleted = 0", Jobs::job, id);

@@ -66,6 +66,11 @@ public final class KinetoServer implements AutoCloseable {
     static final long HEARTBEAT_SECONDS = 15;
     /** How often a node on a shared database reads the state of watched jobs that other nodes' workers run. */
     static final long RELAY_MILLIS = 500;
+    /**
+     * How long a job stays marked as watched on this node after a relay round marks it: its worker elsewhere makes
+     * previews (and saves them for this node) only while some node's mark holds; a node that goes away stops it.
+     */
+    static final long WATCH_MILLIS = 5_000;
     /** The most bytes a JSON body may have: two prompts at the limit with every character escaped, and the rest. */
     static final int MAX_JSON_BYTES = 64 << 10;
     /** What a multipart form may add around an image: its headers and boundaries. */
@@ -184,10 +189,17 @@ public final class KinetoServer implements AutoCloseable {
      */
     private void relayElsewhere() {
         try {
-            for (String id : events.watchedElsewhere()) {
+            Set<String> watched = events.watchedElsewhere();
+            store.jobs().watch(watched, System.currentTimeMillis() + WATCH_MILLIS); // so their workers make previews
+            for (String id : watched) {
                 store.jobs().job(id).ifPresent(job -> {
-                    if (job.terminal()) events.finished(id, view(job));
-                    else if (job.status().equals(Job.RUNNING)) events.relay(job);
+                    if (job.terminal()) {
+                        events.finished(id, view(job));
+                    } else if (job.status().equals(Job.RUNNING)) {
+                        events.relay(job);
+                        var last = events.relayedPreview(id);
+                        store.jobs().previewAfter(id, last.attempt(), last.step()).ifPresent(p -> events.relay(id, p));
+                    }
                 });
             }
         } catch (RuntimeException e) { // the database is away for a moment: the next round tries again
@@ -233,7 +245,7 @@ public final class KinetoServer implements AutoCloseable {
         get(app, "/v1/videos", ctx -> ctx.json(page(ctx, user(ctx).id())));
         get(app, "/v1/videos/{id}", ctx -> ctx.json(view(visible(ctx))));
         get(app, "/v1/videos/{id}/content", this::content);
-        app.before("/v1/videos/{id}/events", ctx -> ctx.attribute("job", visible(ctx)));
+        app.before("/v1/videos/{id}/events", this::beforeStream);
         app.sse("/v1/videos/{id}/events", this::stream);
         app.head("/v1/videos/{id}/events", ctx -> ctx.contentType("text/event-stream"));
         app.post("/v1/videos/{id}/cancel", this::cancel);
@@ -498,21 +510,35 @@ public final class KinetoServer implements AutoCloseable {
         }
     }
 
-    /** Streams progress (and previews) of a job until it finishes; the job was checked by the before-handler. */
+    /**
+     * Checks the job and the Last-Event-ID of a stream that resumes. One that had the "done" event of a finished job
+     * gets 204, which tells an EventSource to stop reconnecting.
+     */
+    private void beforeStream(Context ctx) {
+        Job job = visible(ctx);
+        JobEvents.EventId last = JobEvents.EventId.parse(ctx.header("Last-Event-ID"));
+        ctx.attribute("job", job);
+        ctx.attribute("last", last);
+        if (job.terminal() && last.equals(JobEvents.EventId.DONE)) ctx.status(204).skipRemainingHandlers();
+    }
+
+    /**
+     * Streams progress (and previews) of a job until it finishes, from the current state on: a stream that resumes
+     * gets only what comes after its Last-Event-ID. The job and the id were checked by the before-handler.
+     */
     private void stream(SseClient client) {
         Job job = client.ctx().attribute("job");
+        JobEvents.EventId last = client.ctx().attribute("last");
         client.keepAlive();
         if (!job.terminal()) {
-            events.watch(job.id(), client);
+            events.watch(job.id(), client, last);
             job = store.jobs().job(job.id()).orElse(job); // it may have finished while the watch was being set up
         }
         if (job.terminal()) {
             JobEvents.done(client, view(job));
             return;
         }
-        var live = events.live(job.id());
-        int steps = job.request().steps(), step = live != null ? live.step() : (int) Math.round(job.progress() * steps); // saved by a worker elsewhere
-        JobEvents.send(client, "progress", new JobEvents.Progress(job.id(), job.status(), (int) Math.floor(100.0 * step / steps), step, steps));
+        events.current(job, client);
     }
 
     private void cancel(Context ctx) {

@@ -14,7 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,10 +119,11 @@ final class WorkerPool implements AutoCloseable {
         metrics.workersBusy.inc();
         long start = System.nanoTime();
         batch.forEach(events::started);
+        Set<String> previewed = ConcurrentHashMap.newKeySet(); // jobs with a preview saved for other nodes
         try {
             List<Clip> clips = batch.size() == 1 && generator instanceof DiffusionGenerator d
-                    ? List.of(generateAlone(d, batch.getFirst(), listener(worker, batch)))
-                    : generator.generate(batch.stream().map(Job::request).toList(), listener(worker, batch));
+                    ? List.of(generateAlone(d, batch.getFirst(), listener(worker, batch, previewed)))
+                    : generator.generate(batch.stream().map(Job::request).toList(), listener(worker, batch, previewed));
             Set<String> held = held(worker, batch);
             for (int i = 0; i < batch.size(); i++) {
                 if (held.contains(batch.get(i).id())) save(worker, batch.get(i), clips.get(i));
@@ -136,6 +139,13 @@ final class WorkerPool implements AutoCloseable {
             batch.forEach(job -> fail(worker, job, "generation_failed", "generation failed: " + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName())));
         } finally {
             batch.forEach(job -> events.forget(job.id()));
+            if (!previewed.isEmpty()) {
+                try {
+                    jobs.dropPreviews(previewed);
+                } catch (RuntimeException e) { // the database is away: a stale preview is never relayed (only a running job's are)
+                    LOG.debug("worker {}: cannot drop previews: {}", worker, e.getMessage());
+                }
+            }
             metrics.workersBusy.dec();
         }
     }
@@ -179,7 +189,7 @@ final class WorkerPool implements AutoCloseable {
         return VideoFiles.read(media.image(imageId), r.width(), r.height(), 1).frames().getFirst();
     }
 
-    private StepListener listener(String worker, List<Job> batch) {
+    private StepListener listener(String worker, List<Job> batch, Set<String> previewed) {
         long[] renewedAt = {0}; // the first step saves at once, so a job elsewhere shows it started
         return (step, steps, preview) -> {
             if (!running) throw new CancellationException("server stopping");
@@ -192,14 +202,37 @@ final class WorkerPool implements AutoCloseable {
                 }
                 renewedAt[0] = System.currentTimeMillis();
             }
-            if (step < steps && step % config.previewEverySteps() == 0 && batch.stream().anyMatch(j -> events.watched(j.id()))) {
-                List<Clip> clips = preview.get();
-                for (int i = 0; i < batch.size(); i++) {
-                    if (events.watched(batch.get(i).id())) events.preview(batch.get(i).id(), step, MediaFiles.previewDataUrl(clips.get(i)));
-                }
-            }
+            if (step < steps && step % config.previewEverySteps() == 0) previews(batch, step, preview, previewed);
             if (held(worker, batch).isEmpty()) throw new CancellationException("cancelled");
         };
+    }
+
+    /**
+     * Previews of the batch's watched jobs at this step: sent to this node's watchers, and saved in the database for
+     * the jobs an API node elsewhere watches. Previews are a nicety: a database that is away skips them.
+     */
+    private void previews(List<Job> batch, int step, Supplier<List<Clip>> preview, Set<String> previewed) {
+        Set<String> elsewhere;
+        try {
+            elsewhere = jobs.watched(batch);
+        } catch (RuntimeException e) {
+            elsewhere = Set.of();
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            Job job = batch.get(i);
+            boolean here = events.watched(job.id()), there = elsewhere.contains(job.id());
+            if (!here && !there) continue;
+            String image = MediaFiles.previewDataUrl(preview.get().get(i));
+            if (here) events.preview(job.id(), job.attempts(), step, image);
+            if (there) {
+                try {
+                    jobs.savePreview(job.id(), job.attempts(), step, image);
+                    previewed.add(job.id());
+                } catch (RuntimeException e) {
+                    LOG.debug("worker: cannot save a preview of {}: {}", job.id(), e.getMessage());
+                }
+            }
+        }
     }
 
     /** The jobs of the batch this worker still holds; all of them while the database cannot say (their lease decides later). */

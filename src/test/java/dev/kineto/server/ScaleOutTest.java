@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -125,6 +128,76 @@ class ScaleOutTest {
             User after = api.store().accounts().userById(user.user().id()).orElseThrow();
             long nextCost = api.store().jobs().job(next).orElseThrow().cost();
             assertEquals(nextCost, after.freeUsed() + (1000 - after.credits()), "the cancelled job refunded, only the next one charged");
+        }
+    }
+
+    @Test
+    void aStreamResumedOnAnotherApiNodeWithLastEventIdGoesOnWithoutRepeatsToTheEnd() throws Exception {
+        String db = TestDatabases.fresh(TestDatabases.POSTGRESQL, results);
+        try (var a = KinetoServer.start(node(db).withWorkers(0, 8), TinyModel.generator());
+             var b = KinetoServer.start(node(db).withWorkers(1, 8), TinyModel.generator())) { // b's worker runs the job
+            String key = a.store().accounts().createUser("a", User.FREE, false, 1000).apiKey();
+            String id = new ApiClient("http://localhost:" + a.port(), key)
+                    .post("/v1/videos", Map.of("prompt", "a red ball", "size", "64x64", "seconds", 2, "steps", 100)).json().path("id").asText();
+            List<SseStream.Event> first = new ArrayList<>();
+            try (var onB = new SseStream(b.port(), id, key, null)) { // the worker's node: every step, live
+                assertEquals(200, onB.status);
+                for (SseStream.Event e = onB.next(); e != null; e = onB.next()) {
+                    first.add(e);
+                    if (e.name().equals("progress") && e.data().path("step").asInt() >= 5) break; // and the connection drops
+                }
+            }
+            String last = first.getLast().id();
+            assertTrue(first.stream().allMatch(e -> e.id() != null), "every event has an id: " + first);
+            List<SseStream.Event> resumed;
+            try (var onA = new SseStream(a.port(), id, key, last)) { // the client switched node: a relays from the database
+                assertEquals(200, onA.status);
+                resumed = onA.rest();
+            }
+            assertEquals("done", resumed.getLast().name(), resumed.toString());
+            assertEquals("done", resumed.getLast().id());
+            assertEquals("succeeded", resumed.getLast().data().path("status").asText());
+            var seen = JobEvents.EventId.parse(last);
+            for (SseStream.Event e : resumed) {
+                var next = JobEvents.EventId.parse(e.id());
+                assertTrue(next.after(seen), e.id() + " comes after " + seen.text() + " (no repeats, in order): " + resumed);
+                seen = next;
+            }
+            assertTrue(resumed.stream().filter(e -> e.name().equals("progress")).allMatch(e -> e.data().path("step").asInt() > 5), resumed.toString());
+            try (var again = new SseStream(b.port(), id, key, last)) { // back to the first node once it is over: what it missed is the end
+                List<SseStream.Event> rest = again.rest();
+                assertEquals(List.of("done"), rest.stream().map(SseStream.Event::name).toList());
+            }
+            try (var over = new SseStream(a.port(), id, key, "done")) {
+                assertEquals(204, over.status, "a client that had the end is told to stop reconnecting");
+            }
+            try (var bad = new SseStream(a.port(), id, key, "yesterday")) {
+                assertEquals(400, bad.status);
+            }
+        }
+    }
+
+    @Test
+    void previewsOfAJobReachAWatcherOnAnApiNodeOtherThanTheWorkers() throws Exception {
+        String db = TestDatabases.fresh(TestDatabases.POSTGRESQL, results);
+        try (var a = KinetoServer.start(node(db).withWorkers(0, 8), TinyModel.generator());
+             var worker = KinetoServer.start(node(db).withoutApi(), TinyModel.generator())) {
+            String key = a.store().accounts().createUser("a", User.FREE, false, 1000).apiKey();
+            String id = new ApiClient("http://localhost:" + a.port(), key)
+                    .post("/v1/videos", Map.of("prompt", "a red ball", "size", "64x64", "seconds", 2, "steps", 100)).json().path("id").asText();
+            List<SseStream.Event> events;
+            try (var onA = new SseStream(a.port(), id, key, null)) {
+                events = onA.rest();
+            }
+            List<SseStream.Event> previews = events.stream().filter(e -> e.name().equals("preview")).toList();
+            assertTrue(!previews.isEmpty(), "previews relayed through the database: " + events.stream().map(SseStream.Event::id).toList());
+            String image = previews.getLast().data().path("image").asText();
+            assertTrue(image.startsWith("data:image/png;base64,"), image);
+            var png = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(image.substring(image.indexOf(',') + 1))));
+            assertEquals(64, png.getHeight(), "a preview strip");
+            assertTrue(previews.getLast().id().endsWith(".preview"), previews.getLast().id());
+            assertEquals("done", events.getLast().name());
+            assertEquals(0, a.store().jobs().previewAfter(id, -1, 0).map(p -> 1).orElse(0), "the saved preview is dropped once the job is over");
         }
     }
 }

@@ -44,6 +44,32 @@ class VideoApiTest {
     }
 
     @Test
+    void aStreamThatReconnectsWithLastEventIdGoesOnWhereItStopped() throws Exception {
+        ApiClient api = newUser("resumer", 1000);
+        String id = api.post("/v1/videos", Map.of("prompt", "a red ball", "size", "64x64", "seconds", 2, "steps", 100)).json().path("id").asText();
+        String key = api.key();
+        String last = null;
+        try (var stream = new SseStream(server.port(), id, key, null)) {
+            for (SseStream.Event e = stream.next(); e != null; e = stream.next()) {
+                last = e.id();
+                if (e.name().equals("progress") && e.data().path("step").asInt() >= 3) break; // and the connection drops
+            }
+        }
+        List<SseStream.Event> resumed;
+        try (var stream = new SseStream(server.port(), id, key, last)) {
+            resumed = stream.rest();
+        }
+        var seen = JobEvents.EventId.parse(last);
+        for (SseStream.Event e : resumed) {
+            var next = JobEvents.EventId.parse(e.id());
+            assertTrue(next.after(seen), e.id() + " comes after " + seen.text() + ": " + resumed.stream().map(SseStream.Event::id).toList());
+            seen = next;
+        }
+        assertEquals("done", resumed.getLast().name());
+        assertEquals("succeeded", resumed.getLast().data().path("status").asText());
+    }
+
+    @Test
     void submitStreamsProgressAndPreviewsThenServesTheMp4() throws Exception {
         ApiClient api = served.newUser("alice", 0);
         var body = new java.util.HashMap<String, Object>(SMALL);
