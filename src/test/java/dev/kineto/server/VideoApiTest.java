@@ -45,18 +45,18 @@ class VideoApiTest {
 
     @Test
     void aStreamThatReconnectsWithLastEventIdGoesOnWhereItStopped() throws Exception {
-        ApiClient api = newUser("resumer", 1000);
+        ApiClient api = served.newUser("resumer", 1000);
         String id = api.post("/v1/videos", Map.of("prompt", "a red ball", "size", "64x64", "seconds", 2, "steps", 100)).json().path("id").asText();
         String key = api.key();
         String last = null;
-        try (var stream = new SseStream(server.port(), id, key, null)) {
+        try (var stream = new SseStream(served.server().port(), id, key, null)) {
             for (SseStream.Event e = stream.next(); e != null; e = stream.next()) {
                 last = e.id();
                 if (e.name().equals("progress") && e.data().path("step").asInt() >= 3) break; // and the connection drops
             }
         }
         List<SseStream.Event> resumed;
-        try (var stream = new SseStream(server.port(), id, key, last)) {
+        try (var stream = new SseStream(served.server().port(), id, key, last)) {
             resumed = stream.rest();
         }
         var seen = JobEvents.EventId.parse(last);
