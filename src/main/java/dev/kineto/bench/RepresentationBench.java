@@ -1,8 +1,11 @@
 package dev.kineto.bench;
 
+import static org.bytedeco.opencv.global.opencv_imgproc.GaussianBlur;
+
 import ai.djl.ndarray.NDManager;
 import dev.kineto.evaluation.scores.Check;
 import dev.kineto.evaluation.scores.Evaluator;
+import dev.kineto.evaluation.vision.Frames;
 import dev.kineto.model.DiffusionGenerator;
 import dev.kineto.model.RequestRules;
 import dev.kineto.model.VideoModel;
@@ -28,6 +31,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Size;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -40,11 +45,14 @@ import picocli.CommandLine.Option;
  * shapes it draws for held-out prompts as it goes; --plot draws the arms' curves.
  */
 @Command(name = "representation", mixinStandardHelpOptions = true,
-        description = "The representation experiment of docs/model.md: --round-trip, or --arm latent-v|pixel-x (one arm, one thread), or --plot.")
+        description = "The representation experiment of docs/model.md: --round-trip, --blur, or --arm latent-v|pixel-x (one arm, one thread), or --plot.")
 final class RepresentationBench implements Callable<Integer> {
 
     @Option(names = "--round-trip", description = "Shape readings of the shipped VAE's round trip by frame and by motion.")
     boolean roundTrip;
+
+    @Option(names = "--blur", description = "The ruler under blur: shape readings of the world's first frames, sharp and Gaussian-blurred (no training).")
+    boolean blur;
 
     @Option(names = "--arm", description = "Train this arm: LATENT_V or PIXEL_X.")
     Arm arm;
@@ -73,10 +81,34 @@ final class RepresentationBench implements Callable<Integer> {
         if (prompts < 1) throw new IllegalArgumentException("--prompts must be at least 1");
         List<WorldClip> heldOut = new ArrayList<>();
         for (int i = 0; i < prompts; i++) heldOut.add(World.sample(900_000 + i, Split.HELDOUT, new RenderSpec(64, 64, 17, 8)));
+        if (blur) return blur(heldOut);
         try (VideoModel shipped = VideoModel.load(DiffusionGenerator.defaultModelDir())) {
             if (roundTrip) return roundTrip(shipped, heldOut);
-            if (arm == null) throw new IllegalArgumentException("give --round-trip, --arm or --plot");
+            if (arm == null) throw new IllegalArgumentException("give --round-trip, --blur, --arm or --plot");
             return race(shipped, heldOut);
+        }
+    }
+
+    /**
+     * Whether the shape reader still reads a drawing that is right but soft, as a young model's are: the held-out
+     * clips' first frames, sharp and blurred.
+     */
+    private int blur(List<WorldClip> heldOut) {
+        for (double sigma : new double[] {0, 1, 1.5, 2}) {
+            int[] tally = new int[2];
+            for (int i = 0; i < heldOut.size(); i++) {
+                Clip first = frame(heldOut.get(i).clip(), 0);
+                add(tally, shapeChecks(sigma == 0 ? first : blurred(first, sigma), heldOut.get(i).caption(), 900_000 + i));
+            }
+            System.out.printf("first frames blurred by sigma %.1f px: shape %d/%d%n", sigma, tally[0], tally[1]);
+        }
+        return 0;
+    }
+
+    private static Clip blurred(Clip frame, double sigma) {
+        try (Mat rgb = Frames.rgb(frame, 0); Mat soft = new Mat()) {
+            GaussianBlur(rgb, soft, new Size(0, 0), sigma);
+            return new Clip(frame.width(), frame.height(), frame.fps(), List.of(Frames.bytes(soft)));
         }
     }
 
