@@ -24,11 +24,18 @@ class StoreTest {
     String engine;
     @TempDir
     Path data;
+    String url;
     Store store;
 
     @BeforeEach
     void open() {
-        store = engine.equals(TestDatabases.SQLITE) ? Store.open(data) : new Store(TestDatabases.fresh(engine, data));
+        url = engine.equals(TestDatabases.SQLITE) ? null : TestDatabases.fresh(engine, data);
+        store = another();
+    }
+
+    /** Another connection pool on the test's database, as another process would open. */
+    Store another() {
+        return url == null ? Store.open(data) : new Store(url);
     }
 
     @AfterEach
@@ -42,14 +49,18 @@ class StoreTest {
                 ServerConfig.DEFAULT_LIMITS).job();
     }
 
-    List<String> claimOrder() {
+    /** The prompts of the jobs claimed one at a time until none is left, the workers taking turns. */
+    List<String> claimOrder(Jobs... workers) {
         List<String> order = new ArrayList<>();
-        for (List<Job> batch; !(batch = store.jobs().claim("w", head -> 1, 60_000, (a, b) -> true)).isEmpty(); ) order.add(batch.getFirst().request().prompt());
-        return order;
+        for (int turn = 0; ; turn++) {
+            List<Job> batch = workers[turn % workers.length].claim("w" + turn % workers.length, head -> 1, 60_000, (a, b) -> true);
+            if (batch.isEmpty()) return order;
+            order.add(batch.getFirst().request().prompt());
+        }
     }
 
-    @Test
-    void paidJobsFirstThenRoundRobinOverUsers() {
+    /** Three jobs of a's, then b's, then a paid user's. */
+    void queueForFairShare() {
         User a = store.accounts().createUser("a", User.FREE, false, 0).user(), b = store.accounts().createUser("b", User.FREE, false, 0).user();
         User paid = store.accounts().createUser("p", User.PAID, false, 0).user();
         submit(a, "a1", 8);
@@ -57,7 +68,20 @@ class StoreTest {
         submit(a, "a3", 8);
         submit(b, "b1", 8);
         submit(paid, "p1", 8);
-        assertEquals(List.of("p1", "a1", "b1", "a2", "a3"), claimOrder());
+    }
+
+    @Test
+    void paidJobsFirstThenRoundRobinOverUsers() {
+        queueForFairShare();
+        assertEquals(List.of("p1", "a1", "b1", "a2", "a3"), claimOrder(store.jobs()));
+    }
+
+    @Test
+    void prioritiesAndFairShareHoldAcrossWorkersOnConnectionsOfTheirOwn() {
+        queueForFairShare();
+        try (Store other = another()) {
+            assertEquals(List.of("p1", "a1", "b1", "a2", "a3"), claimOrder(store.jobs(), other.jobs()));
+        }
     }
 
     @Test
