@@ -72,7 +72,7 @@ final class RepresentationBench implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "runs/representation", description = "Where the arms' CSV files go (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--plot", paramLabel = "PNG", description = "Plot the arms' CSV files under --out into this PNG.")
+    @Option(names = "--plot", paramLabel = "PNG", description = "Plot the arms' CSV files under --out into this PNG (shape and colour against minutes).")
     Path plot;
 
     @Override
@@ -186,8 +186,8 @@ final class RepresentationBench implements Callable<Integer> {
     }
 
     private int plot() throws IOException {
-        XYChart chart = new XYChartBuilder().width(800).height(500).title("Text → first frame: held-out shapes drawn right")
-                .xAxisTitle("training minutes (one thread)").yAxisTitle("share of shape checks passed").build();
+        XYChart chart = new XYChartBuilder().width(800).height(500).title("Text → first frame: held-out shapes and colours drawn right")
+                .xAxisTitle("training minutes (one thread)").yAxisTitle("share of checks passed").build();
         List<Path> csvs;
         try (var files = Files.list(out)) {
             csvs = files.filter(f -> f.getFileName().toString().endsWith(".csv")).sorted().toList();
@@ -195,9 +195,11 @@ final class RepresentationBench implements Callable<Integer> {
         for (Path csv : csvs) {
             List<String> rows = Files.readAllLines(csv).stream().skip(1).filter(r -> !r.isBlank()).toList();
             double[] x = rows.stream().mapToDouble(r -> Double.parseDouble(r.split(",")[0])).toArray();
-            double[] y = rows.stream().mapToDouble(r -> Double.parseDouble(r.split(",")[2])).toArray();
             String name = csv.getFileName().toString().replace(".csv", "").replace('_', ' ');
-            if (x.length > 0) chart.addSeries(name, x, y);
+            for (int column = 2; column <= 3 && x.length > 0; column++) { // shape, colour
+                int c = column;
+                chart.addSeries(name + (c == 2 ? " shape" : " colour"), x, rows.stream().mapToDouble(r -> Double.parseDouble(r.split(",")[c])).toArray());
+            }
         }
         AtomicFiles.write(plot, tmp -> BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG));
         System.out.println("wrote " + plot);
