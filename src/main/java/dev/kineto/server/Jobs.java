@@ -157,6 +157,7 @@ public final class Jobs {
                         "generating this video stopped the server " + j.attempts() + " times (out of memory or killed); it was refunded: "
                                 + "try a shorter or smaller video", Store.now(), j.id());
                 Accounts.refund(t, j);
+                t.update("DELETE FROM job_previews WHERE job_id = ?", j.id()); // its workers died before they could drop it
                 failed.add(job(t, j.id()).orElseThrow());
             }
             return failed;

@@ -8,6 +8,7 @@ import dev.kineto.model.GenerationRequest;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -191,6 +192,7 @@ class StoreTest {
         for (int i = 0; i < Jobs.MAX_ATTEMPTS; i++) {
             assertEquals(List.of(), store.jobs().failExhausted(), "attempt " + (i + 1) + " may run");
             assertEquals(job.id(), store.jobs().claim("w", head -> 1, 60_000, (x, y) -> true).getFirst().id());
+            store.jobs().savePreview(job.id(), i + 1, 1, "a preview");
             store.jobs().requeueRunning(); // the process died mid-job and a new one starts
         }
         List<Job> failed = store.jobs().failExhausted();
@@ -200,6 +202,7 @@ class StoreTest {
         assertEquals("attempts_exhausted", after.errorCode());
         assertTrue(after.errorMessage().contains(Jobs.MAX_ATTEMPTS + " times") && after.errorMessage().contains("refunded"), after.errorMessage());
         assertEquals(0, store.accounts().userById(a.id()).orElseThrow().freeUsed(), "refunded");
+        assertEquals(Optional.empty(), store.jobs().previewAfter(job.id(), 0, 0), "no preview left of the dead worker's pass");
         assertEquals(List.of(), store.jobs().claim("w", head -> 1, 60_000, (x, y) -> true), "never claimed again");
     }
 
