@@ -189,10 +189,8 @@ public final class Jobs {
     /** Marks jobs as watched on some API node until the given time, so their workers save previews for it. */
     public void watch(Set<String> jobIds, long untilMillis) {
         if (jobIds.isEmpty()) return;
-        db.tx(t -> {
-            for (String id : jobIds) t.update("UPDATE jobs SET watched_until = ? WHERE id = ? AND watched_until < ?", untilMillis, id, untilMillis);
-            return null;
-        });
+        db.tx(t -> t.update("UPDATE jobs SET watched_until = ? WHERE id IN " + Database.Tx.placeholders(jobIds.size()) + " AND watched_until < ?",
+                args(untilMillis, List.copyOf(jobIds), untilMillis)));
     }
 
     /** Which of these jobs an API node watches now. */
@@ -215,12 +213,9 @@ public final class Jobs {
                 r -> new Preview(r.getInt(1), r.getInt(2), r.getString(3)), jobId, attempt, attempt, step));
     }
 
-    /** Drops the saved previews of jobs their worker is done with. */
+    /** Drops the saved previews of jobs (at least one) their worker is done with. */
     public void dropPreviews(Set<String> jobIds) {
-        db.tx(t -> {
-            for (String id : jobIds) t.update("DELETE FROM job_previews WHERE job_id = ?", id);
-            return null;
-        });
+        db.tx(t -> t.update("DELETE FROM job_previews WHERE job_id IN " + Database.Tx.placeholders(jobIds.size()), List.copyOf(jobIds).toArray()));
     }
 
     /** Puts every running job back in the queue: at start-up, when this process is the only one using the data directory. */

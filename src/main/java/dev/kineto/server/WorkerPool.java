@@ -218,11 +218,13 @@ final class WorkerPool implements AutoCloseable {
         } catch (RuntimeException e) {
             elsewhere = Set.of();
         }
+        List<Clip> clips = null; // each get() decodes the whole batch, so it is decoded once, and only if someone watches
         for (int i = 0; i < batch.size(); i++) {
             Job job = batch.get(i);
             boolean here = events.watched(job.id()), there = elsewhere.contains(job.id());
             if (!here && !there) continue;
-            String image = MediaFiles.previewDataUrl(preview.get().get(i));
+            if (clips == null) clips = preview.get();
+            String image = MediaFiles.previewDataUrl(clips.get(i));
             if (here) events.preview(job.id(), job.attempts(), step, image);
             if (there) {
                 try {
