@@ -11,7 +11,9 @@ import dev.kineto.model.RequestRules;
 import dev.kineto.model.VideoModel;
 import dev.kineto.model.VideoTensors;
 import dev.kineto.training.FirstFrameArm.Arm;
+import dev.kineto.training.Example;
 import dev.kineto.training.FirstFrameArm;
+import dev.kineto.training.WorldSource;
 import dev.kineto.video.AtomicFiles;
 import dev.kineto.video.Clip;
 import dev.kineto.world.Motion;
@@ -28,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
@@ -59,6 +62,9 @@ final class RepresentationBench implements Callable<Integer> {
 
     @Option(names = "--object-weights", description = "Weight the arm's loss where objects are, as the full trainer does.")
     boolean objectWeights;
+
+    @Option(names = "--grounded", description = "Give the arm each object's box and shape as a layout, token by token (GLIGEN-style grounding).")
+    boolean grounded;
 
     @Option(names = "--shift", defaultValue = "0", description = "Timestep shift instead of the arm's own (0: the arm's).")
     double shift;
@@ -159,16 +165,17 @@ final class RepresentationBench implements Callable<Integer> {
     /** Trains one arm, scoring at each of --score-at; appends minutes, steps, shape and colour shares to OUT/ARM.csv. */
     private int race(VideoModel shipped, List<WorldClip> heldOut) throws IOException {
         Files.createDirectories(out);
-        FirstFrameArm.Recipe recipe = new FirstFrameArm.Recipe(objectWeights, shift);
+        FirstFrameArm.Recipe recipe = new FirstFrameArm.Recipe(objectWeights, shift, grounded);
         String name = arm.name().toLowerCase(Locale.ROOT) + (recipe.equals(FirstFrameArm.Recipe.PLAIN) ? "" : "-" + recipe.label());
         Path csv = out.resolve(name + ".csv");
         Files.writeString(csv, "minutes,steps,shape,colour\n");
         List<String> captions = heldOut.stream().map(WorldClip::caption).toList();
+        List<Example> examples = heldOut.stream().map(clip -> WorldSource.of(clip, new SplittableRandom(0))).toList();
         try (FirstFrameArm race = new FirstFrameArm(arm, recipe, shipped, 1)) {
             for (double minutes : scoreAt) {
                 race.trainUntil(minutes);
                 long start = System.nanoTime();
-                List<Clip> frames = race.firstFrames(captions, 900_000, RequestRules.DEFAULT_STEPS, RequestRules.DEFAULT_CFG);
+                List<Clip> frames = race.firstFrames(examples, 900_000, RequestRules.DEFAULT_STEPS, RequestRules.DEFAULT_CFG);
                 int[] shape = new int[2], colour = new int[2];
                 for (int i = 0; i < frames.size(); i++) {
                     List<Check> checks = Evaluator.evaluate(frames.get(i), captions.get(i), 900_000 + i).checks();

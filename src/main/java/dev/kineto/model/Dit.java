@@ -138,20 +138,25 @@ public final class Dit {
      * at times t, [B] for the whole clip or [B, T] one a frame, given the encoded text.
      */
     public NDArray forward(NDArray z, NDArray t, TextEncoder.Encoded text) {
-        return trunk(z, t, text).output();
+        return trunk(z, t, text, null).output();
+    }
+
+    /** As forward, with grounding [B, N, width] added to the tokens: what a layout says of each token (null: nothing). */
+    public NDArray forward(NDArray z, NDArray t, TextEncoder.Encoded text, NDArray grounding) {
+        return trunk(z, t, text, grounding).output();
     }
 
     /** The prediction and the probe's read-out of the middle block's tokens (training only; sampling skips the probe). */
     public Probed forwardProbed(NDArray z, NDArray t, TextEncoder.Encoded text) {
         if (probe == null) throw new IllegalStateException("this DiT has no probe: its config gives no probe classes");
-        Trunk out = trunk(z, t, text);
+        Trunk out = trunk(z, t, text, null);
         return new Probed(out.output(), probe.shape().forward(out.middle()), probe.size().forward(out.middle()));
     }
 
     /** The prediction and the middle block's output tokens. */
     private record Trunk(NDArray output, NDArray middle) {}
 
-    private Trunk trunk(NDArray z, NDArray t, TextEncoder.Encoded text) {
+    private Trunk trunk(NDArray z, NDArray t, TextEncoder.Encoded text, NDArray grounding) {
         Shape s = z.getShape();
         int p = config.patch();
         if (s.get(1) != latentChannels || s.get(3) % p != 0 || s.get(4) % p != 0) {
@@ -163,6 +168,7 @@ public final class Dit {
             throw new IllegalArgumentException("times " + t.getShape() + " do not fit " + s + ": give one a clip [B] or one a frame [B, T]");
         }
         NDArray x = patchEmbed.forward(z).add(z.getManager().create(positions(frames, h, w)));
+        if (grounding != null) x = x.add(grounding);
         NDArray cond = timestepEmbedder.forward(times).add(textPool.forward(text.pooled()).expandDims(1));
         NDArray middle = null;
         for (int i = 0; i < blocks.size(); i++) {

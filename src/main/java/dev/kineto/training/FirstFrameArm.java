@@ -18,6 +18,7 @@ import dev.kineto.model.VideoModel;
 import dev.kineto.model.VideoTensors;
 import dev.kineto.video.Clip;
 import dev.kineto.world.RenderSpec;
+import dev.kineto.world.ShapeKind;
 import dev.kineto.world.Split;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,15 +47,25 @@ public final class FirstFrameArm implements AutoCloseable {
      * What the trainer adds to an arm: objectWeighted scales the loss where objects are (ObjectWeights, as the full
      * trainer does), shift replaces the arm's own timestep shift when above zero.
      */
-    public record Recipe(boolean objectWeighted, double shift) {
-        public static final Recipe PLAIN = new Recipe(false, 0);
+    public record Recipe(boolean objectWeighted, double shift, boolean grounded) {
+        public static final Recipe PLAIN = new Recipe(false, 0, false);
 
         /** A short name for files: "plain", or what the recipe adds. */
         public String label() {
             if (equals(PLAIN)) return "plain";
-            return (objectWeighted ? "objects" : "") + (objectWeighted && shift > 0 ? "-" : "") + (shift > 0 ? "shift" + (float) shift : "");
+            List<String> parts = new ArrayList<>();
+            if (objectWeighted) parts.add("objects");
+            if (shift > 0) parts.add("shift" + (float) shift);
+            if (grounded) parts.add("grounded");
+            return String.join("-", parts);
         }
     }
+
+    /**
+     * What a layout tells each token inside an object's box (grounded recipe): the object's shape, one-hot, and the
+     * token's offset from the box's centre and the box's size, so drawing the outline is local to the token.
+     */
+    private static final int LAYOUT_FEATURES = ShapeKind.values().length + 4, TOKEN_PIXELS = 8, TOKENS_SIDE = 8;
 
     public static final RenderSpec FRAME = new RenderSpec(64, 64, 1, 8);
     private static final int BATCH = 16, WIDTH = 192, DEPTH = 6, HEADS = 6, WARMUP = 100;
@@ -73,6 +84,8 @@ public final class FirstFrameArm implements AutoCloseable {
     private final Params params;
     private final TextEncoder text;
     private final Dit dit;
+    /** [LAYOUT_FEATURES, WIDTH]: the layout's features as a token's embedding; null unless grounded. */
+    private final NDArray grounding;
     private final AdamW optimizer;
     private final Ema ema;
     private final Map<String, NDArray> trained;
@@ -92,6 +105,7 @@ public final class FirstFrameArm implements AutoCloseable {
         text = new TextEncoder(params, config.text(), new Tokenizer(config.vocabulary(), config.text().maxLength()));
         dit = arm == Arm.LATENT_V ? new Dit(params, new Dit.Config(2, WIDTH, DEPTH, HEADS), config.vae().latentChannels(), config.text().width())
                 : new Dit(params, new Dit.Config(8, WIDTH, DEPTH, HEADS), 3, config.text().width());
+        grounding = recipe.grounded() ? params.normal("arm.grounding", 0, LAYOUT_FEATURES, WIDTH) : null;
         trained = params.arrays();
         optimizer = new AdamW(trained, 0.01f, parallel);
         ema = new Ema(trained, EMA_DECAY, parallel);
@@ -123,6 +137,7 @@ public final class FirstFrameArm implements AutoCloseable {
                 }
                 NDArray x0 = represent(m, frames);
                 NDArray weights = lossWeights(m, examples);
+                NDArray layout = grounding == null ? null : layout(m, examples, captions.stream().map(String::isEmpty).toList());
                 long start = System.nanoTime();
                 float[] times = new float[BATCH];
                 for (int i = 0; i < BATCH; i++) times[i] = (float) FlowMatching.sampleTime(rng, shift());
@@ -131,7 +146,8 @@ public final class FirstFrameArm implements AutoCloseable {
                 NDArray xt = FlowMatching.interpolate(x0, noise, t);
                 parallel.backward(BATCH, (from, to) -> {
                     NDIndex rows = new NDIndex("{}:{}", from, to);
-                    NDArray out = dit.forward(xt.get(rows), t.get(rows), text.encode(m, captions.subList(from, to)));
+                    NDArray out = dit.forward(xt.get(rows), t.get(rows), text.encode(m, captions.subList(from, to)),
+                            layout == null ? null : layout.get(rows).matMul(grounding));
                     return FlowMatching.loss(prediction(), out, x0.get(rows), noise.get(rows), t.get(rows), weights.get(rows));
                 });
                 double warm = Math.min(1, (steps + 1.0) / WARMUP);
@@ -143,16 +159,19 @@ public final class FirstFrameArm implements AutoCloseable {
         }
     }
 
-    /** First frames drawn by the EMA weights for prompts with Heun steps and guidance cfg, one seed a prompt. */
-    public List<Clip> firstFrames(List<String> prompts, long seed, int steps, double cfg) {
+    /**
+     * First frames drawn by the EMA weights for the examples' captions with Heun steps and guidance cfg, one seed a
+     * prompt; a grounded arm is given each example's layout too.
+     */
+    public List<Clip> firstFrames(List<Example> examples, long seed, int steps, double cfg) {
         JniUtils.setGradMode(false);
         Map<String, NDArray> live = new LinkedHashMap<>();
         trained.forEach((name, p) -> live.put(name, p.duplicate()));
         ema.weights().forEach((name, a) -> trained.get(name).set(a.toByteBuffer()));
         try {
             List<Clip> out = new ArrayList<>();
-            for (int from = 0; from < prompts.size(); from += BATCH) {
-                out.addAll(sample(prompts.subList(from, Math.min(prompts.size(), from + BATCH)), seed + from, steps, cfg));
+            for (int from = 0; from < examples.size(); from += BATCH) {
+                out.addAll(sample(examples.subList(from, Math.min(examples.size(), from + BATCH)), seed + from, steps, cfg));
             }
             return out;
         } finally {
@@ -161,13 +180,16 @@ public final class FirstFrameArm implements AutoCloseable {
         }
     }
 
-    private List<Clip> sample(List<String> prompts, long seed, int steps, double cfg) {
+    private List<Clip> sample(List<Example> examples, long seed, int steps, double cfg) {
         try (NDScope scope = new NDScope(); NDManager m = params.manager().newSubManager()) {
             scope.suppressNotUsedWarning();
-            int b = prompts.size();
-            List<String> captions = new ArrayList<>(prompts);
+            int b = examples.size();
+            List<String> captions = new ArrayList<>(examples.stream().map(e -> e.captions().getFirst()).toList());
             for (int i = 0; i < b; i++) captions.add("");
             TextEncoder.Encoded encoded = text.encode(m, captions);
+            NDArray tokenLayout = grounding == null ? null
+                    : layout(m, examples, java.util.Collections.nCopies(b, false)) // the unguided half has no layout, as a dropped caption
+                            .concat(m.zeros(new Shape(b, TOKENS_SIDE * TOKENS_SIDE, LAYOUT_FEATURES)), 0).matMul(grounding);
             long[] shape = arm == Arm.LATENT_V ? new long[] {b, vae.config().vae().latentChannels(), 1, 16, 16} : new long[] {b, 3, 1, 64, 64};
             NDList noise = new NDList();
             for (int i = 0; i < b; i++) noise.add(Noise.gaussian(m, new Shape(shape).slice(1), new SplittableRandom(seed + i)));
@@ -175,7 +197,7 @@ public final class FirstFrameArm implements AutoCloseable {
             BiFunction<NDArray, Double, NDArray> velocity = (z, t) -> {
                 NDArray input = NDArrays.concat(new NDList(z, z));
                 NDArray times = m.full(new Shape(2L * b), t.floatValue());
-                NDArray out = dit.forward(input, times, encoded);
+                NDArray out = dit.forward(input, times, encoded, tokenLayout);
                 NDArray v = FlowMatching.velocity(prediction(), out, input, times);
                 NDList parts = v.split(2, 0);
                 return parts.get(1).add(parts.get(0).sub(parts.get(1)).mul((float) cfg));
@@ -192,6 +214,35 @@ public final class FirstFrameArm implements AutoCloseable {
             NDArray pixels = arm == Arm.LATENT_V ? vae.vae().decode(vae.denormalise(x)) : x;
             return VideoTensors.toClips(pixels, FRAME.fps());
         }
+    }
+
+    /** The layout features [B, tokens, LAYOUT_FEATURES] of the examples' first frames; none where the caption is dropped. */
+    private static NDArray layout(NDManager m, List<Example> examples, List<Boolean> dropped) {
+        int tokens = TOKENS_SIDE * TOKENS_SIDE;
+        float[] features = new float[examples.size() * tokens * LAYOUT_FEATURES];
+        for (int i = 0; i < examples.size(); i++) {
+            Example e = examples.get(i);
+            if (dropped.get(i) || e.background() == null) continue;
+            for (Example.Shown object : e.objects()) {
+                int[] box = ObjectWeights.firstFrameBox(object.alone(), e.background());
+                if (box == null) continue;
+                double cx = (box[0] + box[2] + 1) / 2.0, cy = (box[1] + box[3] + 1) / 2.0;
+                double halfW = (box[2] - box[0] + 1) / 2.0 + TOKEN_PIXELS / 2.0, halfH = (box[3] - box[1] + 1) / 2.0 + TOKEN_PIXELS / 2.0;
+                for (int r = box[1] / TOKEN_PIXELS; r <= box[3] / TOKEN_PIXELS; r++) {
+                    for (int c = box[0] / TOKEN_PIXELS; c <= box[2] / TOKEN_PIXELS; c++) {
+                        int at = (i * tokens + r * TOKENS_SIDE + c) * LAYOUT_FEATURES;
+                        java.util.Arrays.fill(features, at, at + LAYOUT_FEATURES, 0);
+                        features[at + object.shape()] = 1;
+                        int g = ShapeKind.values().length;
+                        features[at + g] = (float) ((c * TOKEN_PIXELS + TOKEN_PIXELS / 2.0 - cx) / halfW);
+                        features[at + g + 1] = (float) ((r * TOKEN_PIXELS + TOKEN_PIXELS / 2.0 - cy) / halfH);
+                        features[at + g + 2] = (box[2] - box[0] + 1) / 64f;
+                        features[at + g + 3] = (box[3] - box[1] + 1) / 64f;
+                    }
+                }
+            }
+        }
+        return m.create(features, new Shape(examples.size(), tokens, LAYOUT_FEATURES));
     }
 
     /** Frames [B, 3, 1, 64, 64] as what this arm's DiT works on. */

@@ -96,6 +96,19 @@ final class ObjectWeights {
     }
 
     /** Visits every pixel where seen differs from background, frame by frame, row by row. */
+    /** The box {minX, minY, maxX, maxY} of what an object rendered alone shows in frame 0 over the background, or null. */
+    static int[] firstFrameBox(Clip alone, Clip background) {
+        int[] box = {Integer.MAX_VALUE, Integer.MAX_VALUE, -1, -1};
+        forEachObjectPixel(alone, background, (f, x, y) -> {
+            if (f != 0) return;
+            box[0] = Math.min(box[0], x);
+            box[1] = Math.min(box[1], y);
+            box[2] = Math.max(box[2], x);
+            box[3] = Math.max(box[3], y);
+        });
+        return box[2] < 0 ? null : box;
+    }
+
     private static void forEachObjectPixel(Clip seen, Clip background, ObjectPixel visit) {
         int w = seen.width(), h = seen.height();
         for (int f = 0; f < seen.frameCount(); f++) {

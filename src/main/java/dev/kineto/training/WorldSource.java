@@ -19,9 +19,12 @@ public record WorldSource(RenderSpec spec, Split split, long seed) implements Ex
 
     @Override
     public Example get(long index) {
-        WorldClip sample = World.sample(seed + index, split, spec);
+        return of(World.sample(seed + index, split, spec), new SplittableRandom(seed ^ (index * 0x9E3779B97F4A7C15L)));
+    }
+
+    /** A world clip as an example: its caption and more phrasings drawn with rng, its background and objects apart. */
+    public static Example of(WorldClip sample, SplittableRandom rng) {
         List<String> captions = new ArrayList<>(List.of(sample.caption()));
-        SplittableRandom rng = new SplittableRandom(seed ^ (index * 0x9E3779B97F4A7C15L));
         for (int i = 1; i < PHRASINGS; i++) captions.add(World.caption(sample.scene().description(), rng));
         List<Example.Shown> objects = new ArrayList<>();
         for (int i = 0; i < sample.scene().tracks().size(); i++) {

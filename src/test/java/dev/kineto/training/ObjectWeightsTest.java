@@ -56,6 +56,21 @@ class ObjectWeightsTest {
         assertTrue(weighted > 5 && weighted < 5 * cells / 4, weighted + " weighted cells");
     }
 
+    /** A still square's first-frame box is the square: centred on its state, its half side the state's size. */
+    @Test
+    void anObjectsFirstFrameBoxIsWhereTheSceneDrawsIt() {
+        RenderSpec spec = new RenderSpec(64, 64, 5, 8);
+        Description d = new Description(List.of(new ObjectSpec(Colour.RED, ShapeKind.SQUARE, Size.LARGE, Motion.STILL, Speed.NORMAL)), null, false,
+                new Background(BackgroundKind.STRIPES, Colour.BLUE, Colour.GREEN), Style.FLAT, Camera.STATIC);
+        Scene scene = World.simulate(d, spec, 3);
+        int[] box = ObjectWeights.firstFrameBox(World.renderObject(scene, 0), World.renderBackground(scene));
+        ObjectState s = scene.tracks().getFirst().states().getFirst();
+        assertEquals(s.x(), (box[0] + box[2] + 1) / 2.0, 1.5, "centre x");
+        assertEquals(s.y(), (box[1] + box[3] + 1) / 2.0, 1.5, "centre y");
+        assertEquals(2 * s.size(), box[2] - box[0] + 1, 2 * s.size() * 0.45, "width: a side, or a diagonal if the square is turned");
+        assertEquals(null, ObjectWeights.firstFrameBox(World.renderBackground(scene), World.renderBackground(scene)), "nothing over the background alone");
+    }
+
     @Test
     void withoutAKnownBackgroundEveryCellWeighsOne() {
         Scene scene = World.sample(3, Split.TRAIN, new RenderSpec(32, 32, 9, 8)).scene();
