@@ -69,6 +69,9 @@ final class RepresentationBench implements Callable<Integer> {
     @Option(names = "--shift", defaultValue = "0", description = "Timestep shift instead of the arm's own (0: the arm's).")
     double shift;
 
+    @Option(names = "--sample-shift", split = ",", description = "Timestep shifts of the scoring sampler's grid, each scored (default: the training shift).")
+    List<Double> sampleShifts;
+
     @Option(names = "--score-at", split = ",", defaultValue = "5,15,30,45", description = "Training minutes at which to score (default: ${DEFAULT-VALUE}).")
     List<Double> scoreAt;
 
@@ -167,29 +170,41 @@ final class RepresentationBench implements Callable<Integer> {
         Files.createDirectories(out);
         FirstFrameArm.Recipe recipe = new FirstFrameArm.Recipe(objectWeights, shift, grounded);
         String name = arm.name().toLowerCase(Locale.ROOT) + (recipe.equals(FirstFrameArm.Recipe.PLAIN) ? "" : "-" + recipe.label());
-        Path csv = out.resolve(name + ".csv");
-        Files.writeString(csv, "minutes,steps,shape,colour\n");
         List<String> captions = heldOut.stream().map(WorldClip::caption).toList();
         List<Example> examples = heldOut.stream().map(clip -> WorldSource.of(clip, new SplittableRandom(0))).toList();
         try (FirstFrameArm race = new FirstFrameArm(arm, recipe, shipped, 1)) {
+            List<Double> shifts = sampleShifts == null ? List.of(race.shift()) : sampleShifts;
+            for (double s : shifts) Files.writeString(csv(name, s, race), "minutes,steps,shape,colour\n");
             for (double minutes : scoreAt) {
                 race.trainUntil(minutes);
-                long start = System.nanoTime();
-                List<Clip> frames = race.firstFrames(examples, 900_000, RequestRules.DEFAULT_STEPS, RequestRules.DEFAULT_CFG);
-                int[] shape = new int[2], colour = new int[2];
-                for (int i = 0; i < frames.size(); i++) {
-                    List<Check> checks = Evaluator.evaluate(frames.get(i), captions.get(i), 900_000 + i).checks();
-                    add(shape, count(checks, "shape"));
-                    add(colour, count(checks, "colour"));
+                for (double sampleShift : shifts) {
+                    long start = System.nanoTime();
+                    List<Clip> frames = race.firstFrames(examples, 900_000, RequestRules.DEFAULT_STEPS, RequestRules.DEFAULT_CFG, sampleShift);
+                    int[] shape = new int[2], colour = new int[2];
+                    for (int i = 0; i < frames.size(); i++) {
+                        List<Check> checks = Evaluator.evaluate(frames.get(i), captions.get(i), 900_000 + i).checks();
+                        add(shape, count(checks, "shape"));
+                        add(colour, count(checks, "colour"));
+                    }
+                    String row = String.format(Locale.ROOT, "%.1f,%d,%.4f,%.4f%n", race.trainingMinutes(), race.steps(), share(shape), share(colour));
+                    Files.writeString(csv(name, sampleShift, race), row, StandardOpenOption.APPEND);
+                    String sampled = sampleShift == race.shift() ? "" : " sampled at shift " + sampleShift;
+                    System.out.printf(Locale.ROOT, "%s at %.1f min (%d steps)%s: shape %d/%d, colour %d/%d (scored in %.0f s)%n", name, race.trainingMinutes(),
+                            race.steps(), sampled, shape[0], shape[1], colour[0], colour[1], (System.nanoTime() - start) / 1e9);
+                    writeStrip(out.resolve(fileName(name, sampleShift, race) + "-" + Math.round(minutes) + ".png"), frames.subList(0, Math.min(16, frames.size())));
                 }
-                String row = String.format(Locale.ROOT, "%.1f,%d,%.4f,%.4f%n", race.trainingMinutes(), race.steps(), share(shape), share(colour));
-                Files.writeString(csv, row, StandardOpenOption.APPEND);
-                System.out.printf(Locale.ROOT, "%s at %.1f min (%d steps): shape %d/%d, colour %d/%d (scored in %.0f s)%n", name, race.trainingMinutes(),
-                        race.steps(), shape[0], shape[1], colour[0], colour[1], (System.nanoTime() - start) / 1e9);
-                writeStrip(out.resolve(name + "-" + Math.round(minutes) + ".png"), frames.subList(0, Math.min(16, frames.size())));
             }
         }
         return 0;
+    }
+
+    /** The arm's files: its name, and the scoring sampler's shift where it is not the training shift. */
+    private static String fileName(String name, double sampleShift, FirstFrameArm race) {
+        return sampleShift == race.shift() ? name : name + "-sampled" + (float) sampleShift;
+    }
+
+    private Path csv(String name, double sampleShift, FirstFrameArm race) {
+        return out.resolve(fileName(name, sampleShift, race) + ".csv");
     }
 
     private int plot() throws IOException {

@@ -160,10 +160,10 @@ public final class FirstFrameArm implements AutoCloseable {
     }
 
     /**
-     * First frames drawn by the EMA weights for the examples' captions with Heun steps and guidance cfg, one seed a
-     * prompt; a grounded arm is given each example's layout too.
+     * First frames drawn by the EMA weights for the examples' captions with Heun steps on the grid of sampleShift and
+     * guidance cfg, one seed a prompt; a grounded arm is given each example's layout too.
      */
-    public List<Clip> firstFrames(List<Example> examples, long seed, int steps, double cfg) {
+    public List<Clip> firstFrames(List<Example> examples, long seed, int steps, double cfg, double sampleShift) {
         JniUtils.setGradMode(false);
         Map<String, NDArray> live = new LinkedHashMap<>();
         trained.forEach((name, p) -> live.put(name, p.duplicate()));
@@ -171,7 +171,7 @@ public final class FirstFrameArm implements AutoCloseable {
         try {
             List<Clip> out = new ArrayList<>();
             for (int from = 0; from < examples.size(); from += BATCH) {
-                out.addAll(sample(examples.subList(from, Math.min(examples.size(), from + BATCH)), seed + from, steps, cfg));
+                out.addAll(sample(examples.subList(from, Math.min(examples.size(), from + BATCH)), seed + from, steps, cfg, sampleShift));
             }
             return out;
         } finally {
@@ -180,7 +180,7 @@ public final class FirstFrameArm implements AutoCloseable {
         }
     }
 
-    private List<Clip> sample(List<Example> examples, long seed, int steps, double cfg) {
+    private List<Clip> sample(List<Example> examples, long seed, int steps, double cfg, double sampleShift) {
         try (NDScope scope = new NDScope(); NDManager m = params.manager().newSubManager()) {
             scope.suppressNotUsedWarning();
             int b = examples.size();
@@ -202,7 +202,7 @@ public final class FirstFrameArm implements AutoCloseable {
                 NDList parts = v.split(2, 0);
                 return parts.get(1).add(parts.get(0).sub(parts.get(1)).mul((float) cfg));
             };
-            double[] times = FlowMatching.schedule(steps, shift());
+            double[] times = FlowMatching.schedule(steps, sampleShift);
             for (int i = 0; i < steps; i++) {
                 try (NDScope step = new NDScope()) {
                     step.suppressNotUsedWarning();
@@ -265,7 +265,8 @@ public final class FirstFrameArm implements AutoCloseable {
         return arm == Arm.LATENT_V ? FlowMatching.Prediction.VELOCITY : FlowMatching.Prediction.CLEAN;
     }
 
-    private double shift() {
+    /** The timestep shift the arm trains at. */
+    public double shift() {
         if (recipe.shift() > 0) return recipe.shift();
         return arm == Arm.LATENT_V ? LATENT_SHIFT : PIXEL_SHIFT;
     }
