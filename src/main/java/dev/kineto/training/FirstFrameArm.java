@@ -45,10 +45,11 @@ public final class FirstFrameArm implements AutoCloseable {
 
     /**
      * What the trainer adds to an arm: objectWeighted scales the loss where objects are (ObjectWeights, as the full
-     * trainer does), shift replaces the arm's own timestep shift when above zero.
+     * trainer does), shift replaces the arm's own timestep shift when above zero, grounded gives the DiT each
+     * object's box and shape token by token, patch replaces the pixel arm's 8×8 patches when above zero.
      */
-    public record Recipe(boolean objectWeighted, double shift, boolean grounded) {
-        public static final Recipe PLAIN = new Recipe(false, 0, false);
+    public record Recipe(boolean objectWeighted, double shift, boolean grounded, int patch) {
+        public static final Recipe PLAIN = new Recipe(false, 0, false, 0);
 
         /** A short name for files: "plain", or what the recipe adds. */
         public String label() {
@@ -57,6 +58,7 @@ public final class FirstFrameArm implements AutoCloseable {
             if (objectWeighted) parts.add("objects");
             if (shift > 0) parts.add("shift" + (float) shift);
             if (grounded) parts.add("grounded");
+            if (patch > 0) parts.add("patch" + patch);
             return String.join("-", parts);
         }
     }
@@ -65,7 +67,7 @@ public final class FirstFrameArm implements AutoCloseable {
      * What a layout tells each token inside an object's box (grounded recipe): the object's shape, one-hot, and the
      * token's offset from the box's centre and the box's size, so drawing the outline is local to the token.
      */
-    private static final int LAYOUT_FEATURES = ShapeKind.values().length + 4, TOKEN_PIXELS = 8, TOKENS_SIDE = 8;
+    private static final int LAYOUT_FEATURES = ShapeKind.values().length + 4, PIXEL_PATCH = 8;
 
     public static final RenderSpec FRAME = new RenderSpec(64, 64, 1, 8);
     private static final int BATCH = 16, WIDTH = 192, DEPTH = 6, HEADS = 6, WARMUP = 100;
@@ -104,7 +106,7 @@ public final class FirstFrameArm implements AutoCloseable {
         var config = vae.config();
         text = new TextEncoder(params, config.text(), new Tokenizer(config.vocabulary(), config.text().maxLength()));
         dit = arm == Arm.LATENT_V ? new Dit(params, new Dit.Config(2, WIDTH, DEPTH, HEADS), config.vae().latentChannels(), config.text().width())
-                : new Dit(params, new Dit.Config(8, WIDTH, DEPTH, HEADS), 3, config.text().width());
+                : new Dit(params, new Dit.Config(tokenPixels(), WIDTH, DEPTH, HEADS), 3, config.text().width());
         grounding = recipe.grounded() ? params.normal("arm.grounding", 0, LAYOUT_FEATURES, WIDTH) : null;
         trained = params.arrays();
         optimizer = new AdamW(trained, 0.01f, parallel);
@@ -189,7 +191,7 @@ public final class FirstFrameArm implements AutoCloseable {
             TextEncoder.Encoded encoded = text.encode(m, captions);
             NDArray tokenLayout = grounding == null ? null
                     : layout(m, examples, java.util.Collections.nCopies(b, false)) // the unguided half has no layout, as a dropped caption
-                            .concat(m.zeros(new Shape(b, TOKENS_SIDE * TOKENS_SIDE, LAYOUT_FEATURES)), 0).matMul(grounding);
+                            .concat(m.zeros(new Shape(b, tokensSide() * tokensSide(), LAYOUT_FEATURES)), 0).matMul(grounding);
             long[] shape = arm == Arm.LATENT_V ? new long[] {b, vae.config().vae().latentChannels(), 1, 16, 16} : new long[] {b, 3, 1, 64, 64};
             NDList noise = new NDList();
             for (int i = 0; i < b; i++) noise.add(Noise.gaussian(m, new Shape(shape).slice(1), new SplittableRandom(seed + i)));
@@ -217,8 +219,8 @@ public final class FirstFrameArm implements AutoCloseable {
     }
 
     /** The layout features [B, tokens, LAYOUT_FEATURES] of the examples' first frames; none where the caption is dropped. */
-    private static NDArray layout(NDManager m, List<Example> examples, List<Boolean> dropped) {
-        int tokens = TOKENS_SIDE * TOKENS_SIDE;
+    private NDArray layout(NDManager m, List<Example> examples, List<Boolean> dropped) {
+        int side = tokensSide(), size = tokenPixels(), tokens = side * side;
         float[] features = new float[examples.size() * tokens * LAYOUT_FEATURES];
         for (int i = 0; i < examples.size(); i++) {
             Example e = examples.get(i);
@@ -227,15 +229,15 @@ public final class FirstFrameArm implements AutoCloseable {
                 int[] box = ObjectWeights.firstFrameBox(object.alone(), e.background());
                 if (box == null) continue;
                 double cx = (box[0] + box[2] + 1) / 2.0, cy = (box[1] + box[3] + 1) / 2.0;
-                double halfW = (box[2] - box[0] + 1) / 2.0 + TOKEN_PIXELS / 2.0, halfH = (box[3] - box[1] + 1) / 2.0 + TOKEN_PIXELS / 2.0;
-                for (int r = box[1] / TOKEN_PIXELS; r <= box[3] / TOKEN_PIXELS; r++) {
-                    for (int c = box[0] / TOKEN_PIXELS; c <= box[2] / TOKEN_PIXELS; c++) {
-                        int at = (i * tokens + r * TOKENS_SIDE + c) * LAYOUT_FEATURES;
+                double halfW = (box[2] - box[0] + 1) / 2.0 + size / 2.0, halfH = (box[3] - box[1] + 1) / 2.0 + size / 2.0;
+                for (int r = box[1] / size; r <= box[3] / size; r++) {
+                    for (int c = box[0] / size; c <= box[2] / size; c++) {
+                        int at = (i * tokens + r * side + c) * LAYOUT_FEATURES;
                         java.util.Arrays.fill(features, at, at + LAYOUT_FEATURES, 0);
                         features[at + object.shape()] = 1;
                         int g = ShapeKind.values().length;
-                        features[at + g] = (float) ((c * TOKEN_PIXELS + TOKEN_PIXELS / 2.0 - cx) / halfW);
-                        features[at + g + 1] = (float) ((r * TOKEN_PIXELS + TOKEN_PIXELS / 2.0 - cy) / halfH);
+                        features[at + g] = (float) ((c * size + size / 2.0 - cx) / halfW);
+                        features[at + g + 1] = (float) ((r * size + size / 2.0 - cy) / halfH);
                         features[at + g + 2] = (box[2] - box[0] + 1) / 64f;
                         features[at + g + 3] = (box[3] - box[1] + 1) / 64f;
                     }
@@ -259,6 +261,15 @@ public final class FirstFrameArm implements AutoCloseable {
             else java.util.Arrays.fill(all, i * side * side, (i + 1) * side * side, 1f);
         }
         return m.create(all, new Shape(examples.size(), 1, 1, side, side));
+    }
+
+    /** Pixels a side of one DiT token: the latent arm's 2×2 latent patches are 8×8 pixels, as the pixel arm's default. */
+    private int tokenPixels() {
+        return arm == Arm.PIXEL_X && recipe.patch() > 0 ? recipe.patch() : PIXEL_PATCH;
+    }
+
+    private int tokensSide() {
+        return FRAME.width() / tokenPixels();
     }
 
     private FlowMatching.Prediction prediction() {
