@@ -95,7 +95,6 @@ final class ObjectWeights {
         void at(int f, int x, int y);
     }
 
-    /** Visits every pixel where seen differs from background, frame by frame, row by row. */
     /** The box {minX, minY, maxX, maxY} of what an object rendered alone shows in frame 0 over the background, or null. */
     static int[] firstFrameBox(Clip alone, Clip background) {
         int[] box = {Integer.MAX_VALUE, Integer.MAX_VALUE, -1, -1};
@@ -109,6 +108,7 @@ final class ObjectWeights {
         return box[2] < 0 ? null : box;
     }
 
+    /** Visits every pixel where seen differs from background, frame by frame, row by row. */
     private static void forEachObjectPixel(Clip seen, Clip background, ObjectPixel visit) {
         int w = seen.width(), h = seen.height();
         for (int f = 0; f < seen.frameCount(); f++) {

@@ -28,10 +28,7 @@ class ObjectWeightsTest {
     /** A white square moving right over stripes while the camera pans: the weights must follow the square, not the stripes. */
     @Test
     void objectCellsAreWeightedWhereTheSceneSaysTheObjectIs() {
-        RenderSpec spec = new RenderSpec(64, 64, 17, 8);
-        Description d = new Description(List.of(new ObjectSpec(Colour.WHITE, ShapeKind.SQUARE, Size.MEDIUM, Motion.RIGHT, Speed.FAST)), null, false,
-                new Background(BackgroundKind.STRIPES, Colour.BLUE, Colour.GREEN), Style.FLAT, Camera.PAN_LEFT);
-        Scene scene = World.simulate(d, spec, 7);
+        Scene scene = overStripes(new ObjectSpec(Colour.WHITE, ShapeKind.SQUARE, Size.MEDIUM, Motion.RIGHT, Speed.FAST), Camera.PAN_LEFT, 17, 7);
         float[] weights = ObjectWeights.of(new Example(World.render(scene), List.of("x"), World.renderBackground(scene)), TIME, SPACE);
         int cells = 16 * 16, weighted = 0;
         assertEquals(5 * cells, weights.length);
@@ -59,16 +56,19 @@ class ObjectWeightsTest {
     /** A still square's first-frame box is the square: centred on its state, its half side the state's size. */
     @Test
     void anObjectsFirstFrameBoxIsWhereTheSceneDrawsIt() {
-        RenderSpec spec = new RenderSpec(64, 64, 5, 8);
-        Description d = new Description(List.of(new ObjectSpec(Colour.RED, ShapeKind.SQUARE, Size.LARGE, Motion.STILL, Speed.NORMAL)), null, false,
-                new Background(BackgroundKind.STRIPES, Colour.BLUE, Colour.GREEN), Style.FLAT, Camera.STATIC);
-        Scene scene = World.simulate(d, spec, 3);
+        Scene scene = overStripes(new ObjectSpec(Colour.RED, ShapeKind.SQUARE, Size.LARGE, Motion.STILL, Speed.NORMAL), Camera.STATIC, 5, 3);
         int[] box = ObjectWeights.firstFrameBox(World.renderObject(scene, 0), World.renderBackground(scene));
         ObjectState s = scene.tracks().getFirst().states().getFirst();
         assertEquals(s.x(), (box[0] + box[2] + 1) / 2.0, 1.5, "centre x");
         assertEquals(s.y(), (box[1] + box[3] + 1) / 2.0, 1.5, "centre y");
         assertEquals(2 * s.size(), box[2] - box[0] + 1, 2 * s.size() * 0.45, "width: a side, or a diagonal if the square is turned");
         assertEquals(null, ObjectWeights.firstFrameBox(World.renderBackground(scene), World.renderBackground(scene)), "nothing over the background alone");
+    }
+
+    /** One object over blue and green stripes, at 64×64 and 8 fps. */
+    private static Scene overStripes(ObjectSpec object, Camera camera, int frames, long seed) {
+        Description d = new Description(List.of(object), null, false, new Background(BackgroundKind.STRIPES, Colour.BLUE, Colour.GREEN), Style.FLAT, camera);
+        return World.simulate(d, new RenderSpec(64, 64, frames, 8), seed);
     }
 
     @Test
