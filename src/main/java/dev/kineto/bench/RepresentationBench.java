@@ -84,8 +84,14 @@ final class RepresentationBench implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "runs/representation", description = "Where the arms' CSV files go (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--plot", paramLabel = "PNG", description = "Plot the arms' CSV files under --out into this PNG (shape and colour against minutes).")
+    @Option(names = "--plot", paramLabel = "PNG", description = "Plot the arms' CSV files under --out into this PNG (shape and colour against --plot-by).")
     Path plot;
+
+    @Option(names = "--plot-by", defaultValue = "minutes", description = "The plot's x axis: minutes or steps (default: ${DEFAULT-VALUE}).")
+    PlotAxis plotBy;
+
+    /** What the plot's x axis counts, a column of the arms' CSVs: training minutes (their cost) or steps (what they learn from). */
+    enum PlotAxis { minutes, steps }
 
     @Override
     public Integer call() throws Exception {
@@ -212,23 +218,28 @@ final class RepresentationBench implements Callable<Integer> {
 
     private int plot() throws IOException {
         XYChart chart = new XYChartBuilder().width(800).height(500).title("Text → first frame: held-out shapes and colours drawn right")
-                .xAxisTitle("training minutes (one thread)").yAxisTitle("share of checks passed").build();
+                .xAxisTitle(plotBy == PlotAxis.minutes ? "training minutes (one thread)" : "training steps (batch 16)").yAxisTitle("share of checks passed").build();
         List<Path> csvs;
         try (var files = Files.list(out)) {
             csvs = files.filter(f -> f.getFileName().toString().endsWith(".csv")).sorted().toList();
         }
         for (Path csv : csvs) {
-            List<String> rows = Files.readAllLines(csv).stream().skip(1).filter(r -> !r.isBlank()).toList();
-            double[] x = rows.stream().mapToDouble(r -> Double.parseDouble(r.split(",")[0])).toArray();
+            List<String> lines = Files.readAllLines(csv);
+            List<String> header = List.of(lines.getFirst().split(","));
+            List<String> rows = lines.stream().skip(1).filter(r -> !r.isBlank()).toList();
+            if (rows.isEmpty()) continue;
             String name = csv.getFileName().toString().replace(".csv", "").replace('_', ' ');
-            for (int column = 2; column <= 3 && x.length > 0; column++) { // shape, colour
-                int c = column;
-                chart.addSeries(name + (c == 2 ? " shape" : " colour"), x, rows.stream().mapToDouble(r -> Double.parseDouble(r.split(",")[c])).toArray());
+            for (String measure : List.of("shape", "colour")) {
+                chart.addSeries(name + " " + measure, column(rows, header.indexOf(plotBy.name())), column(rows, header.indexOf(measure)));
             }
         }
         AtomicFiles.write(plot, tmp -> BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG));
         System.out.println("wrote " + plot);
         return 0;
+    }
+
+    private static double[] column(List<String> rows, int index) {
+        return rows.stream().mapToDouble(r -> Double.parseDouble(r.split(",")[index])).toArray();
     }
 
     /** The first frames side by side, for a look at what an arm draws. */
