@@ -69,6 +69,9 @@ final class RepresentationBench implements Callable<Integer> {
     @Option(names = "--patch", defaultValue = "0", description = "The pixel arm's patch side in pixels instead of 8 (0: 8).")
     int patch;
 
+    @Option(names = "--lone-still", description = "Train and score on the reduced world: one still object on a solid backdrop (World.sampleLoneStill).")
+    boolean loneStill;
+
     @Option(names = "--shift", defaultValue = "0", description = "Timestep shift instead of the arm's own (0: the arm's).")
     double shift;
 
@@ -98,7 +101,8 @@ final class RepresentationBench implements Callable<Integer> {
         if (plot != null) return plot();
         if (prompts < 1) throw new IllegalArgumentException("--prompts must be at least 1");
         List<WorldClip> heldOut = new ArrayList<>();
-        for (int i = 0; i < prompts; i++) heldOut.add(World.sample(900_000 + i, Split.HELDOUT, new RenderSpec(64, 64, 17, 8)));
+        RenderSpec spec = new RenderSpec(64, 64, 17, 8);
+        for (int i = 0; i < prompts; i++) heldOut.add(loneStill ? World.sampleLoneStill(900_000 + i, spec) : World.sample(900_000 + i, Split.HELDOUT, spec));
         if (blur) return blur(heldOut);
         try (VideoModel shipped = VideoModel.load(DiffusionGenerator.defaultModelDir())) {
             if (roundTrip) return roundTrip(shipped, heldOut);
@@ -177,7 +181,7 @@ final class RepresentationBench implements Callable<Integer> {
     /** Trains one arm, scoring at each of --score-at; appends minutes, steps, shape and colour shares to OUT/ARM.csv. */
     private int race(VideoModel shipped, List<WorldClip> heldOut) throws IOException {
         Files.createDirectories(out);
-        FirstFrameArm.Recipe recipe = new FirstFrameArm.Recipe(objectWeights, shift, grounded, patch);
+        FirstFrameArm.Recipe recipe = new FirstFrameArm.Recipe(objectWeights, shift, grounded, patch, loneStill);
         String name = arm.name().toLowerCase(Locale.ROOT) + (recipe.equals(FirstFrameArm.Recipe.PLAIN) ? "" : "-" + recipe.label());
         List<String> captions = heldOut.stream().map(WorldClip::caption).toList();
         List<Example> examples = heldOut.stream().map(clip -> WorldSource.of(clip, new SplittableRandom(0))).toList();

@@ -20,6 +20,7 @@ import dev.kineto.video.Clip;
 import dev.kineto.world.RenderSpec;
 import dev.kineto.world.ShapeKind;
 import dev.kineto.world.Split;
+import dev.kineto.world.World;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,10 +47,11 @@ public final class FirstFrameArm implements AutoCloseable {
     /**
      * What the trainer adds to an arm: objectWeighted scales the loss where objects are (ObjectWeights, as the full
      * trainer does), shift replaces the arm's own timestep shift when above zero, grounded gives the DiT each
-     * object's box and shape token by token, patch replaces the pixel arm's 8×8 patches when above zero.
+     * object's box and shape token by token, patch replaces the pixel arm's 8×8 patches when above zero, loneStill
+     * trains on the reduced world of World.sampleLoneStill instead of the whole world.
      */
-    public record Recipe(boolean objectWeighted, double shift, boolean grounded, int patch) {
-        public static final Recipe PLAIN = new Recipe(false, 0, false, 0);
+    public record Recipe(boolean objectWeighted, double shift, boolean grounded, int patch, boolean loneStill) {
+        public static final Recipe PLAIN = new Recipe(false, 0, false, 0, false);
 
         /** A short name for files: "plain", or what the recipe adds. */
         public String label() {
@@ -59,6 +61,7 @@ public final class FirstFrameArm implements AutoCloseable {
             if (shift > 0) parts.add("shift" + (float) shift);
             if (grounded) parts.add("grounded");
             if (patch > 0) parts.add("patch" + patch);
+            if (loneStill) parts.add("lone-still");
             return String.join("-", parts);
         }
     }
@@ -81,7 +84,7 @@ public final class FirstFrameArm implements AutoCloseable {
 
     private final Arm arm;
     private final Recipe recipe;
-    private final WorldSource source = new WorldSource(FRAME, Split.TRAIN, 0);
+    private final ExampleSource source;
     private final VideoModel vae;
     private final Params params;
     private final TextEncoder text;
@@ -102,6 +105,7 @@ public final class FirstFrameArm implements AutoCloseable {
         this.recipe = recipe;
         this.vae = vae;
         this.rng = new SplittableRandom(seed);
+        source = recipe.loneStill() ? i -> WorldSource.of(World.sampleLoneStill(i, FRAME), new SplittableRandom(i)) : new WorldSource(FRAME, Split.TRAIN, 0);
         params = new Params(NDManager.newBaseManager(), seed);
         var config = vae.config();
         text = new TextEncoder(params, config.text(), new Tokenizer(config.vocabulary(), config.text().maxLength()));

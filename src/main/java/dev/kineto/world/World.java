@@ -100,6 +100,24 @@ public final class World {
         return new WorldClip(caption, scene, render(scene));
     }
 
+    /**
+     * A clip of the reduced world for shape experiments: one still object of any shape, colour and size on a solid
+     * backdrop of another colour, a static camera; the same seed gives the same clip.
+     */
+    public static WorldClip sampleLoneStill(long seed, RenderSpec spec) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        Colour[] colours = Colour.values();
+        Colour colour = colours[rng.nextInt(colours.length)], backdrop;
+        do backdrop = colours[rng.nextInt(colours.length)]; while (backdrop == colour);
+        ShapeKind shape = ShapeKind.values()[rng.nextInt(ShapeKind.values().length)];
+        Size size = Size.values()[rng.nextInt(Size.values().length)];
+        Description d = new Description(List.of(new ObjectSpec(colour, shape, size, Motion.STILL, Speed.NORMAL)), null, false,
+                Background.solid(backdrop), Style.FLAT, Camera.STATIC);
+        String caption = caption(d, rng);
+        Scene scene = simulate(d, spec, rng.nextLong());
+        return new WorldClip(caption, scene, render(scene));
+    }
+
     /** The words and phrases the parser understands, by category, one category a line. */
     public static String describeVocabulary() {
         return Lexicon.get().describe();

@@ -3,13 +3,30 @@ package dev.kineto.world;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kineto.video.Clip;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RenderTest {
+
+    /** The reduced world of the shape experiments: one still object on a backdrop of one other colour, as its caption says. */
+    @Test
+    void theReducedWorldIsOneStillObjectOnASolidBackdropOfAnotherColour() {
+        for (long seed = 0; seed < 20; seed++) {
+            WorldClip sample = World.sampleLoneStill(seed, new RenderSpec(32, 32, 5, 8));
+            Description d = sample.scene().description();
+            assertEquals(1, d.objects().size());
+            assertEquals(BackgroundKind.SOLID, d.background().kind());
+            assertNotEquals(d.objects().getFirst().colour(), d.background().primary());
+            assertEquals(d.objects().getFirst().shape(), World.parse(sample.caption()).objects().getFirst().shape(), sample.caption());
+            for (byte[] frame : sample.clip().frames()) assertArrayEquals(sample.clip().frames().getFirst(), frame, "still: every frame the same");
+            assertFalse(Arrays.equals(sample.clip().frames().getFirst(), World.renderBackground(sample.scene()).frames().getFirst()), "the object is drawn");
+        }
+    }
 
     private static final List<Motion> MOTIONS = List.of(Motion.STILL, Motion.RIGHT, Motion.UP_LEFT, Motion.FALL,
             Motion.ROTATE, Motion.ORBIT, Motion.GROW, Motion.BOUNCE, Motion.SHRINK, Motion.DOWN);
