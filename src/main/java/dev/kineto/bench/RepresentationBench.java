@@ -185,6 +185,7 @@ final class RepresentationBench implements Callable<Integer> {
         String name = arm.name().toLowerCase(Locale.ROOT) + (recipe.equals(FirstFrameArm.Recipe.PLAIN) ? "" : "-" + recipe.label());
         List<String> captions = heldOut.stream().map(WorldClip::caption).toList();
         List<Example> examples = heldOut.stream().map(clip -> WorldSource.of(clip, new SplittableRandom(0))).toList();
+        writeStrip(out.resolve(name + "-world.png"), heldOut.stream().limit(16).map(clip -> frame(clip.clip(), 0)).toList()); // what the strips should show
         try (FirstFrameArm race = new FirstFrameArm(arm, recipe, shipped, 1)) {
             List<Double> shifts = sampleShifts == null ? List.of(race.shift()) : sampleShifts;
             for (double s : shifts) Files.writeString(csv(name, s, race), "minutes,steps,shape,colour\n");
