@@ -22,6 +22,8 @@ import dev.kineto.world.ShapeKind;
 import dev.kineto.world.Split;
 import dev.kineto.world.World;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +72,7 @@ public final class FirstFrameArm implements AutoCloseable {
      * What a layout tells each token inside an object's box (grounded recipe): the object's shape, one-hot, and the
      * token's offset from the box's centre and the box's size, so drawing the outline is local to the token.
      */
-    private static final int LAYOUT_FEATURES = ShapeKind.values().length + 4, PIXEL_PATCH = 8;
+    private static final int SHAPES = ShapeKind.values().length, LAYOUT_FEATURES = SHAPES + 4, PIXEL_PATCH = 8;
 
     public static final RenderSpec FRAME = new RenderSpec(64, 64, 1, 8);
     private static final int BATCH = 16, WIDTH = 192, DEPTH = 6, HEADS = 6, WARMUP = 100;
@@ -194,7 +196,7 @@ public final class FirstFrameArm implements AutoCloseable {
             for (int i = 0; i < b; i++) captions.add("");
             TextEncoder.Encoded encoded = text.encode(m, captions);
             NDArray tokenLayout = grounding == null ? null
-                    : layout(m, examples, java.util.Collections.nCopies(b, false)) // the unguided half has no layout, as a dropped caption
+                    : layout(m, examples, Collections.nCopies(b, false)) // the unguided half has no layout, as a dropped caption
                             .concat(m.zeros(new Shape(b, tokensSide() * tokensSide(), LAYOUT_FEATURES)), 0).matMul(grounding);
             long[] shape = arm == Arm.LATENT_V ? new long[] {b, vae.config().vae().latentChannels(), 1, 16, 16} : new long[] {b, 3, 1, 64, 64};
             NDList noise = new NDList();
@@ -237,13 +239,12 @@ public final class FirstFrameArm implements AutoCloseable {
                 for (int r = box[1] / size; r <= box[3] / size; r++) {
                     for (int c = box[0] / size; c <= box[2] / size; c++) {
                         int at = (i * tokens + r * side + c) * LAYOUT_FEATURES;
-                        java.util.Arrays.fill(features, at, at + LAYOUT_FEATURES, 0);
+                        Arrays.fill(features, at, at + LAYOUT_FEATURES, 0);
                         features[at + object.shape()] = 1;
-                        int g = ShapeKind.values().length;
-                        features[at + g] = (float) ((c * size + size / 2.0 - cx) / halfW);
-                        features[at + g + 1] = (float) ((r * size + size / 2.0 - cy) / halfH);
-                        features[at + g + 2] = (box[2] - box[0] + 1) / 64f;
-                        features[at + g + 3] = (box[3] - box[1] + 1) / 64f;
+                        features[at + SHAPES] = (float) ((c * size + size / 2.0 - cx) / halfW);
+                        features[at + SHAPES + 1] = (float) ((r * size + size / 2.0 - cy) / halfH);
+                        features[at + SHAPES + 2] = (box[2] - box[0] + 1) / (float) FRAME.width();
+                        features[at + SHAPES + 3] = (box[3] - box[1] + 1) / (float) FRAME.height();
                     }
                 }
             }
@@ -262,7 +263,7 @@ public final class FirstFrameArm implements AutoCloseable {
         float[] all = new float[examples.size() * side * side];
         for (int i = 0; i < examples.size(); i++) {
             if (recipe.objectWeighted()) System.arraycopy(ObjectWeights.of(examples.get(i), 1, factor), 0, all, i * side * side, side * side);
-            else java.util.Arrays.fill(all, i * side * side, (i + 1) * side * side, 1f);
+            else Arrays.fill(all, i * side * side, (i + 1) * side * side, 1f);
         }
         return m.create(all, new Shape(examples.size(), 1, 1, side, side));
     }

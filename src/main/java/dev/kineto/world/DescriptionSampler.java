@@ -25,6 +25,16 @@ final class DescriptionSampler {
         return d;
     }
 
+    /** The reduced world's description: one still object of any shape, colour and size on a solid backdrop of another colour. */
+    static Description describeLoneStill(RandomGenerator rng) {
+        Colour colour = pick(rng, Colour.values()), backdrop;
+        do {
+            backdrop = pick(rng, Colour.values());
+        } while (backdrop == colour);
+        ObjectSpec object = new ObjectSpec(colour, pick(rng, ShapeKind.values()), pick(rng, Size.values()), Motion.STILL, Speed.NORMAL);
+        return new Description(List.of(object), null, false, Background.solid(backdrop), Style.FLAT, Camera.STATIC);
+    }
+
     private static Description draw(RandomGenerator rng) {
         int n = weighted(rng, 0.5, 0.35, 0.15) + 1;
         Background background = background(rng);

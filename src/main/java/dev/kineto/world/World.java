@@ -94,10 +94,7 @@ public final class World {
     /** A random description from the split, phrased at random and rendered; the same seed gives the same clip. */
     public static WorldClip sample(long seed, Split split, RenderSpec spec) {
         SplittableRandom rng = new SplittableRandom(seed);
-        Description d = DescriptionSampler.describe(rng, split);
-        String caption = caption(d, rng);
-        Scene scene = simulate(d, spec, rng.nextLong());
-        return new WorldClip(caption, scene, render(scene));
+        return phrasedAndRendered(DescriptionSampler.describe(rng, split), rng, spec);
     }
 
     /**
@@ -106,13 +103,10 @@ public final class World {
      */
     public static WorldClip sampleLoneStill(long seed, RenderSpec spec) {
         SplittableRandom rng = new SplittableRandom(seed);
-        Colour[] colours = Colour.values();
-        Colour colour = colours[rng.nextInt(colours.length)], backdrop;
-        do backdrop = colours[rng.nextInt(colours.length)]; while (backdrop == colour);
-        ShapeKind shape = ShapeKind.values()[rng.nextInt(ShapeKind.values().length)];
-        Size size = Size.values()[rng.nextInt(Size.values().length)];
-        Description d = new Description(List.of(new ObjectSpec(colour, shape, size, Motion.STILL, Speed.NORMAL)), null, false,
-                Background.solid(backdrop), Style.FLAT, Camera.STATIC);
+        return phrasedAndRendered(DescriptionSampler.describeLoneStill(rng), rng, spec);
+    }
+
+    private static WorldClip phrasedAndRendered(Description d, SplittableRandom rng, RenderSpec spec) {
         String caption = caption(d, rng);
         Scene scene = simulate(d, spec, rng.nextLong());
         return new WorldClip(caption, scene, render(scene));
