@@ -69,6 +69,9 @@ final class RepresentationBench implements Callable<Integer> {
     @Option(names = "--patch", defaultValue = "0", description = "The pixel arm's patch side in pixels instead of 8 (0: 8).")
     int patch;
 
+    @Option(names = "--head", defaultValue = "0", description = "Give the arm's DiT a convolutional head of this many channels (0: none).")
+    int head;
+
     @Option(names = "--lone-still", description = "Train and score on the reduced world: one still object on a solid backdrop (World.sampleLoneStill).")
     boolean loneStill;
 
@@ -181,7 +184,7 @@ final class RepresentationBench implements Callable<Integer> {
     /** Trains one arm, scoring at each of --score-at; appends minutes, steps, shape and colour shares to OUT/ARM.csv. */
     private int race(VideoModel shipped, List<WorldClip> heldOut) throws IOException {
         Files.createDirectories(out);
-        FirstFrameArm.Recipe recipe = new FirstFrameArm.Recipe(objectWeights, shift, grounded, patch, loneStill);
+        FirstFrameArm.Recipe recipe = new FirstFrameArm.Recipe(objectWeights, shift, grounded, patch, loneStill, head);
         String name = arm.name().toLowerCase(Locale.ROOT) + (recipe.equals(FirstFrameArm.Recipe.PLAIN) ? "" : "-" + recipe.label());
         List<String> captions = heldOut.stream().map(WorldClip::caption).toList();
         List<Example> examples = heldOut.stream().map(clip -> WorldSource.of(clip, new SplittableRandom(0))).toList();

@@ -3,6 +3,7 @@ package dev.kineto.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.convolutional.Conv2d;
 import dev.kineto.model.Layers.Attention;
 import dev.kineto.model.Layers.Dense;
 import dev.kineto.model.Layers.Mlp;
@@ -20,17 +21,23 @@ import java.util.List;
 public final class Dit {
 
     /**
-     * DiT size: patch (spatial; 1 in time), width, depth, heads, and the classes of the probe's two read-outs (the
-     * trainer's shape and size labels; 0 leaves the probe out, as in models built only to sample).
+     * DiT size: patch (spatial; 1 in time), width, depth, heads, the classes of the probe's two read-outs (the
+     * trainer's shape and size labels; 0 leaves the probe out, as in models built only to sample), and the channels of
+     * the convolutional head (0: the final layer's patches are the output, as DiT's).
      */
-    public record Config(int patch, int width, int depth, int heads, int probeShapes, int probeSizes) {
+    public record Config(int patch, int width, int depth, int heads, int probeShapes, int probeSizes, int head) {
         public Config(int patch, int width, int depth, int heads) {
-            this(patch, width, depth, heads, 0, 0);
+            this(patch, width, depth, heads, 0, 0, 0);
         }
 
         /** This size with a probe of the given classes. */
         public Config withProbe(int shapes, int sizes) {
-            return new Config(patch, width, depth, heads, shapes, sizes);
+            return new Config(patch, width, depth, heads, shapes, sizes, head);
+        }
+
+        /** This size with a convolutional head of the given channels. */
+        public Config withHead(int channels) {
+            return new Config(patch, width, depth, heads, probeShapes, probeSizes, channels);
         }
     }
 
@@ -88,6 +95,29 @@ public final class Dit {
         }
     }
 
+    /**
+     * Two 3×3 convolutions over each unpatchified frame (U-ViT's last block, widened): neighbouring tokens' pixels meet,
+     * so an outline that crosses a token's edge is drawn by one filter instead of by two tokens that must agree.
+     */
+    record ConvHead(NDArray weight1, NDArray bias1, NDArray weight2, NDArray bias2) {
+        static ConvHead of(Params p, String name, int channels, int out) {
+            return new ConvHead(p.normal(name + ".conv1.weight", Math.sqrt(2.0 / (channels * 9)), channels, channels, 3, 3),
+                    p.constant(name + ".conv1.bias", 0, channels),
+                    p.normal(name + ".conv2.weight", 0, out, channels, 3, 3), p.constant(name + ".conv2.bias", 0, out));
+        }
+
+        /** Features [B, C, T, H, W] → output [B, out, T, H, W]. */
+        NDArray forward(NDArray x) {
+            Shape s = x.getShape();
+            long b = s.get(0), c = s.get(1), t = s.get(2), h = s.get(3), w = s.get(4);
+            NDArray frames = x.transpose(0, 2, 1, 3, 4).reshape(b * t, c, h, w);
+            Shape stride = new Shape(1, 1), pad = new Shape(1, 1);
+            NDArray hidden = Layers.silu(Conv2d.conv2d(frames, weight1, bias1, stride, pad).singletonOrThrow());
+            NDArray out = Conv2d.conv2d(hidden, weight2, bias2, stride, pad).singletonOrThrow();
+            return out.reshape(b, t, -1, h, w).transpose(0, 2, 1, 3, 4);
+        }
+    }
+
     /** Linear read-outs of the middle block's tokens: the shape and size class of the object each token shows. */
     record Probe(Dense shape, Dense size) {}
 
@@ -112,6 +142,7 @@ public final class Dit {
     private final Dense textPool;
     private final List<Block> blocks = new ArrayList<>();
     private final FinalLayer finalLayer;
+    private final ConvHead convHead;
     private final Probe probe;
 
     public Dit(Params p, Config config, int latentChannels, int textWidth) {
@@ -124,8 +155,11 @@ public final class Dit {
         // making the jointly trained encoder give every caption the same encoding (docs/model.md, "The text paths").
         textPool = Dense.zero(p, "dit.text_pool", textWidth, w);
         for (int i = 0; i < config.depth(); i++) blocks.add(Block.of(p, "dit.blocks." + i, config, textWidth));
+        // With a head, the final layer emits the head's features and the head's last convolution starts at zero instead.
+        int outChannels = config.head() > 0 ? config.head() : latentChannels, outDim = outChannels * config.patch() * config.patch();
         finalLayer = new FinalLayer(Norm.of(p, "dit.final.norm", w), Dense.zero(p, "dit.final.adaLN_modulation", w, 2 * w),
-                Dense.zero(p, "dit.final.proj", w, patchDim));
+                config.head() > 0 ? Dense.of(p, "dit.final.proj", w, outDim) : Dense.zero(p, "dit.final.proj", w, outDim));
+        convHead = config.head() > 0 ? ConvHead.of(p, "dit.head", config.head(), latentChannels) : null;
         probe = config.probeShapes() > 0 && config.probeSizes() > 0
                 ? new Probe(Dense.of(p, "dit.probe.shape", w, config.probeShapes()), Dense.of(p, "dit.probe.size", w, config.probeSizes()))
                 : null;
@@ -176,9 +210,10 @@ public final class Dit {
             if (i == blocks.size() / 2 - 1) middle = x;
         }
         NDArray patches = finalLayer.forward(x, cond);
-        NDArray output = patches.reshape(b, frames, h, w, latentChannels, p, p).transpose(0, 4, 1, 2, 5, 3, 6)
-                .reshape(b, latentChannels, frames, h * p, w * p);
-        return new Trunk(output, middle);
+        long channels = convHead == null ? latentChannels : config.head();
+        NDArray output = patches.reshape(b, frames, h, w, channels, p, p).transpose(0, 4, 1, 2, 5, 3, 6)
+                .reshape(b, channels, frames, h * p, w * p);
+        return new Trunk(convHead == null ? output : convHead.forward(output), middle);
     }
 
     /** 3D sin-cos positions [T·H·W, width]: a quarter of the width for time, three eighths each for rows and columns. */

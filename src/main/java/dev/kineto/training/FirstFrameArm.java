@@ -50,10 +50,11 @@ public final class FirstFrameArm implements AutoCloseable {
      * What the trainer adds to an arm: objectWeighted scales the loss where objects are (ObjectWeights, as the full
      * trainer does), shift replaces the arm's own timestep shift when above zero, grounded gives the DiT each
      * object's box and shape token by token, patch replaces the pixel arm's 8×8 patches when above zero, loneStill
-     * trains on the reduced world of World.sampleLoneStill instead of the whole world.
+     * trains on the reduced world of World.sampleLoneStill instead of the whole world, head gives the DiT a
+     * convolutional head of that many channels when above zero.
      */
-    public record Recipe(boolean objectWeighted, double shift, boolean grounded, int patch, boolean loneStill) {
-        public static final Recipe PLAIN = new Recipe(false, 0, false, 0, false);
+    public record Recipe(boolean objectWeighted, double shift, boolean grounded, int patch, boolean loneStill, int head) {
+        public static final Recipe PLAIN = new Recipe(false, 0, false, 0, false, 0);
 
         /** A short name for files: "plain", or what the recipe adds. */
         public String label() {
@@ -64,6 +65,7 @@ public final class FirstFrameArm implements AutoCloseable {
             if (grounded) parts.add("grounded");
             if (patch > 0) parts.add("patch" + patch);
             if (loneStill) parts.add("lone-still");
+            if (head > 0) parts.add("head" + head);
             return String.join("-", parts);
         }
     }
@@ -111,8 +113,8 @@ public final class FirstFrameArm implements AutoCloseable {
         params = new Params(NDManager.newBaseManager(), seed);
         var config = vae.config();
         text = new TextEncoder(params, config.text(), new Tokenizer(config.vocabulary(), config.text().maxLength()));
-        dit = arm == Arm.LATENT_V ? new Dit(params, new Dit.Config(2, WIDTH, DEPTH, HEADS), config.vae().latentChannels(), config.text().width())
-                : new Dit(params, new Dit.Config(tokenPixels(), WIDTH, DEPTH, HEADS), 3, config.text().width());
+        dit = arm == Arm.LATENT_V ? new Dit(params, new Dit.Config(2, WIDTH, DEPTH, HEADS).withHead(recipe.head()), config.vae().latentChannels(), config.text().width())
+                : new Dit(params, new Dit.Config(tokenPixels(), WIDTH, DEPTH, HEADS).withHead(recipe.head()), 3, config.text().width());
         grounding = recipe.grounded() ? params.normal("arm.grounding", 0, LAYOUT_FEATURES, WIDTH) : null;
         trained = params.arrays();
         optimizer = new AdamW(trained, 0.01f, parallel);
