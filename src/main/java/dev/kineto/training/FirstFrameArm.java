@@ -50,11 +50,16 @@ public final class FirstFrameArm implements AutoCloseable {
      * What the trainer adds to an arm: objectWeighted scales the loss where objects are (ObjectWeights, as the full
      * trainer does), shift replaces the arm's own timestep shift when above zero, grounded gives the DiT each
      * object's box and shape token by token, patch replaces the pixel arm's 8×8 patches when above zero, loneStill
-     * trains on the reduced world of World.sampleLoneStill instead of the whole world, head gives the DiT a
-     * convolutional head of that many channels when above zero.
+     * trains on the reduced world of World.sampleLoneStill instead of the whole world, centred moves its object to
+     * the frame's centre (so every example draws its shape in the same pixels), head gives the DiT a convolutional
+     * head of that many channels when above zero.
      */
-    public record Recipe(boolean objectWeighted, double shift, boolean grounded, int patch, boolean loneStill, int head) {
-        public static final Recipe PLAIN = new Recipe(false, 0, false, 0, false, 0);
+    public record Recipe(boolean objectWeighted, double shift, boolean grounded, int patch, boolean loneStill, boolean centred, int head) {
+        public static final Recipe PLAIN = new Recipe(false, 0, false, 0, false, false, 0);
+
+        public Recipe {
+            if (centred && !loneStill) throw new IllegalArgumentException("only the reduced world's lone object on a solid backdrop can be centred");
+        }
 
         /** A short name for files: "plain", or what the recipe adds. */
         public String label() {
@@ -65,6 +70,7 @@ public final class FirstFrameArm implements AutoCloseable {
             if (grounded) parts.add("grounded");
             if (patch > 0) parts.add("patch" + patch);
             if (loneStill) parts.add("lone-still");
+            if (centred) parts.add("centred");
             if (head > 0) parts.add("head" + head);
             return String.join("-", parts);
         }
@@ -109,7 +115,11 @@ public final class FirstFrameArm implements AutoCloseable {
         this.recipe = recipe;
         this.vae = vae;
         this.rng = new SplittableRandom(seed);
-        source = recipe.loneStill() ? i -> WorldSource.of(World.sampleLoneStill(i, FRAME), new SplittableRandom(i)) : new WorldSource(FRAME, Split.TRAIN, 0);
+        source = !recipe.loneStill() ? new WorldSource(FRAME, Split.TRAIN, 0)
+                : i -> {
+                    Example example = WorldSource.of(World.sampleLoneStill(i, FRAME), new SplittableRandom(i));
+                    return recipe.centred() ? centred(example) : example;
+                };
         params = new Params(NDManager.newBaseManager(), seed);
         var config = vae.config();
         text = new TextEncoder(params, config.text(), new Tokenizer(config.vocabulary(), config.text().maxLength()));
@@ -252,6 +262,33 @@ public final class FirstFrameArm implements AutoCloseable {
             }
         }
         return m.create(features, new Shape(examples.size(), tokens, LAYOUT_FEATURES));
+    }
+
+    /**
+     * The example with its lone object rolled to the frame's centre: on a solid backdrop a roll redraws the same scene
+     * elsewhere, pixel for pixel.
+     */
+    private static Example centred(Example e) {
+        int[] box = ObjectWeights.firstFrameBox(e.objects().getFirst().alone(), e.background());
+        if (box == null) return e;
+        int dx = FRAME.width() / 2 - (box[0] + box[2] + 1) / 2, dy = FRAME.height() / 2 - (box[1] + box[3] + 1) / 2;
+        List<Example.Shown> objects = e.objects().stream().map(o -> new Example.Shown(rolled(o.alone(), dx, dy), o.shape(), o.size())).toList();
+        return new Example(rolled(e.clip(), dx, dy), e.captions(), e.background(), objects);
+    }
+
+    /** Every frame of the clip moved by (dx, dy) pixels, wrapping around its edges. */
+    private static Clip rolled(Clip clip, int dx, int dy) {
+        int w = clip.width(), h = clip.height();
+        List<byte[]> frames = clip.frames().stream().map(from -> {
+            byte[] to = new byte[from.length];
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    System.arraycopy(from, (y * w + x) * 3, to, (Math.floorMod(y + dy, h) * w + Math.floorMod(x + dx, w)) * 3, 3);
+                }
+            }
+            return to;
+        }).toList();
+        return new Clip(w, h, clip.fps(), frames);
     }
 
     /** Frames [B, 3, 1, 64, 64] as what this arm's DiT works on. */
