@@ -72,6 +72,9 @@ final class RepresentationBench implements Callable<Integer> {
     @Option(names = "--head", defaultValue = "0", description = "Give the arm's DiT a convolutional head of this many channels (0: none).")
     int head;
 
+    @Option(names = "--rope", description = "Give the arm's DiT rotary positions in self-attention instead of sin-cos vectors added to its tokens.")
+    boolean rope;
+
     @Option(names = "--lone-still", description = "Train and score on the reduced world: one still object on a solid backdrop (World.sampleLoneStill).")
     boolean loneStill;
 
@@ -187,7 +190,7 @@ final class RepresentationBench implements Callable<Integer> {
     /** Trains one arm, scoring at each of --score-at; appends minutes, steps, shape and colour shares to OUT/ARM.csv. */
     private int race(VideoModel shipped, List<WorldClip> heldOut) throws IOException {
         Files.createDirectories(out);
-        FirstFrameArm.Recipe recipe = new FirstFrameArm.Recipe(objectWeights, shift, grounded, patch, loneStill, centred, head);
+        FirstFrameArm.Recipe recipe = new FirstFrameArm.Recipe(objectWeights, shift, grounded, patch, loneStill, centred, head, rope);
         String name = arm.name().toLowerCase(Locale.ROOT) + (recipe.equals(FirstFrameArm.Recipe.PLAIN) ? "" : "-" + recipe.label());
         List<String> captions = heldOut.stream().map(WorldClip::caption).toList();
         List<Example> examples = heldOut.stream().map(clip -> WorldSource.of(clip, new SplittableRandom(0))).toList();

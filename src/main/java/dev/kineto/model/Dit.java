@@ -23,21 +23,27 @@ public final class Dit {
     /**
      * DiT size: patch (spatial; 1 in time), width, depth, heads, the classes of the probe's two read-outs (the
      * trainer's shape and size labels; 0 leaves the probe out, as in models built only to sample), and the channels of
-     * the convolutional head (0: the final layer's patches are the output, as DiT's).
+     * the convolutional head (0: the final layer's patches are the output, as DiT's), and whether positions are
+     * rotary in self-attention (rope) instead of sin-cos vectors added to the tokens.
      */
-    public record Config(int patch, int width, int depth, int heads, int probeShapes, int probeSizes, int head) {
+    public record Config(int patch, int width, int depth, int heads, int probeShapes, int probeSizes, int head, boolean rope) {
         public Config(int patch, int width, int depth, int heads) {
-            this(patch, width, depth, heads, 0, 0, 0);
+            this(patch, width, depth, heads, 0, 0, 0, false);
         }
 
         /** This size with a probe of the given classes. */
         public Config withProbe(int shapes, int sizes) {
-            return new Config(patch, width, depth, heads, shapes, sizes, head);
+            return new Config(patch, width, depth, heads, shapes, sizes, head, rope);
         }
 
         /** This size with a convolutional head of the given channels. */
         public Config withHead(int channels) {
-            return new Config(patch, width, depth, heads, probeShapes, probeSizes, channels);
+            return new Config(patch, width, depth, heads, probeShapes, probeSizes, channels, rope);
+        }
+
+        /** This size with rotary positions (or sin-cos ones). */
+        public Config withRope(boolean rotary) {
+            return new Config(patch, width, depth, heads, probeShapes, probeSizes, head, rotary);
         }
     }
 
@@ -75,12 +81,12 @@ public final class Dit {
                     Dense.zero(p, name + ".adaLN_modulation", c.width(), 6 * c.width()));
         }
 
-        /** x [B, N, width], cond [B, G, width] for G groups of consecutive tokens (frames, or one group). */
-        NDArray forward(NDArray x, NDArray cond, TextEncoder.Encoded text) {
+        /** x [B, N, width], cond [B, G, width] for G groups of consecutive tokens (frames, or one group); rope may be null. */
+        NDArray forward(NDArray x, NDArray cond, TextEncoder.Encoded text, Layers.Rope rope) {
             Shape tokens = x.getShape();
             NDList m = modulation.forward(Layers.silu(cond)).expandDims(2).split(6, 3);
             NDArray h = modulate(grouped(norm1.forward(x), cond), m.get(0), m.get(1)).reshape(tokens);
-            x = x.add(grouped(selfAttention.forward(h, h, null), cond).mul(m.get(2)).reshape(tokens));
+            x = x.add(grouped(selfAttention.forward(h, h, null, rope), cond).mul(m.get(2)).reshape(tokens));
             x = x.add(crossAttention.forward(norm2.forward(x), text.tokens(), text.keyMask()));
             NDArray g = modulate(grouped(norm3.forward(x), cond), m.get(3), m.get(4)).reshape(tokens);
             return x.add(grouped(mlp.forward(g), cond).mul(m.get(5)).reshape(tokens));
@@ -201,12 +207,14 @@ public final class Dit {
         if (times.getShape().get(0) != b || (times.getShape().get(1) != 1 && times.getShape().get(1) != frames)) {
             throw new IllegalArgumentException("times " + t.getShape() + " do not fit " + s + ": give one a clip [B] or one a frame [B, T]");
         }
-        NDArray x = patchEmbed.forward(z).add(z.getManager().create(positions(frames, h, w)));
+        NDArray x = patchEmbed.forward(z);
+        Layers.Rope rope = config.rope() ? rope(z.getManager(), frames, h, w) : null;
+        if (rope == null) x = x.add(z.getManager().create(positions(frames, h, w)));
         if (grounding != null) x = x.add(grounding);
         NDArray cond = timestepEmbedder.forward(times).add(textPool.forward(text.pooled()).expandDims(1));
         NDArray middle = null;
         for (int i = 0; i < blocks.size(); i++) {
-            x = blocks.get(i).forward(x, cond, text);
+            x = blocks.get(i).forward(x, cond, text, rope);
             if (i == blocks.size() / 2 - 1) middle = x;
         }
         NDArray patches = finalLayer.forward(x, cond);
@@ -214,6 +222,25 @@ public final class Dit {
         NDArray output = patches.reshape(b, frames, h, w, channels, p, p).transpose(0, 4, 1, 2, 5, 3, 6)
                 .reshape(b, channels, frames, h * p, w * p);
         return new Trunk(convHead == null ? output : convHead.forward(output), middle);
+    }
+
+    /** Rotary tables for T·H·W tokens: of a head's channel pairs, a quarter turn with time, three eighths each with rows and columns. */
+    Layers.Rope rope(ai.djl.ndarray.NDManager m, long frames, long rows, long cols) {
+        int headDim = config.width() / config.heads(), half = headDim / 2, timePairs = half / 4, rowPairs = (half - timePairs) / 2;
+        int n = (int) (frames * rows * cols);
+        float[] cos = new float[n * headDim], sin = new float[n * headDim];
+        for (int i = 0; i < n; i++) {
+            long[] at = {i / (rows * cols), (i / cols) % rows, i % cols};
+            for (int j = 0; j < half; j++) {
+                int axis = j < timePairs ? 0 : j < timePairs + rowPairs ? 1 : 2;
+                int k = axis == 0 ? j : axis == 1 ? j - timePairs : j - timePairs - rowPairs;
+                int pairs = axis == 0 ? timePairs : axis == 1 ? rowPairs : half - timePairs - rowPairs;
+                double angle = at[axis] * Math.pow(100, -(double) k / pairs);
+                cos[i * headDim + j] = cos[i * headDim + j + half] = (float) Math.cos(angle);
+                sin[i * headDim + j] = sin[i * headDim + j + half] = (float) Math.sin(angle);
+            }
+        }
+        return new Layers.Rope(m.create(cos, new Shape(n, headDim)), m.create(sin, new Shape(n, headDim)));
     }
 
     /** 3D sin-cos positions [T·H·W, width]: a quarter of the width for time, three eighths each for rows and columns. */

@@ -68,9 +68,18 @@ final class Layers {
 
         /** x [B, N, C], context [B, L, D], keyMask additive [B, 1, 1, L] or null → [B, N, C]. */
         NDArray forward(NDArray x, NDArray context, NDArray keyMask) {
+            return forward(x, context, keyMask, null);
+        }
+
+        /** As forward, with queries and keys rotated by their positions (self-attention; null: no rotation). */
+        NDArray forward(NDArray x, NDArray context, NDArray keyMask, Rope rope) {
             long b = x.getShape().get(0), n = x.getShape().get(1), c = x.getShape().get(2);
             NDArray qh = qNorm.forward(heads(q.forward(x)));
             NDArray kh = kNorm.forward(heads(k.forward(context)));
+            if (rope != null) {
+                qh = rope.rotate(qh);
+                kh = rope.rotate(kh);
+            }
             NDArray vh = heads(v.forward(context));
             NDArray scores = qh.matMul(kh.transpose(0, 1, 3, 2)).mul((float) (1 / Math.sqrt(c / heads)));
             if (keyMask != null) scores = scores.add(keyMask);
@@ -81,6 +90,19 @@ final class Layers {
         private NDArray heads(NDArray x) {
             long b = x.getShape().get(0), n = x.getShape().get(1), c = x.getShape().get(2);
             return x.reshape(b, n, heads, c / heads).transpose(0, 2, 1, 3);
+        }
+    }
+
+    /**
+     * Rotary positions (RoFormer; 3D as Wan's and Open-Sora 2's): each pair of a head's channels turns by its token's
+     * time, row or column times the pair's frequency, so attention scores depend on where tokens sit relative to each
+     * other. cos and sin are [N, headDim], the two halves of the head alike.
+     */
+    record Rope(NDArray cos, NDArray sin) {
+        NDArray rotate(NDArray x) {
+            long half = x.getShape().get(3) / 2;
+            NDArray rotated = x.get(":, :, :, {}:", half).neg().concat(x.get(":, :, :, :{}", half), 3);
+            return x.mul(cos).add(rotated.mul(sin));
         }
     }
 

@@ -52,10 +52,10 @@ public final class FirstFrameArm implements AutoCloseable {
      * object's box and shape token by token, patch replaces the pixel arm's 8×8 patches when above zero, loneStill
      * trains on the reduced world of World.sampleLoneStill instead of the whole world, centred moves its object to
      * the frame's centre (so every example draws its shape in the same pixels), head gives the DiT a convolutional
-     * head of that many channels when above zero.
+     * head of that many channels when above zero, rope gives it rotary positions instead of sin-cos ones.
      */
-    public record Recipe(boolean objectWeighted, double shift, boolean grounded, int patch, boolean loneStill, boolean centred, int head) {
-        public static final Recipe PLAIN = new Recipe(false, 0, false, 0, false, false, 0);
+    public record Recipe(boolean objectWeighted, double shift, boolean grounded, int patch, boolean loneStill, boolean centred, int head, boolean rope) {
+        public static final Recipe PLAIN = new Recipe(false, 0, false, 0, false, false, 0, false);
 
         public Recipe {
             if (centred && !loneStill) throw new IllegalArgumentException("only the reduced world's lone object on a solid backdrop can be centred");
@@ -72,6 +72,7 @@ public final class FirstFrameArm implements AutoCloseable {
             if (loneStill) parts.add("lone-still");
             if (centred) parts.add("centred");
             if (head > 0) parts.add("head" + head);
+            if (rope) parts.add("rope");
             return String.join("-", parts);
         }
     }
@@ -123,8 +124,8 @@ public final class FirstFrameArm implements AutoCloseable {
         params = new Params(NDManager.newBaseManager(), seed);
         var config = vae.config();
         text = new TextEncoder(params, config.text(), new Tokenizer(config.vocabulary(), config.text().maxLength()));
-        dit = arm == Arm.LATENT_V ? new Dit(params, new Dit.Config(2, WIDTH, DEPTH, HEADS).withHead(recipe.head()), config.vae().latentChannels(), config.text().width())
-                : new Dit(params, new Dit.Config(tokenPixels(), WIDTH, DEPTH, HEADS).withHead(recipe.head()), 3, config.text().width());
+        dit = arm == Arm.LATENT_V ? new Dit(params, new Dit.Config(2, WIDTH, DEPTH, HEADS).withHead(recipe.head()).withRope(recipe.rope()), config.vae().latentChannels(), config.text().width())
+                : new Dit(params, new Dit.Config(tokenPixels(), WIDTH, DEPTH, HEADS).withHead(recipe.head()).withRope(recipe.rope()), 3, config.text().width());
         grounding = recipe.grounded() ? params.normal("arm.grounding", 0, LAYOUT_FEATURES, WIDTH) : null;
         trained = params.arrays();
         optimizer = new AdamW(trained, 0.01f, parallel);
