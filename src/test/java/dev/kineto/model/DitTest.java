@@ -106,4 +106,24 @@ class DitTest {
         ModelConfig shipped = ModelConfig.read(java.nio.file.Path.of("src/main/resources/models/default/config.json"));
         assertEquals(0, shipped.dit().head(), "a config written before heads existed has none");
     }
+
+    @Test
+    void rotaryPositionsMakeAttentionScoresDependOnlyOnWhereTokensSitRelativeToEachOther() {
+        try (Params p = new Params(ai.djl.ndarray.NDManager.newBaseManager(), 1); NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            Dit dit = new Dit(p, new Dit.Config(4, 64, 1, 2).withRope(true), 3, 32);
+            var m = p.manager();
+            Layers.Rope rope = dit.rope(m, 2, 4, 4); // 2 frames of 4 × 4 tokens, a head 32 wide
+            NDArray query = Noise.gaussian(m, new Shape(1, 1, 1, 32), new SplittableRandom(1)).repeat(2, 32);
+            NDArray key = Noise.gaussian(m, new Shape(1, 1, 1, 32), new SplittableRandom(2)).repeat(2, 32);
+            NDArray q = rope.rotate(query), k = rope.rotate(key);
+            java.util.function.BiFunction<Integer, Integer, Float> score = (i, j) -> q.get("0, 0, {}", i).mul(k.get("0, 0, {}", j)).sum().getFloat();
+            // token (frame, row, column) sits at frame·16 + row·4 + column
+            assertEquals(score.apply(0, 5), score.apply(10, 15), 1e-4, "the same offset, one row and one column, anywhere");
+            assertEquals(score.apply(1, 17), score.apply(6, 22), 1e-4, "the same offset across frames");
+            assertNotEquals(score.apply(0, 5), score.apply(0, 6), 1e-3, "another offset, another score");
+            assertEquals(query.get("0, 0, 3").mul(query.get("0, 0, 3")).sum().getFloat(), q.get("0, 0, 3").mul(q.get("0, 0, 3")).sum().getFloat(), 1e-4,
+                    "a rotation keeps a vector's length");
+        }
+    }
 }
