@@ -78,8 +78,8 @@ final class RepresentationBench implements Callable<Integer> {
     @Option(names = "--lone-still", description = "Train and score on the reduced world: one still object on a solid backdrop (World.sampleLoneStill).")
     boolean loneStill;
 
-    @Option(names = "--centred", description = "With --lone-still: every training example's object at the frame's centre (a diagnostic: one place to draw shapes in).")
-    boolean centred;
+    @Option(names = "--placement", defaultValue = "AS_DRAWN", description = "With --lone-still, where training examples put their object: AS_DRAWN, CENTRED or GRID (the nearest token corner) (default: ${DEFAULT-VALUE}).")
+    FirstFrameArm.Placement placement;
 
     @Option(names = "--shift", defaultValue = "0", description = "Timestep shift instead of the arm's own (0: the arm's).")
     double shift;
@@ -190,7 +190,7 @@ final class RepresentationBench implements Callable<Integer> {
     /** Trains one arm, scoring at each of --score-at; appends minutes, steps, shape and colour shares to OUT/ARM.csv. */
     private int race(VideoModel shipped, List<WorldClip> heldOut) throws IOException {
         Files.createDirectories(out);
-        FirstFrameArm.Recipe recipe = new FirstFrameArm.Recipe(objectWeights, shift, grounded, patch, loneStill, centred, head, rope);
+        FirstFrameArm.Recipe recipe = new FirstFrameArm.Recipe(objectWeights, shift, grounded, patch, loneStill, placement, head, rope);
         String name = arm.name().toLowerCase(Locale.ROOT) + (recipe.equals(FirstFrameArm.Recipe.PLAIN) ? "" : "-" + recipe.label());
         List<String> captions = heldOut.stream().map(WorldClip::caption).toList();
         List<Example> examples = heldOut.stream().map(clip -> WorldSource.of(clip, new SplittableRandom(0))).toList();

@@ -50,15 +50,15 @@ public final class FirstFrameArm implements AutoCloseable {
      * What the trainer adds to an arm: objectWeighted scales the loss where objects are (ObjectWeights, as the full
      * trainer does), shift replaces the arm's own timestep shift when above zero, grounded gives the DiT each
      * object's box and shape token by token, patch replaces the pixel arm's 8×8 patches when above zero, loneStill
-     * trains on the reduced world of World.sampleLoneStill instead of the whole world, centred moves its object to
-     * the frame's centre (so every example draws its shape in the same pixels), head gives the DiT a convolutional
+     * trains on the reduced world of World.sampleLoneStill instead of the whole world, placement moves its object
+     * (Placement), head gives the DiT a convolutional
      * head of that many channels when above zero, rope gives it rotary positions instead of sin-cos ones.
      */
-    public record Recipe(boolean objectWeighted, double shift, boolean grounded, int patch, boolean loneStill, boolean centred, int head, boolean rope) {
-        public static final Recipe PLAIN = new Recipe(false, 0, false, 0, false, false, 0, false);
+    public record Recipe(boolean objectWeighted, double shift, boolean grounded, int patch, boolean loneStill, Placement placement, int head, boolean rope) {
+        public static final Recipe PLAIN = new Recipe(false, 0, false, 0, false, Placement.AS_DRAWN, 0, false);
 
         public Recipe {
-            if (centred && !loneStill) throw new IllegalArgumentException("only the reduced world's lone object on a solid backdrop can be centred");
+            if (placement != Placement.AS_DRAWN && !loneStill) throw new IllegalArgumentException("only the reduced world's lone object on a solid backdrop can be moved");
         }
 
         /** A short name for files: "plain", or what the recipe adds. */
@@ -70,11 +70,21 @@ public final class FirstFrameArm implements AutoCloseable {
             if (grounded) parts.add("grounded");
             if (patch > 0) parts.add("patch" + patch);
             if (loneStill) parts.add("lone-still");
-            if (centred) parts.add("centred");
+            if (placement != Placement.AS_DRAWN) parts.add(placement.name().toLowerCase(java.util.Locale.ROOT));
             if (head > 0) parts.add("head" + head);
             if (rope) parts.add("rope");
             return String.join("-", parts);
         }
+    }
+
+    /** Where the reduced world's training examples put their object: a diagnostic of what the DiT cannot generalise. */
+    public enum Placement {
+        /** Where the world draws it. */
+        AS_DRAWN,
+        /** At the frame's centre: every example draws its shape in the same pixels. */
+        CENTRED,
+        /** At the token corner nearest to where the world draws it: anywhere in the frame, but always at one offset within the tokens. */
+        GRID
     }
 
     /**
@@ -119,7 +129,7 @@ public final class FirstFrameArm implements AutoCloseable {
         source = !recipe.loneStill() ? new WorldSource(FRAME, Split.TRAIN, 0)
                 : i -> {
                     Example example = WorldSource.of(World.sampleLoneStill(i, FRAME), new SplittableRandom(i));
-                    return recipe.centred() ? centred(example) : example;
+                    return recipe.placement() == Placement.AS_DRAWN ? example : placed(example);
                 };
         params = new Params(NDManager.newBaseManager(), seed);
         var config = vae.config();
@@ -266,13 +276,15 @@ public final class FirstFrameArm implements AutoCloseable {
     }
 
     /**
-     * The example with its lone object rolled to the frame's centre: on a solid backdrop a roll redraws the same scene
-     * elsewhere, pixel for pixel.
+     * The example with its lone object rolled to where the recipe's placement puts it: on a solid backdrop a roll
+     * redraws the same scene elsewhere, pixel for pixel.
      */
-    private static Example centred(Example e) {
+    private Example placed(Example e) {
         int[] box = ObjectWeights.firstFrameBox(e.objects().getFirst().alone(), e.background());
         if (box == null) return e;
-        int dx = FRAME.width() / 2 - (box[0] + box[2] + 1) / 2, dy = FRAME.height() / 2 - (box[1] + box[3] + 1) / 2;
+        int cx = (box[0] + box[2] + 1) / 2, cy = (box[1] + box[3] + 1) / 2, size = tokenPixels();
+        int dx = recipe.placement() == Placement.CENTRED ? FRAME.width() / 2 - cx : Math.round((float) cx / size) * size - cx;
+        int dy = recipe.placement() == Placement.CENTRED ? FRAME.height() / 2 - cy : Math.round((float) cy / size) * size - cy;
         List<Example.Shown> objects = e.objects().stream().map(o -> new Example.Shown(rolled(o.alone(), dx, dy), o.shape(), o.size())).toList();
         return new Example(rolled(e.clip(), dx, dy), e.captions(), e.background(), objects);
     }
