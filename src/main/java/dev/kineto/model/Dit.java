@@ -23,27 +23,27 @@ public final class Dit {
     /**
      * DiT size: patch (spatial; 1 in time), width, depth, heads, the classes of the probe's two read-outs (the
      * trainer's shape and size labels; 0 leaves the probe out, as in models built only to sample), and the channels of
-     * the convolutional head (0: the final layer's patches are the output, as DiT's), and whether positions are
+     * the convolutional hourglass's channels (0: the DiT patches its input and its patches are the output), and whether positions are
      * rotary in self-attention (rope) instead of sin-cos vectors added to the tokens.
      */
-    public record Config(int patch, int width, int depth, int heads, int probeShapes, int probeSizes, int head, boolean rope) {
+    public record Config(int patch, int width, int depth, int heads, int probeShapes, int probeSizes, int hourglass, boolean rope) {
         public Config(int patch, int width, int depth, int heads) {
             this(patch, width, depth, heads, 0, 0, 0, false);
         }
 
         /** This size with a probe of the given classes. */
         public Config withProbe(int shapes, int sizes) {
-            return new Config(patch, width, depth, heads, shapes, sizes, head, rope);
+            return new Config(patch, width, depth, heads, shapes, sizes, hourglass, rope);
         }
 
-        /** This size with a convolutional head of the given channels. */
-        public Config withHead(int channels) {
+        /** This size inside a convolutional hourglass of the given channels (the patch must be even). */
+        public Config withHourglass(int channels) {
             return new Config(patch, width, depth, heads, probeShapes, probeSizes, channels, rope);
         }
 
         /** This size with rotary positions (or sin-cos ones). */
         public Config withRope(boolean rotary) {
-            return new Config(patch, width, depth, heads, probeShapes, probeSizes, head, rotary);
+            return new Config(patch, width, depth, heads, probeShapes, probeSizes, hourglass, rotary);
         }
     }
 
@@ -101,26 +101,58 @@ public final class Dit {
         }
     }
 
-    /**
-     * Two 3×3 convolutions over each unpatchified frame (U-ViT's last block, widened): neighbouring tokens' pixels meet,
-     * so an outline that crosses a token's edge is drawn by one filter instead of by two tokens that must agree.
-     */
-    record ConvHead(NDArray weight1, NDArray bias1, NDArray weight2, NDArray bias2) {
-        static ConvHead of(Params p, String name, int channels, int out) {
-            return new ConvHead(p.normal(name + ".conv1.weight", Math.sqrt(2.0 / (channels * 9)), channels, channels, 3, 3),
-                    p.constant(name + ".conv1.bias", 0, channels),
-                    p.normal(name + ".conv2.weight", 0, out, channels, 3, 3), p.constant(name + ".conv2.bias", 0, out));
+    /** A 3×3 convolution over frames [B·T, C, H, W], at stride 1 or 2. */
+    record Conv(NDArray weight, NDArray bias, int stride) {
+        static Conv of(Params p, String name, int in, int out, int stride) {
+            return new Conv(p.normal(name + ".weight", Math.sqrt(2.0 / (in * 9)), out, in, 3, 3), p.constant(name + ".bias", 0, out), stride);
         }
 
-        /** Features [B, C, T, H, W] → output [B, out, T, H, W]. */
+        /** A convolution that starts at zero, so the output it ends begins as zero (as the final layer's projection). */
+        static Conv zero(Params p, String name, int in, int out) {
+            return new Conv(p.normal(name + ".weight", 0, out, in, 3, 3), p.constant(name + ".bias", 0, out), 1);
+        }
+
         NDArray forward(NDArray x) {
-            Shape s = x.getShape();
-            long b = s.get(0), c = s.get(1), t = s.get(2), h = s.get(3), w = s.get(4);
-            NDArray frames = x.transpose(0, 2, 1, 3, 4).reshape(b * t, c, h, w);
-            Shape stride = new Shape(1, 1), pad = new Shape(1, 1);
-            NDArray hidden = Layers.silu(Conv2d.conv2d(frames, weight1, bias1, stride, pad).singletonOrThrow());
-            NDArray out = Conv2d.conv2d(hidden, weight2, bias2, stride, pad).singletonOrThrow();
-            return out.reshape(b, t, -1, h, w).transpose(0, 2, 1, 3, 4);
+            return Conv2d.conv2d(x, weight, bias, new Shape(stride, stride), new Shape(1, 1)).singletonOrThrow();
+        }
+    }
+
+    /**
+     * A convolutional hourglass around the transformer (the U-Net stages of HDiT and U-ViT): a stem draws features at full
+     * and half resolution with filters shared by every place in the frame, the tokens are cut from the half-resolution
+     * features, and the decoder adds the stem's features back at each resolution, so an outline is drawn by one filter
+     * wherever it falls while the transformer decides what goes where.
+     */
+    record Hourglass(Conv in, Conv down, Conv mid, Conv up, Conv out) {
+        static Hourglass of(Params p, String name, int inputChannels, int channels) {
+            return new Hourglass(Conv.of(p, name + ".in", inputChannels, channels, 1), Conv.of(p, name + ".down", channels, 2 * channels, 2),
+                    Conv.of(p, name + ".mid", 2 * channels, 2 * channels, 1), Conv.of(p, name + ".up", 2 * channels, channels, 1),
+                    Conv.zero(p, name + ".out", channels, inputChannels));
+        }
+
+        /** The stem's features of frames [B·T, C, H, W]: full resolution, then half. */
+        NDList encode(NDArray frames) {
+            NDArray full = Layers.silu(in.forward(frames));
+            return new NDList(full, Layers.silu(down.forward(full)));
+        }
+
+        /** Output frames from the tokens' half-resolution features [B·T, 2C, H/2, W/2] and the stem's. */
+        NDArray decode(NDArray tokens, NDList stem) {
+            NDArray half = Layers.silu(mid.forward(tokens.add(stem.get(1))));
+            NDArray full = Layers.silu(up.forward(half.repeat(2, 2).repeat(3, 2)).add(stem.get(0)));
+            return out.forward(full);
+        }
+
+        /** Video [B, C, T, H, W] as frames [B·T, C, H, W]. */
+        static NDArray frames(NDArray video) {
+            Shape s = video.getShape();
+            return video.transpose(0, 2, 1, 3, 4).reshape(s.get(0) * s.get(2), s.get(1), s.get(3), s.get(4));
+        }
+
+        /** Frames [B·T, C, H, W] as video [B, C, T, H, W]. */
+        static NDArray video(NDArray frames, long b) {
+            Shape s = frames.getShape();
+            return frames.reshape(b, s.get(0) / b, s.get(1), s.get(2), s.get(3)).transpose(0, 2, 1, 3, 4);
         }
     }
 
@@ -148,30 +180,40 @@ public final class Dit {
     private final Dense textPool;
     private final List<Block> blocks = new ArrayList<>();
     private final FinalLayer finalLayer;
-    private final ConvHead convHead;
+    private final Hourglass hourglass;
     private final Probe probe;
 
     public Dit(Params p, Config config, int latentChannels, int textWidth) {
         this.config = config;
         this.latentChannels = latentChannels;
-        int w = config.width(), patchDim = latentChannels * config.patch() * config.patch();
-        patchEmbed = new PatchEmbed(Dense.of(p, "dit.patch_embed", patchDim, w), config.patch());
+        if (config.hourglass() > 0 && config.patch() % 2 != 0) throw new IllegalArgumentException("an hourglass needs an even patch, got " + config.patch());
+        // Inside an hourglass the tokens are cut from the stem's half-resolution features, so the patch halves.
+        int w = config.width(), patchDim = tokenChannels() * tokenPatch() * tokenPatch();
+        patchEmbed = new PatchEmbed(Dense.of(p, "dit.patch_embed", patchDim, w), tokenPatch());
         timestepEmbedder = new TimestepEmbedder(Dense.of(p, "dit.t_embed.fc1", TimestepEmbedder.FREQUENCIES, w), Dense.of(p, "dit.t_embed.fc2", w, w));
         // The text paths start at zero: random text features added to every token were noise the DiT learnt to suppress by
         // making the jointly trained encoder give every caption the same encoding (docs/model.md, "The text paths").
         textPool = Dense.zero(p, "dit.text_pool", textWidth, w);
         for (int i = 0; i < config.depth(); i++) blocks.add(Block.of(p, "dit.blocks." + i, config, textWidth));
-        // With a head, the final layer emits the head's features and the head's last convolution starts at zero instead.
-        int outChannels = config.head() > 0 ? config.head() : latentChannels, outDim = outChannels * config.patch() * config.patch();
+        // In an hourglass the final layer emits features and the hourglass's last convolution starts at zero instead.
         finalLayer = new FinalLayer(Norm.of(p, "dit.final.norm", w), Dense.zero(p, "dit.final.adaLN_modulation", w, 2 * w),
-                config.head() > 0 ? Dense.of(p, "dit.final.proj", w, outDim) : Dense.zero(p, "dit.final.proj", w, outDim));
-        convHead = config.head() > 0 ? ConvHead.of(p, "dit.head", config.head(), latentChannels) : null;
+                config.hourglass() > 0 ? Dense.of(p, "dit.final.proj", w, patchDim) : Dense.zero(p, "dit.final.proj", w, patchDim));
+        hourglass = config.hourglass() > 0 ? Hourglass.of(p, "dit.hourglass", latentChannels, config.hourglass()) : null;
         probe = config.probeShapes() > 0 && config.probeSizes() > 0
                 ? new Probe(Dense.of(p, "dit.probe.shape", w, config.probeShapes()), Dense.of(p, "dit.probe.size", w, config.probeSizes()))
                 : null;
     }
 
     public Config config() { return config; }
+
+    /** Channels of what the tokens are cut from: the input, or the hourglass's half-resolution features. */
+    private int tokenChannels() {
+        return config.hourglass() > 0 ? 2 * config.hourglass() : latentChannels;
+    }
+
+    private int tokenPatch() {
+        return config.hourglass() > 0 ? config.patch() / 2 : config.patch();
+    }
 
     /**
      * The prediction (the flow velocity, or the clean video: see {@link FlowMatching.Prediction}) for noisy z [B, C, T, H, W]
@@ -207,7 +249,8 @@ public final class Dit {
         if (times.getShape().get(0) != b || (times.getShape().get(1) != 1 && times.getShape().get(1) != frames)) {
             throw new IllegalArgumentException("times " + t.getShape() + " do not fit " + s + ": give one a clip [B] or one a frame [B, T]");
         }
-        NDArray x = patchEmbed.forward(z);
+        NDList stem = hourglass == null ? null : hourglass.encode(Hourglass.frames(z));
+        NDArray x = patchEmbed.forward(stem == null ? z : Hourglass.video(stem.get(1), b));
         Layers.Rope rope = config.rope() ? rope(z.getManager(), frames, h, w) : null;
         if (rope == null) x = x.add(z.getManager().create(positions(frames, h, w)));
         if (grounding != null) x = x.add(grounding);
@@ -218,10 +261,10 @@ public final class Dit {
             if (i == blocks.size() / 2 - 1) middle = x;
         }
         NDArray patches = finalLayer.forward(x, cond);
-        long channels = convHead == null ? latentChannels : config.head();
-        NDArray output = patches.reshape(b, frames, h, w, channels, p, p).transpose(0, 4, 1, 2, 5, 3, 6)
-                .reshape(b, channels, frames, h * p, w * p);
-        return new Trunk(convHead == null ? output : convHead.forward(output), middle);
+        int q = tokenPatch(), channels = tokenChannels();
+        NDArray output = patches.reshape(b, frames, h, w, channels, q, q).transpose(0, 4, 1, 2, 5, 3, 6)
+                .reshape(b, channels, frames, h * q, w * q);
+        return new Trunk(stem == null ? output : Hourglass.video(hourglass.decode(Hourglass.frames(output), stem), b), middle);
     }
 
     /** Rotary tables for T·H·W tokens: of a head's channel pairs, a quarter turn with time, three eighths each with rows and columns. */

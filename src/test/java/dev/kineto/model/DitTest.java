@@ -88,23 +88,24 @@ class DitTest {
     }
 
     @Test
-    void aConvolutionalHeadKeepsTheOutputsShapeStartsAtZeroAndOldConfigsReadWithoutIt() throws Exception {
+    void anHourglassKeepsTheOutputsShapeStartsAtZeroAndOldConfigsReadWithoutIt() throws Exception {
         try (Params p = new Params(ai.djl.ndarray.NDManager.newBaseManager(), 1); NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            Dit dit = new Dit(p, new Dit.Config(4, 32, 1, 2).withHead(8), 3, 32);
-            assertEquals(new Shape(8, 8, 3, 3), p.arrays().get("dit.head.conv1.weight").getShape());
-            assertEquals(new Shape(8 * 4 * 4, 32), p.arrays().get("dit.final.proj.weight").getShape(), "the final layer emits the head's features");
+            Dit dit = new Dit(p, new Dit.Config(4, 32, 1, 2).withHourglass(8), 3, 32);
+            assertEquals(new Shape(32, 16 * 2 * 2), p.arrays().get("dit.patch_embed.weight").getShape(), "tokens are cut from 16 half-resolution channels in 2×2 patches");
             var m = p.manager();
-            var text = new TextEncoder.Encoded(m.zeros(new Shape(1, 2, 32)), m.zeros(new Shape(1, 1, 1, 2)), m.zeros(new Shape(1, 32)));
-            NDArray z = Noise.gaussian(m, new Shape(1, 3, 2, 16, 8), new SplittableRandom(1));
-            NDArray out = dit.forward(z, m.create(new float[] {0.5f}), text);
+            var text = new TextEncoder.Encoded(m.zeros(new Shape(2, 2, 32)), m.zeros(new Shape(2, 1, 1, 2)), m.zeros(new Shape(2, 32)));
+            NDArray z = Noise.gaussian(m, new Shape(2, 3, 2, 16, 8), new SplittableRandom(1));
+            NDArray t = m.create(new float[] {0.5f, 0.2f});
+            NDArray out = dit.forward(z, t, text);
             assertEquals(z.getShape(), out.getShape());
-            assertEquals(0, out.abs().max().getFloat(), "the head's last convolution starts at zero");
-            p.arrays().get("dit.head.conv2.weight").addi(0.1f);
-            assertTrue(dit.forward(z, m.create(new float[] {0.5f}), text).abs().max().getFloat() > 0, "and the head then draws");
+            assertEquals(0, out.abs().max().getFloat(), "the hourglass's last convolution starts at zero");
+            p.arrays().get("dit.hourglass.out.weight").addi(0.1f);
+            assertTrue(dit.forward(z, t, text).abs().max().getFloat() > 0, "and then draws");
+            assertThrows(IllegalArgumentException.class, () -> new Dit(p, new Dit.Config(3, 32, 1, 2).withHourglass(8), 3, 32));
         }
         ModelConfig shipped = ModelConfig.read(java.nio.file.Path.of("src/main/resources/models/default/config.json"));
-        assertEquals(0, shipped.dit().head(), "a config written before heads existed has none");
+        assertEquals(0, shipped.dit().hourglass(), "a config written before hourglasses existed has none");
     }
 
     @Test
