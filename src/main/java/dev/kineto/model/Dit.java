@@ -22,9 +22,9 @@ public final class Dit {
 
     /**
      * DiT size: patch (spatial; 1 in time), width, depth, heads, the classes of the probe's two read-outs (the
-     * trainer's shape and size labels; 0 leaves the probe out, as in models built only to sample), and the channels of
-     * the convolutional hourglass's channels (0: the DiT patches its input and its patches are the output), and whether positions are
-     * rotary in self-attention (rope) instead of sin-cos vectors added to the tokens.
+     * trainer's shape and size labels; 0 leaves the probe out, as in models built only to sample), the channels of the
+     * convolutional hourglass (0: none; the DiT patches its input and its patches are the output), and whether positions
+     * are rotary in self-attention (rope) instead of sin-cos vectors added to the tokens.
      */
     public record Config(int patch, int width, int depth, int heads, int probeShapes, int probeSizes, int hourglass, boolean rope) {
         public Config(int patch, int width, int depth, int heads) {
@@ -270,33 +270,41 @@ public final class Dit {
     /** Rotary tables for T·H·W tokens: of a head's channel pairs, a quarter turn with time, three eighths each with rows and columns. */
     Layers.Rope rope(ai.djl.ndarray.NDManager m, long frames, long rows, long cols) {
         int headDim = config.width() / config.heads(), half = headDim / 2, timePairs = half / 4, rowPairs = (half - timePairs) / 2;
-        int n = (int) (frames * rows * cols);
+        int[] pairs = {timePairs, rowPairs, half - timePairs - rowPairs};
+        double[][] at = places(frames, rows, cols);
+        int n = at[0].length;
         float[] cos = new float[n * headDim], sin = new float[n * headDim];
-        for (int i = 0; i < n; i++) {
-            long[] at = {i / (rows * cols), (i / cols) % rows, i % cols};
-            for (int j = 0; j < half; j++) {
-                int axis = j < timePairs ? 0 : j < timePairs + rowPairs ? 1 : 2;
-                int k = axis == 0 ? j : axis == 1 ? j - timePairs : j - timePairs - rowPairs;
-                int pairs = axis == 0 ? timePairs : axis == 1 ? rowPairs : half - timePairs - rowPairs;
-                double angle = at[axis] * Math.pow(100, -(double) k / pairs);
-                cos[i * headDim + j] = cos[i * headDim + j + half] = (float) Math.cos(angle);
-                sin[i * headDim + j] = sin[i * headDim + j + half] = (float) Math.sin(angle);
+        for (int axis = 0, from = 0; axis < 3; from += pairs[axis++]) {
+            float[][] turns = Layers.sinusoid(at[axis], 2 * pairs[axis], 100); // each row: the sines, then the cosines
+            for (int i = 0; i < n; i++) {
+                for (int k = 0; k < pairs[axis]; k++) {
+                    int c = i * headDim + from + k;
+                    sin[c] = sin[c + half] = turns[i][k];
+                    cos[c] = cos[c + half] = turns[i][pairs[axis] + k];
+                }
             }
         }
         return new Layers.Rope(m.create(cos, new Shape(n, headDim)), m.create(sin, new Shape(n, headDim)));
     }
 
+    /** Each of T·H·W tokens' frame, row and column, in token order: [3][T·H·W]. */
+    private static double[][] places(long frames, long rows, long cols) {
+        int n = (int) (frames * rows * cols);
+        double[][] at = new double[3][n];
+        for (int i = 0; i < n; i++) {
+            at[0][i] = i / (rows * cols);
+            at[1][i] = (i / cols) % rows;
+            at[2][i] = i % cols;
+        }
+        return at;
+    }
+
     /** 3D sin-cos positions [T·H·W, width]: a quarter of the width for time, three eighths each for rows and columns. */
     float[][] positions(long frames, long rows, long cols) {
         int width = config.width(), timeDim = width / 4 / 2 * 2, rowDim = (width - timeDim) / 2 / 2 * 2, colDim = width - timeDim - rowDim;
-        int n = (int) (frames * rows * cols);
-        double[] tPos = new double[n], rPos = new double[n], cPos = new double[n];
-        for (int i = 0; i < n; i++) {
-            tPos[i] = i / (rows * cols);
-            rPos[i] = (i / cols) % rows;
-            cPos[i] = i % cols;
-        }
-        float[][] tf = Layers.sinusoid(tPos, timeDim, 100), rf = Layers.sinusoid(rPos, rowDim, 100), cf = Layers.sinusoid(cPos, colDim, 100);
+        double[][] at = places(frames, rows, cols);
+        int n = at[0].length;
+        float[][] tf = Layers.sinusoid(at[0], timeDim, 100), rf = Layers.sinusoid(at[1], rowDim, 100), cf = Layers.sinusoid(at[2], colDim, 100);
         float[][] out = new float[n][width];
         for (int i = 0; i < n; i++) {
             System.arraycopy(tf[i], 0, out[i], 0, timeDim);

@@ -26,6 +26,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.BiFunction;
@@ -51,8 +52,8 @@ public final class FirstFrameArm implements AutoCloseable {
      * trainer does), shift replaces the arm's own timestep shift when above zero, grounded gives the DiT each
      * object's box and shape token by token, patch replaces the pixel arm's 8×8 patches when above zero, loneStill
      * trains on the reduced world of World.sampleLoneStill instead of the whole world, placement moves its object
-     * (Placement), hourglass puts the DiT inside a
-     * convolutional hourglass of that many channels when above zero, rope gives it rotary positions instead of sin-cos ones.
+     * (Placement), hourglass puts the DiT inside a convolutional hourglass of that many channels when above zero, rope
+     * gives it rotary positions instead of sin-cos ones.
      */
     public record Recipe(boolean objectWeighted, double shift, boolean grounded, int patch, boolean loneStill, Placement placement, int hourglass, boolean rope) {
         public static final Recipe PLAIN = new Recipe(false, 0, false, 0, false, Placement.AS_DRAWN, 0, false);
@@ -70,7 +71,7 @@ public final class FirstFrameArm implements AutoCloseable {
             if (grounded) parts.add("grounded");
             if (patch > 0) parts.add("patch" + patch);
             if (loneStill) parts.add("lone-still");
-            if (placement != Placement.AS_DRAWN) parts.add(placement.name().toLowerCase(java.util.Locale.ROOT));
+            if (placement != Placement.AS_DRAWN) parts.add(placement.name().toLowerCase(Locale.ROOT));
             if (hourglass > 0) parts.add("hourglass" + hourglass);
             if (rope) parts.add("rope");
             return String.join("-", parts);
@@ -134,8 +135,8 @@ public final class FirstFrameArm implements AutoCloseable {
         params = new Params(NDManager.newBaseManager(), seed);
         var config = vae.config();
         text = new TextEncoder(params, config.text(), new Tokenizer(config.vocabulary(), config.text().maxLength()));
-        dit = arm == Arm.LATENT_V ? new Dit(params, new Dit.Config(2, WIDTH, DEPTH, HEADS).withHourglass(recipe.hourglass()).withRope(recipe.rope()), config.vae().latentChannels(), config.text().width())
-                : new Dit(params, new Dit.Config(tokenPixels(), WIDTH, DEPTH, HEADS).withHourglass(recipe.hourglass()).withRope(recipe.rope()), 3, config.text().width());
+        var trunk = new Dit.Config(arm == Arm.LATENT_V ? 2 : tokenPixels(), WIDTH, DEPTH, HEADS).withHourglass(recipe.hourglass()).withRope(recipe.rope());
+        dit = new Dit(params, trunk, arm == Arm.LATENT_V ? config.vae().latentChannels() : 3, config.text().width());
         grounding = recipe.grounded() ? params.normal("arm.grounding", 0, LAYOUT_FEATURES, WIDTH) : null;
         trained = params.arrays();
         optimizer = new AdamW(trained, 0.01f, parallel);
