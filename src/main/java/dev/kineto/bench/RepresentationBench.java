@@ -72,6 +72,9 @@ final class RepresentationBench implements Callable<Integer> {
     @Option(names = "--hourglass", defaultValue = "0", description = "Put the arm's DiT inside a convolutional hourglass of this many channels (0: none).")
     int hourglass;
 
+    @Option(names = "--hourglass-levels", defaultValue = "1", description = "How many times the hourglass halves the frame before the tokens are cut (default: ${DEFAULT-VALUE}).")
+    int hourglassLevels;
+
     @Option(names = "--rope", description = "Give the arm's DiT rotary positions in self-attention instead of sin-cos vectors added to its tokens.")
     boolean rope;
 
@@ -190,7 +193,7 @@ final class RepresentationBench implements Callable<Integer> {
     /** Trains one arm, scoring at each of --score-at; appends minutes, steps, shape and colour shares to OUT/ARM.csv. */
     private int race(VideoModel shipped, List<WorldClip> heldOut) throws IOException {
         Files.createDirectories(out);
-        FirstFrameArm.Recipe recipe = new FirstFrameArm.Recipe(objectWeights, shift, grounded, patch, loneStill, placement, hourglass, rope);
+        FirstFrameArm.Recipe recipe = new FirstFrameArm.Recipe(objectWeights, shift, grounded, patch, loneStill, placement, hourglass, hourglassLevels, rope);
         String name = arm.name().toLowerCase(Locale.ROOT) + (recipe.equals(FirstFrameArm.Recipe.PLAIN) ? "" : "-" + recipe.label());
         List<String> captions = heldOut.stream().map(WorldClip::caption).toList();
         List<Example> examples = heldOut.stream().map(clip -> WorldSource.of(clip, new SplittableRandom(0))).toList();

@@ -22,28 +22,33 @@ public final class Dit {
 
     /**
      * DiT size: patch (spatial; 1 in time), width, depth, heads, the classes of the probe's two read-outs (the
-     * trainer's shape and size labels; 0 leaves the probe out, as in models built only to sample), the channels of the
-     * convolutional hourglass (0: none; the DiT patches its input and its patches are the output), and whether positions
-     * are rotary in self-attention (rope) instead of sin-cos vectors added to the tokens.
+     * trainer's shape and size labels; 0 leaves the probe out, as in models built only to sample), the channels and
+     * halvings of the convolutional hourglass (0 channels: none; the DiT patches its input and its patches are the
+     * output), and whether positions are rotary in self-attention (rope) instead of sin-cos vectors added to the tokens.
      */
-    public record Config(int patch, int width, int depth, int heads, int probeShapes, int probeSizes, int hourglass, boolean rope) {
+    public record Config(int patch, int width, int depth, int heads, int probeShapes, int probeSizes, int hourglass, int hourglassLevels, boolean rope) {
         public Config(int patch, int width, int depth, int heads) {
-            this(patch, width, depth, heads, 0, 0, 0, false);
+            this(patch, width, depth, heads, 0, 0, 0, 0, false);
         }
 
         /** This size with a probe of the given classes. */
         public Config withProbe(int shapes, int sizes) {
-            return new Config(patch, width, depth, heads, shapes, sizes, hourglass, rope);
+            return new Config(patch, width, depth, heads, shapes, sizes, hourglass, hourglassLevels, rope);
         }
 
-        /** This size inside a convolutional hourglass of the given channels (the patch must be even). */
-        public Config withHourglass(int channels) {
-            return new Config(patch, width, depth, heads, probeShapes, probeSizes, channels, rope);
+        /** This size inside a convolutional hourglass of the given channels at full resolution, halving the frame levels times (the patch must divide by 2^levels). */
+        public Config withHourglass(int channels, int levels) {
+            return new Config(patch, width, depth, heads, probeShapes, probeSizes, channels, channels > 0 ? levels : 0, rope);
         }
 
         /** This size with rotary positions (or sin-cos ones). */
         public Config withRope(boolean rotary) {
-            return new Config(patch, width, depth, heads, probeShapes, probeSizes, hourglass, rotary);
+            return new Config(patch, width, depth, heads, probeShapes, probeSizes, hourglass, hourglassLevels, rotary);
+        }
+
+        /** Pixels (or latent cells) a side of what one token is cut from: the patch, halved at each of the hourglass's levels. */
+        int tokenPatch() {
+            return patch >> hourglassLevels;
         }
     }
 
@@ -119,28 +124,39 @@ public final class Dit {
 
     /**
      * A convolutional hourglass around the transformer (the U-Net stages of HDiT and U-ViT): a stem draws features at full
-     * and half resolution with filters shared by every place in the frame, the tokens are cut from the half-resolution
-     * features, and the decoder adds the stem's features back at each resolution, so an outline is drawn by one filter
-     * wherever it falls while the transformer decides what goes where.
+     * resolution and at each halving (channels doubling) with filters shared by every place in the frame, the tokens are
+     * cut from the lowest level's features, and the decoder climbs back adding the stem's features at each level, so an
+     * outline is drawn by the same filters wherever it falls while the transformer decides what goes where.
      */
-    record Hourglass(Conv in, Conv down, Conv mid, Conv up, Conv out) {
-        static Hourglass of(Params p, String name, int inputChannels, int channels) {
-            return new Hourglass(Conv.of(p, name + ".in", inputChannels, channels, 1), Conv.of(p, name + ".down", channels, 2 * channels, 2),
-                    Conv.of(p, name + ".mid", 2 * channels, 2 * channels, 1), Conv.of(p, name + ".up", 2 * channels, channels, 1),
-                    Conv.zero(p, name + ".out", channels, inputChannels));
+    record Hourglass(Conv in, List<Conv> down, Conv mid, List<Conv> up, Conv out) {
+        static Hourglass of(Params p, String name, int inputChannels, int channels, int levels) {
+            Conv in = Conv.of(p, name + ".in", inputChannels, channels, 1);
+            List<Conv> down = new ArrayList<>(), up = new ArrayList<>();
+            for (int l = 0; l < levels; l++) down.add(Conv.of(p, name + ".down." + l, channels << l, channels << (l + 1), 2));
+            Conv mid = Conv.of(p, name + ".mid", channels << levels, channels << levels, 1);
+            for (int l = 0; l < levels; l++) up.add(Conv.of(p, name + ".up." + l, channels << (l + 1), channels << l, 1));
+            return new Hourglass(in, down, mid, up, Conv.zero(p, name + ".out", channels, inputChannels));
         }
 
-        /** The stem's features of frames [B·T, C, H, W]: full resolution, then half. */
+        /** Channels of the lowest level, which the tokens are cut from. */
+        static int tokenChannels(Config c) {
+            return c.hourglass() << c.hourglassLevels();
+        }
+
+        /** The stem's features of frames [B·T, C, H, W]: full resolution first, then each halving. */
         NDList encode(NDArray frames) {
-            NDArray full = Layers.silu(in.forward(frames));
-            return new NDList(full, Layers.silu(down.forward(full)));
+            NDList stem = new NDList(Layers.silu(in.forward(frames)));
+            for (Conv conv : down) stem.add(Layers.silu(conv.forward(stem.getLast())));
+            return stem;
         }
 
-        /** Output frames from the tokens' half-resolution features [B·T, 2C, H/2, W/2] and the stem's. */
+        /** Output frames from the tokens' lowest-level features and the stem's. */
         NDArray decode(NDArray tokens, NDList stem) {
-            NDArray half = Layers.silu(mid.forward(tokens.add(stem.get(1))));
-            NDArray full = Layers.silu(up.forward(half.repeat(2, 2).repeat(3, 2)).add(stem.get(0)));
-            return out.forward(full);
+            NDArray x = Layers.silu(mid.forward(tokens.add(stem.getLast())));
+            for (int l = up.size() - 1; l >= 0; l--) {
+                x = Layers.silu(up.get(l).forward(x.repeat(2, 2).repeat(3, 2)).add(stem.get(l)));
+            }
+            return out.forward(x);
         }
 
         /** Video [B, C, T, H, W] as frames [B·T, C, H, W]. */
@@ -186,10 +202,13 @@ public final class Dit {
     public Dit(Params p, Config config, int latentChannels, int textWidth) {
         this.config = config;
         this.latentChannels = latentChannels;
-        if (config.hourglass() > 0 && config.patch() % 2 != 0) throw new IllegalArgumentException("an hourglass needs an even patch, got " + config.patch());
-        // Inside an hourglass the tokens are cut from the stem's half-resolution features, so the patch halves.
-        int w = config.width(), patchDim = tokenChannels() * tokenPatch() * tokenPatch();
-        patchEmbed = new PatchEmbed(Dense.of(p, "dit.patch_embed", patchDim, w), tokenPatch());
+        if (config.hourglass() > 0 && (config.hourglassLevels() < 1 || config.tokenPatch() << config.hourglassLevels() != config.patch())) {
+            throw new IllegalArgumentException("an hourglass halves the frame 1 or more times and its patch must divide by 2 each time: got patch "
+                    + config.patch() + " and " + config.hourglassLevels() + " levels");
+        }
+        // Inside an hourglass the tokens are cut from the stem's lowest level, so the patch halves at each level.
+        int w = config.width(), patchDim = tokenChannels() * config.tokenPatch() * config.tokenPatch();
+        patchEmbed = new PatchEmbed(Dense.of(p, "dit.patch_embed", patchDim, w), config.tokenPatch());
         timestepEmbedder = new TimestepEmbedder(Dense.of(p, "dit.t_embed.fc1", TimestepEmbedder.FREQUENCIES, w), Dense.of(p, "dit.t_embed.fc2", w, w));
         // The text paths start at zero: random text features added to every token were noise the DiT learnt to suppress by
         // making the jointly trained encoder give every caption the same encoding (docs/model.md, "The text paths").
@@ -198,7 +217,7 @@ public final class Dit {
         // In an hourglass the final layer emits features and the hourglass's last convolution starts at zero instead.
         finalLayer = new FinalLayer(Norm.of(p, "dit.final.norm", w), Dense.zero(p, "dit.final.adaLN_modulation", w, 2 * w),
                 config.hourglass() > 0 ? Dense.of(p, "dit.final.proj", w, patchDim) : Dense.zero(p, "dit.final.proj", w, patchDim));
-        hourglass = config.hourglass() > 0 ? Hourglass.of(p, "dit.hourglass", latentChannels, config.hourglass()) : null;
+        hourglass = config.hourglass() > 0 ? Hourglass.of(p, "dit.hourglass", latentChannels, config.hourglass(), config.hourglassLevels()) : null;
         probe = config.probeShapes() > 0 && config.probeSizes() > 0
                 ? new Probe(Dense.of(p, "dit.probe.shape", w, config.probeShapes()), Dense.of(p, "dit.probe.size", w, config.probeSizes()))
                 : null;
@@ -206,13 +225,9 @@ public final class Dit {
 
     public Config config() { return config; }
 
-    /** Channels of what the tokens are cut from: the input, or the hourglass's half-resolution features. */
+    /** Channels of what the tokens are cut from: the input, or the hourglass's lowest level. */
     private int tokenChannels() {
-        return config.hourglass() > 0 ? 2 * config.hourglass() : latentChannels;
-    }
-
-    private int tokenPatch() {
-        return config.hourglass() > 0 ? config.patch() / 2 : config.patch();
+        return config.hourglass() > 0 ? Hourglass.tokenChannels(config) : latentChannels;
     }
 
     /**
@@ -250,7 +265,7 @@ public final class Dit {
             throw new IllegalArgumentException("times " + t.getShape() + " do not fit " + s + ": give one a clip [B] or one a frame [B, T]");
         }
         NDList stem = hourglass == null ? null : hourglass.encode(Hourglass.frames(z));
-        NDArray x = patchEmbed.forward(stem == null ? z : Hourglass.video(stem.get(1), b));
+        NDArray x = patchEmbed.forward(stem == null ? z : Hourglass.video(stem.getLast(), b));
         Layers.Rope rope = config.rope() ? rope(z.getManager(), frames, h, w) : null;
         if (rope == null) x = x.add(z.getManager().create(positions(frames, h, w)));
         if (grounding != null) x = x.add(grounding);
@@ -261,7 +276,7 @@ public final class Dit {
             if (i == blocks.size() / 2 - 1) middle = x;
         }
         NDArray patches = finalLayer.forward(x, cond);
-        int q = tokenPatch(), channels = tokenChannels();
+        int q = config.tokenPatch(), channels = tokenChannels();
         NDArray output = patches.reshape(b, frames, h, w, channels, q, q).transpose(0, 4, 1, 2, 5, 3, 6)
                 .reshape(b, channels, frames, h * q, w * q);
         return new Trunk(stem == null ? output : Hourglass.video(hourglass.decode(Hourglass.frames(output), stem), b), middle);

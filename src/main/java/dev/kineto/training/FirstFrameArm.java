@@ -52,11 +52,11 @@ public final class FirstFrameArm implements AutoCloseable {
      * trainer does), shift replaces the arm's own timestep shift when above zero, grounded gives the DiT each
      * object's box and shape token by token, patch replaces the pixel arm's 8×8 patches when above zero, loneStill
      * trains on the reduced world of World.sampleLoneStill instead of the whole world, placement moves its object
-     * (Placement), hourglass puts the DiT inside a convolutional hourglass of that many channels when above zero, rope
+     * (Placement), hourglass puts the DiT inside a convolutional hourglass of that many channels and hourglassLevels halvings when above zero, rope
      * gives it rotary positions instead of sin-cos ones.
      */
-    public record Recipe(boolean objectWeighted, double shift, boolean grounded, int patch, boolean loneStill, Placement placement, int hourglass, boolean rope) {
-        public static final Recipe PLAIN = new Recipe(false, 0, false, 0, false, Placement.AS_DRAWN, 0, false);
+    public record Recipe(boolean objectWeighted, double shift, boolean grounded, int patch, boolean loneStill, Placement placement, int hourglass, int hourglassLevels, boolean rope) {
+        public static final Recipe PLAIN = new Recipe(false, 0, false, 0, false, Placement.AS_DRAWN, 0, 0, false);
 
         public Recipe {
             if (placement != Placement.AS_DRAWN && !loneStill) throw new IllegalArgumentException("only the reduced world's lone object on a solid backdrop can be moved");
@@ -72,7 +72,7 @@ public final class FirstFrameArm implements AutoCloseable {
             if (patch > 0) parts.add("patch" + patch);
             if (loneStill) parts.add("lone-still");
             if (placement != Placement.AS_DRAWN) parts.add(placement.name().toLowerCase(Locale.ROOT));
-            if (hourglass > 0) parts.add("hourglass" + hourglass);
+            if (hourglass > 0) parts.add("hourglass" + hourglass + (hourglassLevels > 1 ? "x" + hourglassLevels : ""));
             if (rope) parts.add("rope");
             return String.join("-", parts);
         }
@@ -135,7 +135,7 @@ public final class FirstFrameArm implements AutoCloseable {
         params = new Params(NDManager.newBaseManager(), seed);
         var config = vae.config();
         text = new TextEncoder(params, config.text(), new Tokenizer(config.vocabulary(), config.text().maxLength()));
-        var trunk = new Dit.Config(arm == Arm.LATENT_V ? 2 : tokenPixels(), WIDTH, DEPTH, HEADS).withHourglass(recipe.hourglass()).withRope(recipe.rope());
+        var trunk = new Dit.Config(arm == Arm.LATENT_V ? 2 : tokenPixels(), WIDTH, DEPTH, HEADS).withHourglass(recipe.hourglass(), recipe.hourglassLevels()).withRope(recipe.rope());
         dit = new Dit(params, trunk, arm == Arm.LATENT_V ? config.vae().latentChannels() : 3, config.text().width());
         grounding = recipe.grounded() ? params.normal("arm.grounding", 0, LAYOUT_FEATURES, WIDTH) : null;
         trained = params.arrays();

@@ -91,18 +91,25 @@ class DitTest {
     void anHourglassKeepsTheOutputsShapeStartsAtZeroAndOldConfigsReadWithoutIt() throws Exception {
         try (Params p = new Params(ai.djl.ndarray.NDManager.newBaseManager(), 1); NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            Dit dit = new Dit(p, new Dit.Config(4, 32, 1, 2).withHourglass(8), 3, 32);
-            assertEquals(new Shape(32, 16 * 2 * 2), p.arrays().get("dit.patch_embed.weight").getShape(), "tokens are cut from 16 half-resolution channels in 2×2 patches");
             var m = p.manager();
             var text = new TextEncoder.Encoded(m.zeros(new Shape(2, 2, 32)), m.zeros(new Shape(2, 1, 1, 2)), m.zeros(new Shape(2, 32)));
             NDArray z = Noise.gaussian(m, new Shape(2, 3, 2, 16, 8), new SplittableRandom(1));
             NDArray t = m.create(new float[] {0.5f, 0.2f});
-            NDArray out = dit.forward(z, t, text);
-            assertEquals(z.getShape(), out.getShape());
-            assertEquals(0, out.abs().max().getFloat(), "the hourglass's last convolution starts at zero");
-            p.arrays().get("dit.hourglass.out.weight").addi(0.1f);
-            assertTrue(dit.forward(z, t, text).abs().max().getFloat() > 0, "and then draws");
-            assertThrows(IllegalArgumentException.class, () -> new Dit(p, new Dit.Config(3, 32, 1, 2).withHourglass(8), 3, 32));
+            for (int levels = 1; levels <= 2; levels++) {
+                try (Params own = new Params(m.newSubManager(), levels)) {
+                    Dit dit = new Dit(own, new Dit.Config(4, 32, 1, 2).withHourglass(8, levels), 3, 32);
+                    int channels = 8 << levels, side = 4 >> levels;
+                    assertEquals(new Shape(32, channels * side * side), own.arrays().get("dit.patch_embed.weight").getShape(),
+                            "tokens are cut from the lowest level's " + channels + " channels in " + side + "×" + side + " patches");
+                    NDArray out = dit.forward(z, t, text);
+                    assertEquals(z.getShape(), out.getShape());
+                    assertEquals(0, out.abs().max().getFloat(), "the hourglass's last convolution starts at zero");
+                    own.arrays().get("dit.hourglass.out.weight").addi(0.1f);
+                    assertTrue(dit.forward(z, t, text).abs().max().getFloat() > 0, "and then draws");
+                }
+            }
+            assertThrows(IllegalArgumentException.class, () -> new Dit(p, new Dit.Config(3, 32, 1, 2).withHourglass(8, 1), 3, 32));
+            assertThrows(IllegalArgumentException.class, () -> new Dit(p, new Dit.Config(4, 32, 1, 2).withHourglass(8, 3), 3, 32));
         }
         ModelConfig shipped = ModelConfig.read(java.nio.file.Path.of("src/main/resources/models/default/config.json"));
         assertEquals(0, shipped.dit().hourglass(), "a config written before hourglasses existed has none");
