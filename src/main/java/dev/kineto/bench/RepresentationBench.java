@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Size;
@@ -207,16 +208,20 @@ final class RepresentationBench implements Callable<Integer> {
                     long start = System.nanoTime();
                     List<Clip> frames = race.firstFrames(examples, 900_000, RequestRules.DEFAULT_STEPS, RequestRules.DEFAULT_CFG, sampleShift);
                     int[] shape = new int[2], colour = new int[2];
+                    Map<String, Map<String, Integer>> shapesSeen = new TreeMap<>();
                     for (int i = 0; i < frames.size(); i++) {
                         List<Check> checks = Evaluator.evaluate(frames.get(i), captions.get(i), 900_000 + i).checks();
                         add(shape, count(checks, "shape"));
                         add(colour, count(checks, "colour"));
+                        checks.stream().filter(c -> c.category().equals("shape"))
+                                .forEach(c -> shapesSeen.computeIfAbsent(c.expected(), k -> new TreeMap<>()).merge(c.seen(), 1, Integer::sum));
                     }
                     String row = String.format(Locale.ROOT, "%.1f,%d,%.4f,%.4f%n", race.trainingMinutes(), race.steps(), share(shape), share(colour));
                     Files.writeString(csv(name, sampleShift, race), row, StandardOpenOption.APPEND);
                     String sampled = sampleShift == race.shift() ? "" : " sampled at shift " + sampleShift;
                     System.out.printf(Locale.ROOT, "%s at %.1f min (%d steps)%s: shape %d/%d, colour %d/%d (scored in %.0f s)%n", name, race.trainingMinutes(),
                             race.steps(), sampled, shape[0], shape[1], colour[0], colour[1], (System.nanoTime() - start) / 1e9);
+                    System.out.println("  shapes asked → read: " + confusion(shapesSeen));
                     writeStrip(out.resolve(fileName(name, sampleShift, race) + "-" + Math.round(minutes) + ".png"), frames.subList(0, Math.min(16, frames.size())));
                 }
             }
@@ -272,6 +277,14 @@ final class RepresentationBench implements Callable<Integer> {
 
     private static int[] shapeChecks(Clip clip, String prompt, long seed) {
         return count(Evaluator.evaluate(clip, prompt, seed).checks(), "shape");
+    }
+
+    /** Each asked shape's readings, most frequent first: whether a shape figure is drawn outlines or blobs read as one shape. */
+    private static String confusion(Map<String, Map<String, Integer>> seen) {
+        return seen.entrySet().stream().map(asked -> asked.getKey() + " " + asked.getValue().entrySet().stream()
+                        .sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).map(read -> read.getKey() + ":" + read.getValue())
+                        .collect(Collectors.joining(",")))
+                .collect(Collectors.joining("; "));
     }
 
     private static int[] count(List<Check> checks, String category) {
