@@ -209,19 +209,23 @@ final class RepresentationBench implements Callable<Integer> {
                     List<Clip> frames = race.firstFrames(examples, 900_000, RequestRules.DEFAULT_STEPS, RequestRules.DEFAULT_CFG, sampleShift);
                     int[] shape = new int[2], colour = new int[2];
                     Map<String, Map<String, Integer>> shapesSeen = new TreeMap<>();
+                    Map<String, int[]> shapesPassed = new TreeMap<>();
                     for (int i = 0; i < frames.size(); i++) {
                         List<Check> checks = Evaluator.evaluate(frames.get(i), captions.get(i), 900_000 + i).checks();
                         add(shape, count(checks, "shape"));
                         add(colour, count(checks, "colour"));
-                        checks.stream().filter(c -> c.category().equals("shape"))
-                                .forEach(c -> shapesSeen.computeIfAbsent(c.expected(), k -> new TreeMap<>()).merge(c.seen(), 1, Integer::sum));
+                        for (Check c : checks) {
+                            if (!c.category().equals("shape")) continue;
+                            shapesSeen.computeIfAbsent(c.expected(), k -> new TreeMap<>()).merge(c.seen(), 1, Integer::sum);
+                            add(shapesPassed.computeIfAbsent(c.expected(), k -> new int[2]), new int[] {c.pass() ? 1 : 0, 1});
+                        }
                     }
                     String row = String.format(Locale.ROOT, "%.1f,%d,%.4f,%.4f%n", race.trainingMinutes(), race.steps(), share(shape), share(colour));
                     Files.writeString(csv(name, sampleShift, race), row, StandardOpenOption.APPEND);
                     String sampled = sampleShift == race.shift() ? "" : " sampled at shift " + sampleShift;
                     System.out.printf(Locale.ROOT, "%s at %.1f min (%d steps)%s: shape %d/%d, colour %d/%d (scored in %.0f s)%n", name, race.trainingMinutes(),
                             race.steps(), sampled, shape[0], shape[1], colour[0], colour[1], (System.nanoTime() - start) / 1e9);
-                    System.out.println("  shapes asked → read: " + confusion(shapesSeen));
+                    System.out.println("  shapes asked → passed, read: " + confusion(shapesPassed, shapesSeen));
                     writeStrip(out.resolve(fileName(name, sampleShift, race) + "-" + Math.round(minutes) + ".png"), frames.subList(0, Math.min(16, frames.size())));
                 }
             }
@@ -279,9 +283,13 @@ final class RepresentationBench implements Callable<Integer> {
         return count(Evaluator.evaluate(clip, prompt, seed).checks(), "shape");
     }
 
-    /** Each asked shape's readings, most frequent first: whether a shape figure is drawn outlines or blobs read as one shape. */
-    private static String confusion(Map<String, Map<String, Integer>> seen) {
-        return seen.entrySet().stream().map(asked -> asked.getKey() + " " + asked.getValue().entrySet().stream()
+    /**
+     * Each asked shape's passes (the reader's best reading, or one within its tie) and readings, most frequent first:
+     * whether a shape figure is drawn outlines or blobs that pass as several shapes.
+     */
+    private static String confusion(Map<String, int[]> passed, Map<String, Map<String, Integer>> seen) {
+        return seen.entrySet().stream().map(asked -> asked.getKey() + " " + passed.get(asked.getKey())[0] + "/" + passed.get(asked.getKey())[1] + " "
+                        + asked.getValue().entrySet().stream()
                         .sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).map(read -> read.getKey() + ":" + read.getValue())
                         .collect(Collectors.joining(",")))
                 .collect(Collectors.joining("; "));
