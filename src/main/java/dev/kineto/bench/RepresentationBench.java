@@ -55,7 +55,7 @@ final class RepresentationBench implements Callable<Integer> {
     @Option(names = "--round-trip", description = "Shape readings of the shipped VAE's round trip by frame and by motion.")
     boolean roundTrip;
 
-    @Option(names = "--blur", description = "The ruler under blur: shape readings of the world's first frames, sharp and Gaussian-blurred (no training).")
+    @Option(names = "--blur", description = "The ruler under blur and halos: shape readings of the world's first frames, sharp, Gaussian-blurred, and inside a token-aligned box of backdrop a little off (no training).")
     boolean blur;
 
     @Option(names = "--arm", description = "Train this arm: LATENT_V or PIXEL_X.")
@@ -137,7 +137,48 @@ final class RepresentationBench implements Callable<Integer> {
             }
             System.out.printf("first frames blurred by sigma %.1f px: shape %d/%d%n", sigma, tally[0], tally[1]);
         }
+        for (int delta : new int[] {6, 12, 25}) {
+            int[] tally = new int[2];
+            for (int i = 0; i < heldOut.size(); i++) {
+                add(tally, shapeChecks(haloed(frame(heldOut.get(i).clip(), 0), delta), heldOut.get(i).caption(), 900_000 + i));
+            }
+            System.out.printf("first frames in an 8-px token box of backdrop %d levels off: shape %d/%d%n", delta, tally[0], tally[1]);
+        }
         return 0;
+    }
+
+    /**
+     * The frame with the backdrop's pixels (the colour of its top-left corner) inside the 8-px token boxes that cover
+     * what differs from it moved by delta levels: the halo a patch model leaves around an object it draws.
+     */
+    private static Clip haloed(Clip frame, int delta) {
+        byte[] from = frame.frames().getFirst(), to = from.clone();
+        int w = frame.width(), h = frame.height(), token = 8, x0 = w, y0 = h, x1 = -1, y1 = -1;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                if (!backdrop(from, (y * w + x) * 3)) {
+                    x0 = Math.min(x0, x);
+                    y0 = Math.min(y0, y);
+                    x1 = Math.max(x1, x);
+                    y1 = Math.max(y1, y);
+                }
+            }
+        }
+        for (int y = y0 / token * token; y < Math.min(h, (y1 / token + 1) * token); y++) {
+            for (int x = x0 / token * token; x < Math.min(w, (x1 / token + 1) * token); x++) {
+                int k = (y * w + x) * 3;
+                if (!backdrop(from, k)) continue;
+                for (int c = 0; c < 3; c++) {
+                    int v = from[k + c] & 255;
+                    to[k + c] = (byte) (v + delta > 255 ? v - delta : v + delta);
+                }
+            }
+        }
+        return new Clip(w, h, frame.fps(), List.of(to));
+    }
+
+    private static boolean backdrop(byte[] rgb, int k) {
+        return rgb[k] == rgb[0] && rgb[k + 1] == rgb[1] && rgb[k + 2] == rgb[2];
     }
 
     private static Clip blurred(Clip frame, double sigma) {
