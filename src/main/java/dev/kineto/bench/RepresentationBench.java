@@ -137,48 +137,41 @@ final class RepresentationBench implements Callable<Integer> {
             }
             System.out.printf("first frames blurred by sigma %.1f px: shape %d/%d%n", sigma, tally[0], tally[1]);
         }
+        int token = FirstFrameArm.PIXEL_PATCH;
         for (int delta : new int[] {6, 12, 25}) {
             int[] tally = new int[2];
             for (int i = 0; i < heldOut.size(); i++) {
-                add(tally, shapeChecks(haloed(frame(heldOut.get(i).clip(), 0), delta), heldOut.get(i).caption(), 900_000 + i));
+                Example example = WorldSource.of(heldOut.get(i), new SplittableRandom(0));
+                add(tally, shapeChecks(haloed(example, token, delta), heldOut.get(i).caption(), 900_000 + i));
             }
-            System.out.printf("first frames in an 8-px token box of backdrop %d levels off: shape %d/%d%n", delta, tally[0], tally[1]);
+            System.out.printf("first frames in a %d-px token box of backdrop %d levels off: shape %d/%d%n", token, delta, tally[0], tally[1]);
         }
         return 0;
     }
 
     /**
-     * The frame with the backdrop's pixels (the colour of its top-left corner) inside the 8-px token boxes that cover
-     * what differs from it moved by delta levels: the halo a patch model leaves around an object it draws.
+     * The example's first frame with the backdrop inside the token boxes that cover each object moved by delta levels:
+     * the halo a patch model leaves around an object it draws.
      */
-    private static Clip haloed(Clip frame, int delta) {
-        byte[] from = frame.frames().getFirst(), to = from.clone();
-        int w = frame.width(), h = frame.height(), token = 8, x0 = w, y0 = h, x1 = -1, y1 = -1;
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                if (!backdrop(from, (y * w + x) * 3)) {
-                    x0 = Math.min(x0, x);
-                    y0 = Math.min(y0, y);
-                    x1 = Math.max(x1, x);
-                    y1 = Math.max(y1, y);
-                }
-            }
-        }
-        for (int y = y0 / token * token; y < Math.min(h, (y1 / token + 1) * token); y++) {
-            for (int x = x0 / token * token; x < Math.min(w, (x1 / token + 1) * token); x++) {
-                int k = (y * w + x) * 3;
-                if (!backdrop(from, k)) continue;
-                for (int c = 0; c < 3; c++) {
-                    int v = from[k + c] & 255;
-                    to[k + c] = (byte) (v + delta > 255 ? v - delta : v + delta);
+    private static Clip haloed(Example example, int token, int delta) {
+        Clip frame = frame(example.clip(), 0);
+        byte[] from = frame.frames().getFirst(), backdrop = example.background().frames().getFirst(), to = from.clone();
+        int w = frame.width(), h = frame.height();
+        for (Example.Shown object : example.objects()) {
+            int[] box = example.firstFrameBox(object);
+            if (box == null) continue;
+            for (int y = box[1] / token * token; y < Math.min(h, (box[3] / token + 1) * token); y++) {
+                for (int x = box[0] / token * token; x < Math.min(w, (box[2] / token + 1) * token); x++) {
+                    int k = (y * w + x) * 3;
+                    if (from[k] != backdrop[k] || from[k + 1] != backdrop[k + 1] || from[k + 2] != backdrop[k + 2]) continue;
+                    for (int c = 0; c < 3; c++) {
+                        int v = from[k + c] & 255;
+                        to[k + c] = (byte) (v + delta > 255 ? v - delta : v + delta);
+                    }
                 }
             }
         }
         return new Clip(w, h, frame.fps(), List.of(to));
-    }
-
-    private static boolean backdrop(byte[] rgb, int k) {
-        return rgb[k] == rgb[0] && rgb[k + 1] == rgb[1] && rgb[k + 2] == rgb[2];
     }
 
     private static Clip blurred(Clip frame, double sigma) {
@@ -249,24 +242,19 @@ final class RepresentationBench implements Callable<Integer> {
                     long start = System.nanoTime();
                     List<Clip> frames = race.firstFrames(examples, 900_000, RequestRules.DEFAULT_STEPS, RequestRules.DEFAULT_CFG, sampleShift);
                     int[] shape = new int[2], colour = new int[2];
-                    Map<String, Map<String, Integer>> shapesSeen = new TreeMap<>();
-                    Map<String, int[]> shapesPassed = new TreeMap<>();
+                    List<Check> shapeChecks = new ArrayList<>();
                     for (int i = 0; i < frames.size(); i++) {
                         List<Check> checks = Evaluator.evaluate(frames.get(i), captions.get(i), 900_000 + i).checks();
                         add(shape, count(checks, "shape"));
                         add(colour, count(checks, "colour"));
-                        for (Check c : checks) {
-                            if (!c.category().equals("shape")) continue;
-                            shapesSeen.computeIfAbsent(c.expected(), k -> new TreeMap<>()).merge(c.seen(), 1, Integer::sum);
-                            add(shapesPassed.computeIfAbsent(c.expected(), k -> new int[2]), new int[] {c.pass() ? 1 : 0, 1});
-                        }
+                        checks.stream().filter(c -> c.category().equals("shape")).forEach(shapeChecks::add);
                     }
                     String row = String.format(Locale.ROOT, "%.1f,%d,%.4f,%.4f%n", race.trainingMinutes(), race.steps(), share(shape), share(colour));
                     Files.writeString(csv(name, sampleShift, race), row, StandardOpenOption.APPEND);
                     String sampled = sampleShift == race.shift() ? "" : " sampled at shift " + sampleShift;
                     System.out.printf(Locale.ROOT, "%s at %.1f min (%d steps)%s: shape %d/%d, colour %d/%d (scored in %.0f s)%n", name, race.trainingMinutes(),
                             race.steps(), sampled, shape[0], shape[1], colour[0], colour[1], (System.nanoTime() - start) / 1e9);
-                    System.out.println("  shapes asked → passed, read: " + confusion(shapesPassed, shapesSeen));
+                    System.out.println("  shapes asked → passed, read: " + confusion(shapeChecks));
                     writeStrip(out.resolve(fileName(name, sampleShift, race) + "-" + Math.round(minutes) + ".png"), frames.subList(0, Math.min(16, frames.size())));
                 }
             }
@@ -328,12 +316,14 @@ final class RepresentationBench implements Callable<Integer> {
      * Each asked shape's passes (the reader's best reading, or one within its tie) and readings, most frequent first:
      * whether a shape figure is drawn outlines or blobs that pass as several shapes.
      */
-    private static String confusion(Map<String, int[]> passed, Map<String, Map<String, Integer>> seen) {
-        return seen.entrySet().stream().map(asked -> asked.getKey() + " " + passed.get(asked.getKey())[0] + "/" + passed.get(asked.getKey())[1] + " "
-                        + asked.getValue().entrySet().stream()
-                        .sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).map(read -> read.getKey() + ":" + read.getValue())
-                        .collect(Collectors.joining(",")))
-                .collect(Collectors.joining("; "));
+    private static String confusion(List<Check> shapeChecks) {
+        Map<String, List<Check>> byAsked = shapeChecks.stream().collect(Collectors.groupingBy(Check::expected, TreeMap::new, Collectors.toList()));
+        return byAsked.entrySet().stream().map(asked -> {
+            Map<String, Long> reads = asked.getValue().stream().collect(Collectors.groupingBy(Check::seen, Collectors.counting()));
+            return asked.getKey() + " " + asked.getValue().stream().filter(Check::pass).count() + "/" + asked.getValue().size() + " "
+                    + reads.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                            .map(read -> read.getKey() + ":" + read.getValue()).collect(Collectors.joining(","));
+        }).collect(Collectors.joining("; "));
     }
 
     private static int[] count(List<Check> checks, String category) {

@@ -138,11 +138,6 @@ public final class Dit {
             return new Hourglass(in, down, mid, up, Conv.zero(p, name + ".out", channels, inputChannels));
         }
 
-        /** Channels of the lowest level, which the tokens are cut from. */
-        static int tokenChannels(Config c) {
-            return c.hourglass() << c.hourglassLevels();
-        }
-
         /** The stem's features of frames [B·T, C, H, W]: full resolution first, then each halving. */
         NDList encode(NDArray frames) {
             NDList stem = new NDList(Layers.silu(in.forward(frames)));
@@ -227,7 +222,7 @@ public final class Dit {
 
     /** Channels of what the tokens are cut from: the input, or the hourglass's lowest level. */
     private int tokenChannels() {
-        return config.hourglass() > 0 ? Hourglass.tokenChannels(config) : latentChannels;
+        return config.hourglass() > 0 ? config.hourglass() << config.hourglassLevels() : latentChannels;
     }
 
     /**

@@ -34,4 +34,9 @@ public record Example(Clip clip, List<String> captions, Clip background, List<Sh
     public Example(Clip clip, List<String> captions) {
         this(clip, captions, null);
     }
+
+    /** The box {minX, minY, maxX, maxY} the object covers in frame 0, or null where it shows nothing over the background. */
+    public int[] firstFrameBox(Shown object) {
+        return ObjectWeights.firstFrameBox(object.alone(), background);
+    }
 }

@@ -92,7 +92,10 @@ public final class FirstFrameArm implements AutoCloseable {
      * What a layout tells each token inside an object's box (grounded recipe): the object's shape, one-hot, and the
      * token's offset from the box's centre and the box's size, so drawing the outline is local to the token.
      */
-    private static final int SHAPES = ShapeKind.values().length, LAYOUT_FEATURES = SHAPES + 4, PIXEL_PATCH = 8;
+    private static final int SHAPES = ShapeKind.values().length, LAYOUT_FEATURES = SHAPES + 4;
+
+    /** Pixels a side of the pixel arm's tokens unless the recipe gives another patch. */
+    public static final int PIXEL_PATCH = 8;
 
     public static final RenderSpec FRAME = new RenderSpec(64, 64, 1, 8);
     private static final int BATCH = 16, WIDTH = 192, DEPTH = 6, HEADS = 6, WARMUP = 100;
@@ -256,7 +259,7 @@ public final class FirstFrameArm implements AutoCloseable {
             Example e = examples.get(i);
             if (dropped.get(i) || e.background() == null) continue;
             for (Example.Shown object : e.objects()) {
-                int[] box = ObjectWeights.firstFrameBox(object.alone(), e.background());
+                int[] box = e.firstFrameBox(object);
                 if (box == null) continue;
                 double cx = (box[0] + box[2] + 1) / 2.0, cy = (box[1] + box[3] + 1) / 2.0;
                 double halfW = (box[2] - box[0] + 1) / 2.0 + size / 2.0, halfH = (box[3] - box[1] + 1) / 2.0 + size / 2.0;
@@ -281,7 +284,7 @@ public final class FirstFrameArm implements AutoCloseable {
      * redraws the same scene elsewhere, pixel for pixel.
      */
     private Example placed(Example e) {
-        int[] box = ObjectWeights.firstFrameBox(e.objects().getFirst().alone(), e.background());
+        int[] box = e.firstFrameBox(e.objects().getFirst());
         if (box == null) return e;
         int cx = (box[0] + box[2] + 1) / 2, cy = (box[1] + box[3] + 1) / 2, size = tokenPixels();
         int dx = recipe.placement() == Placement.CENTRED ? FRAME.width() / 2 - cx : Math.round((float) cx / size) * size - cx;
