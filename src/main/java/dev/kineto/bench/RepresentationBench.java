@@ -34,6 +34,7 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Size;
@@ -84,6 +85,9 @@ final class RepresentationBench implements Callable<Integer> {
 
     @Option(names = "--placement", defaultValue = "AS_DRAWN", description = "With --lone-still, where training examples put their object: AS_DRAWN, CENTRED or GRID (the nearest token corner) (default: ${DEFAULT-VALUE}).")
     FirstFrameArm.Placement placement;
+
+    @Option(names = "--memorise", description = "Train the arm on the scored prompts themselves: whether the whole pipeline can draw shapes it has seen, apart from generalising.")
+    boolean memorise;
 
     @Option(names = "--shift", defaultValue = "0", description = "Timestep shift instead of the arm's own (0: the arm's).")
     double shift;
@@ -229,11 +233,14 @@ final class RepresentationBench implements Callable<Integer> {
     private int race(VideoModel shipped, List<WorldClip> heldOut) throws IOException {
         Files.createDirectories(out);
         FirstFrameArm.Recipe recipe = new FirstFrameArm.Recipe(objectWeights, shift, grounded, patch, loneStill, placement, hourglass, hourglassLevels, rope);
-        String name = arm.name().toLowerCase(Locale.ROOT) + (recipe.equals(FirstFrameArm.Recipe.PLAIN) ? "" : "-" + recipe.label());
+        String name = arm.name().toLowerCase(Locale.ROOT) + (recipe.equals(FirstFrameArm.Recipe.PLAIN) ? "" : "-" + recipe.label()) + (memorise ? "-memorised" : "");
         List<String> captions = heldOut.stream().map(WorldClip::caption).toList();
         List<Example> examples = heldOut.stream().map(clip -> WorldSource.of(clip, new SplittableRandom(0))).toList();
         writeStrip(out.resolve(name + "-world.png"), heldOut.stream().limit(16).map(clip -> frame(clip.clip(), 0)).toList()); // what the strips should show
-        try (FirstFrameArm race = new FirstFrameArm(arm, recipe, shipped, 1)) {
+        List<Example> seen = !memorise ? List.of() : IntStream.range(0, prompts).mapToObj(i -> WorldSource.of(loneStill ? World.sampleLoneStill(900_000 + i, FirstFrameArm.FRAME)
+                : World.sample(900_000 + i, Split.HELDOUT, FirstFrameArm.FRAME), new SplittableRandom(0))).toList();
+        try (FirstFrameArm race = memorise ? new FirstFrameArm(arm, recipe, shipped, 1, i -> seen.get((int) (i % seen.size())))
+                : new FirstFrameArm(arm, recipe, shipped, 1)) {
             List<Double> shifts = sampleShifts == null ? List.of(race.shift()) : sampleShifts;
             for (double s : shifts) Files.writeString(csv(name, s, race), "minutes,steps,shape,colour\n");
             for (double minutes : scoreAt) {

@@ -124,17 +124,22 @@ public final class FirstFrameArm implements AutoCloseable {
     private long steps, nextExample;
     private double trainingSeconds;
 
-    /** A fresh arm; vae is the shipped model (its VAE and statistics for the latent arm, its vocabulary for both). */
+    /** A fresh arm trained on the recipe's world; vae is the shipped model (its VAE and statistics for the latent arm, its vocabulary for both). */
     public FirstFrameArm(Arm arm, Recipe recipe, VideoModel vae, long seed) {
+        this(arm, recipe, vae, seed, !recipe.loneStill() ? new WorldSource(FRAME, Split.TRAIN, 0)
+                : i -> {
+                    Example example = WorldSource.of(World.sampleLoneStill(i, FRAME), new SplittableRandom(i));
+                    return recipe.placement() == Placement.AS_DRAWN ? example : placed(example, recipe.placement(), tokenPixels(arm, recipe));
+                });
+    }
+
+    /** A fresh arm trained on source's examples instead (a memorisation test trains on the very prompts it is scored on). */
+    public FirstFrameArm(Arm arm, Recipe recipe, VideoModel vae, long seed, ExampleSource source) {
         this.arm = arm;
         this.recipe = recipe;
         this.vae = vae;
         this.rng = new SplittableRandom(seed);
-        source = !recipe.loneStill() ? new WorldSource(FRAME, Split.TRAIN, 0)
-                : i -> {
-                    Example example = WorldSource.of(World.sampleLoneStill(i, FRAME), new SplittableRandom(i));
-                    return recipe.placement() == Placement.AS_DRAWN ? example : placed(example);
-                };
+        this.source = source;
         params = new Params(NDManager.newBaseManager(), seed);
         var config = vae.config();
         text = new TextEncoder(params, config.text(), new Tokenizer(config.vocabulary(), config.text().maxLength()));
@@ -283,12 +288,12 @@ public final class FirstFrameArm implements AutoCloseable {
      * The example with its lone object rolled to where the recipe's placement puts it: on a solid backdrop a roll
      * redraws the same scene elsewhere, pixel for pixel.
      */
-    private Example placed(Example e) {
+    private static Example placed(Example e, Placement placement, int size) {
         int[] box = e.firstFrameBox(e.objects().getFirst());
         if (box == null) return e;
-        int cx = (box[0] + box[2] + 1) / 2, cy = (box[1] + box[3] + 1) / 2, size = tokenPixels();
-        int dx = recipe.placement() == Placement.CENTRED ? FRAME.width() / 2 - cx : Math.round((float) cx / size) * size - cx;
-        int dy = recipe.placement() == Placement.CENTRED ? FRAME.height() / 2 - cy : Math.round((float) cy / size) * size - cy;
+        int cx = (box[0] + box[2] + 1) / 2, cy = (box[1] + box[3] + 1) / 2;
+        int dx = placement == Placement.CENTRED ? FRAME.width() / 2 - cx : Math.round((float) cx / size) * size - cx;
+        int dy = placement == Placement.CENTRED ? FRAME.height() / 2 - cy : Math.round((float) cy / size) * size - cy;
         List<Example.Shown> objects = e.objects().stream().map(o -> new Example.Shown(rolled(o.alone(), dx, dy), o.shape(), o.size())).toList();
         return new Example(rolled(e.clip(), dx, dy), e.captions(), e.background(), objects);
     }
@@ -326,6 +331,10 @@ public final class FirstFrameArm implements AutoCloseable {
 
     /** Pixels a side of one DiT token: the latent arm's 2×2 latent patches are 8×8 pixels, as the pixel arm's default. */
     private int tokenPixels() {
+        return tokenPixels(arm, recipe);
+    }
+
+    private static int tokenPixels(Arm arm, Recipe recipe) {
         return arm == Arm.PIXEL_X && recipe.patch() > 0 ? recipe.patch() : PIXEL_PATCH;
     }
 
