@@ -292,7 +292,7 @@ class StudioTest {
         String sourceId = firstSucceeded();
         JsonNode source = api.get("/v1/videos/" + sourceId).json();
         press(sourceId, "extend");
-        assertTrue(browser.findElement(By.cssSelector(".mode[data-mode=extend]")).getAttribute("class").contains("active"));
+        wait.until(d -> browser.findElement(By.cssSelector(".mode.active")).getAttribute("data-mode").equals("extend"));
         assertTrue(id("extend-label").getText().startsWith("Extending “"), id("extend-label").getText());
         assertFalse(id("aspect_ratio").isEnabled(), "an extension keeps its source's size");
         assertEquals("Add", id("length-label").getText());
@@ -361,7 +361,7 @@ class StudioTest {
         logIn("maya", apiKey);
         String sourceId = firstSucceeded();
         press(sourceId, "restyle");
-        assertTrue(browser.findElement(By.cssSelector(".mode[data-mode=restyle]")).getAttribute("class").contains("active"));
+        wait.until(d -> browser.findElement(By.cssSelector(".mode.active")).getAttribute("data-mode").equals("restyle"));
         type("prompt", "a white ball moves right");
         fewSteps();
         id("strength").sendKeys(Keys.HOME);
