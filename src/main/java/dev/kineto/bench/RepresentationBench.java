@@ -12,6 +12,7 @@ import dev.kineto.model.VideoModel;
 import dev.kineto.model.VideoTensors;
 import dev.kineto.training.FirstFrameArm.Arm;
 import dev.kineto.training.Example;
+import dev.kineto.training.ExampleSource;
 import dev.kineto.training.FirstFrameArm;
 import dev.kineto.training.WorldSource;
 import dev.kineto.video.AtomicFiles;
@@ -88,6 +89,9 @@ final class RepresentationBench implements Callable<Integer> {
 
     @Option(names = "--memorise", description = "Train the arm on the scored prompts themselves: whether the whole pipeline can draw shapes it has seen, apart from generalising.")
     boolean memorise;
+
+    @Option(names = "--pool", defaultValue = "0", description = "Train the arm on this many examples of its world, repeated, instead of a new one each time (0: every example new); scored on the held-out prompts as usual.")
+    int pool;
 
     @Option(names = "--shift", defaultValue = "0", description = "Timestep shift instead of the arm's own (0: the arm's).")
     double shift;
@@ -233,14 +237,17 @@ final class RepresentationBench implements Callable<Integer> {
     private int race(VideoModel shipped, List<WorldClip> heldOut) throws IOException {
         Files.createDirectories(out);
         FirstFrameArm.Recipe recipe = new FirstFrameArm.Recipe(objectWeights, shift, grounded, patch, loneStill, placement, hourglass, hourglassLevels, rope);
-        String name = arm.name().toLowerCase(Locale.ROOT) + (recipe.equals(FirstFrameArm.Recipe.PLAIN) ? "" : "-" + recipe.label()) + (memorise ? "-memorised" : "");
+        if (pool < 0 || memorise && pool > 0) throw new IllegalArgumentException("--pool must be 0 or more, and not given with --memorise");
+        String name = arm.name().toLowerCase(Locale.ROOT) + (recipe.equals(FirstFrameArm.Recipe.PLAIN) ? "" : "-" + recipe.label())
+                + (memorise ? "-memorised" : "") + (pool > 0 ? "-pool" + pool : "");
         List<String> captions = heldOut.stream().map(WorldClip::caption).toList();
         List<Example> examples = heldOut.stream().map(clip -> WorldSource.of(clip, new SplittableRandom(0))).toList();
         writeStrip(out.resolve(name + "-world.png"), heldOut.stream().limit(16).map(clip -> frame(clip.clip(), 0)).toList()); // what the strips should show
         List<Example> seen = !memorise ? List.of() : IntStream.range(0, prompts).mapToObj(i -> WorldSource.of(loneStill ? World.sampleLoneStill(900_000 + i, FirstFrameArm.FRAME)
                 : World.sample(900_000 + i, Split.HELDOUT, FirstFrameArm.FRAME), new SplittableRandom(0))).toList();
-        try (FirstFrameArm race = memorise ? new FirstFrameArm(arm, recipe, shipped, 1, i -> seen.get((int) (i % seen.size())))
-                : new FirstFrameArm(arm, recipe, shipped, 1)) {
+        ExampleSource world = FirstFrameArm.world(arm, recipe);
+        ExampleSource training = memorise ? i -> seen.get((int) (i % seen.size())) : pool > 0 ? i -> world.get(i % pool) : world;
+        try (FirstFrameArm race = new FirstFrameArm(arm, recipe, shipped, 1, training)) {
             List<Double> shifts = sampleShifts == null ? List.of(race.shift()) : sampleShifts;
             for (double s : shifts) Files.writeString(csv(name, s, race), "minutes,steps,shape,colour\n");
             for (double minutes : scoreAt) {

@@ -124,16 +124,19 @@ public final class FirstFrameArm implements AutoCloseable {
     private long steps, nextExample;
     private double trainingSeconds;
 
-    /** A fresh arm trained on the recipe's world; vae is the shipped model (its VAE and statistics for the latent arm, its vocabulary for both). */
-    public FirstFrameArm(Arm arm, Recipe recipe, VideoModel vae, long seed) {
-        this(arm, recipe, vae, seed, !recipe.loneStill() ? new WorldSource(FRAME, Split.TRAIN, 0)
-                : i -> {
-                    Example example = WorldSource.of(World.sampleLoneStill(i, FRAME), new SplittableRandom(i));
-                    return recipe.placement() == Placement.AS_DRAWN ? example : placed(example, recipe.placement(), tokenPixels(arm, recipe));
-                });
+    /** The recipe's training examples, every one new: the whole world, or the reduced one with its object placed. */
+    public static ExampleSource world(Arm arm, Recipe recipe) {
+        if (!recipe.loneStill()) return new WorldSource(FRAME, Split.TRAIN, 0);
+        return i -> {
+            Example example = WorldSource.of(World.sampleLoneStill(i, FRAME), new SplittableRandom(i));
+            return recipe.placement() == Placement.AS_DRAWN ? example : placed(example, recipe.placement(), tokenPixels(arm, recipe));
+        };
     }
 
-    /** A fresh arm trained on source's examples instead (a memorisation test trains on the very prompts it is scored on). */
+    /**
+     * A fresh arm trained on source's examples (world(arm, recipe), or a pool of them, or the very prompts it is scored
+     * on); vae is the shipped model (its VAE and statistics for the latent arm, its vocabulary for both).
+     */
     public FirstFrameArm(Arm arm, Recipe recipe, VideoModel vae, long seed, ExampleSource source) {
         this.arm = arm;
         this.recipe = recipe;
