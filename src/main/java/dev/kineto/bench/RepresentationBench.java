@@ -78,6 +78,9 @@ final class RepresentationBench implements Callable<Integer> {
     @Option(names = "--hourglass-levels", defaultValue = "1", description = "How many times the hourglass halves the frame before the tokens are cut (default: ${DEFAULT-VALUE}).")
     int hourglassLevels;
 
+    @Option(names = "--width", defaultValue = "0", description = "The arm's DiT width instead of 192, a multiple of 32 (its heads' size) (0: 192).")
+    int width;
+
     @Option(names = "--rope", description = "Give the arm's DiT rotary positions in self-attention instead of sin-cos vectors added to its tokens.")
     boolean rope;
 
@@ -236,7 +239,7 @@ final class RepresentationBench implements Callable<Integer> {
     /** Trains one arm, scoring at each of --score-at; appends minutes, steps, shape and colour shares to OUT/ARM.csv. */
     private int race(VideoModel shipped, List<WorldClip> heldOut) throws IOException {
         Files.createDirectories(out);
-        FirstFrameArm.Recipe recipe = new FirstFrameArm.Recipe(objectWeights, shift, grounded, patch, loneStill, placement, hourglass, hourglassLevels, rope);
+        FirstFrameArm.Recipe recipe = new FirstFrameArm.Recipe(objectWeights, shift, grounded, patch, loneStill, placement, hourglass, hourglassLevels, rope, width);
         if (pool < 0 || memorise && pool > 0) throw new IllegalArgumentException("--pool must be 0 or more, and not given with --memorise");
         String name = arm.name().toLowerCase(Locale.ROOT) + (recipe.equals(FirstFrameArm.Recipe.PLAIN) ? "" : "-" + recipe.label())
                 + (memorise ? "-memorised" : "") + (pool > 0 ? "-pool" + pool : "");

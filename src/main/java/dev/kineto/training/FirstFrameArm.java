@@ -53,13 +53,14 @@ public final class FirstFrameArm implements AutoCloseable {
      * object's box and shape token by token, patch replaces the pixel arm's 8×8 patches when above zero, loneStill
      * trains on the reduced world of World.sampleLoneStill instead of the whole world, placement moves its object
      * (Placement), hourglass puts the DiT inside a convolutional hourglass of that many channels and hourglassLevels halvings when above zero, rope
-     * gives it rotary positions instead of sin-cos ones.
+     * gives it rotary positions instead of sin-cos ones, width replaces the trunk's width when above zero (its heads keep their size).
      */
-    public record Recipe(boolean objectWeighted, double shift, boolean grounded, int patch, boolean loneStill, Placement placement, int hourglass, int hourglassLevels, boolean rope) {
-        public static final Recipe PLAIN = new Recipe(false, 0, false, 0, false, Placement.AS_DRAWN, 0, 0, false);
+    public record Recipe(boolean objectWeighted, double shift, boolean grounded, int patch, boolean loneStill, Placement placement, int hourglass, int hourglassLevels, boolean rope, int width) {
+        public static final Recipe PLAIN = new Recipe(false, 0, false, 0, false, Placement.AS_DRAWN, 0, 0, false, 0);
 
         public Recipe {
             if (placement != Placement.AS_DRAWN && !loneStill) throw new IllegalArgumentException("only the reduced world's lone object on a solid backdrop can be moved");
+            if (width < 0 || width % HEAD_WIDTH != 0) throw new IllegalArgumentException("the trunk's width must be a multiple of " + HEAD_WIDTH + " (its heads' size), not " + width);
         }
 
         /** A short name for files: "plain", or what the recipe adds. */
@@ -74,6 +75,7 @@ public final class FirstFrameArm implements AutoCloseable {
             if (placement != Placement.AS_DRAWN) parts.add(placement.name().toLowerCase(Locale.ROOT));
             if (hourglass > 0) parts.add("hourglass" + hourglass + (hourglassLevels > 1 ? "x" + hourglassLevels : ""));
             if (rope) parts.add("rope");
+            if (width > 0) parts.add("width" + width);
             return String.join("-", parts);
         }
     }
@@ -98,7 +100,7 @@ public final class FirstFrameArm implements AutoCloseable {
     public static final int PIXEL_PATCH = 8;
 
     public static final RenderSpec FRAME = new RenderSpec(64, 64, 1, 8);
-    private static final int BATCH = 16, WIDTH = 192, DEPTH = 6, HEADS = 6, WARMUP = 100;
+    private static final int BATCH = 16, WIDTH = 192, HEAD_WIDTH = 32, DEPTH = 6, WARMUP = 100;
     private static final double LR = 1e-3, CAPTION_DROPOUT = 0.1, MAX_GRAD_NORM = 1.0, EMA_DECAY = 0.999;
     /**
      * Timestep shifts: the latent's is the shipped model's 5 scaled by √(tokens / trained tokens) for one latent
@@ -114,7 +116,7 @@ public final class FirstFrameArm implements AutoCloseable {
     private final Params params;
     private final TextEncoder text;
     private final Dit dit;
-    /** [LAYOUT_FEATURES, WIDTH]: the layout's features as a token's embedding; null unless grounded. */
+    /** [LAYOUT_FEATURES, width]: the layout's features as a token's embedding; null unless grounded. */
     private final NDArray grounding;
     private final AdamW optimizer;
     private final Ema ema;
@@ -146,9 +148,9 @@ public final class FirstFrameArm implements AutoCloseable {
         params = new Params(NDManager.newBaseManager(), seed);
         var config = vae.config();
         text = new TextEncoder(params, config.text(), new Tokenizer(config.vocabulary(), config.text().maxLength()));
-        var trunk = new Dit.Config(arm == Arm.LATENT_V ? 2 : tokenPixels(), WIDTH, DEPTH, HEADS).withHourglass(recipe.hourglass(), recipe.hourglassLevels()).withRope(recipe.rope());
+        var trunk = new Dit.Config(arm == Arm.LATENT_V ? 2 : tokenPixels(), width(), DEPTH, width() / HEAD_WIDTH).withHourglass(recipe.hourglass(), recipe.hourglassLevels()).withRope(recipe.rope());
         dit = new Dit(params, trunk, arm == Arm.LATENT_V ? config.vae().latentChannels() : 3, config.text().width());
-        grounding = recipe.grounded() ? params.normal("arm.grounding", 0, LAYOUT_FEATURES, WIDTH) : null;
+        grounding = recipe.grounded() ? params.normal("arm.grounding", 0, LAYOUT_FEATURES, width()) : null;
         trained = params.arrays();
         optimizer = new AdamW(trained, 0.01f, parallel);
         ema = new Ema(trained, EMA_DECAY, parallel);
@@ -339,6 +341,10 @@ public final class FirstFrameArm implements AutoCloseable {
 
     private static int tokenPixels(Arm arm, Recipe recipe) {
         return arm == Arm.PIXEL_X && recipe.patch() > 0 ? recipe.patch() : PIXEL_PATCH;
+    }
+
+    private int width() {
+        return recipe.width() > 0 ? recipe.width() : WIDTH;
     }
 
     private int tokensSide() {
