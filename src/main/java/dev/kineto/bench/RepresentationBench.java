@@ -126,7 +126,7 @@ final class RepresentationBench implements Callable<Integer> {
         if (prompts < 1) throw new IllegalArgumentException("--prompts must be at least 1");
         List<WorldClip> heldOut = new ArrayList<>();
         RenderSpec spec = new RenderSpec(64, 64, 17, 8);
-        for (int i = 0; i < prompts; i++) heldOut.add(loneStill ? World.sampleLoneStill(900_000 + i, spec) : World.sample(900_000 + i, Split.HELDOUT, spec));
+        for (int i = 0; i < prompts; i++) heldOut.add(heldOut(i, spec));
         if (blur) return blur(heldOut);
         try (VideoModel shipped = VideoModel.load(DiffusionGenerator.defaultModelDir())) {
             if (roundTrip) return roundTrip(shipped, heldOut);
@@ -236,18 +236,22 @@ final class RepresentationBench implements Callable<Integer> {
         return 0;
     }
 
+    /** Held-out prompt number i, rendered at spec: of the reduced world with --lone-still, else of the whole world. */
+    private WorldClip heldOut(int i, RenderSpec spec) {
+        return loneStill ? World.sampleLoneStill(900_000 + i, spec) : World.sample(900_000 + i, Split.HELDOUT, spec);
+    }
+
     /** Trains one arm, scoring at each of --score-at; appends minutes, steps, shape and colour shares to OUT/ARM.csv. */
     private int race(VideoModel shipped, List<WorldClip> heldOut) throws IOException {
-        Files.createDirectories(out);
-        FirstFrameArm.Recipe recipe = new FirstFrameArm.Recipe(objectWeights, shift, grounded, patch, loneStill, placement, hourglass, hourglassLevels, rope, width);
         if (pool < 0 || memorise && pool > 0) throw new IllegalArgumentException("--pool must be 0 or more, and not given with --memorise");
+        FirstFrameArm.Recipe recipe = new FirstFrameArm.Recipe(objectWeights, shift, grounded, patch, loneStill, placement, hourglass, hourglassLevels, rope, width);
+        Files.createDirectories(out);
         String name = arm.name().toLowerCase(Locale.ROOT) + (recipe.equals(FirstFrameArm.Recipe.PLAIN) ? "" : "-" + recipe.label())
                 + (memorise ? "-memorised" : "") + (pool > 0 ? "-pool" + pool : "");
         List<String> captions = heldOut.stream().map(WorldClip::caption).toList();
         List<Example> examples = heldOut.stream().map(clip -> WorldSource.of(clip, new SplittableRandom(0))).toList();
         writeStrip(out.resolve(name + "-world.png"), heldOut.stream().limit(16).map(clip -> frame(clip.clip(), 0)).toList()); // what the strips should show
-        List<Example> seen = !memorise ? List.of() : IntStream.range(0, prompts).mapToObj(i -> WorldSource.of(loneStill ? World.sampleLoneStill(900_000 + i, FirstFrameArm.FRAME)
-                : World.sample(900_000 + i, Split.HELDOUT, FirstFrameArm.FRAME), new SplittableRandom(0))).toList();
+        List<Example> seen = !memorise ? List.of() : IntStream.range(0, prompts).mapToObj(i -> WorldSource.of(heldOut(i, FirstFrameArm.FRAME), new SplittableRandom(0))).toList();
         ExampleSource world = FirstFrameArm.world(arm, recipe);
         ExampleSource training = memorise ? i -> seen.get((int) (i % seen.size())) : pool > 0 ? i -> world.get(i % pool) : world;
         try (FirstFrameArm race = new FirstFrameArm(arm, recipe, shipped, 1, training)) {

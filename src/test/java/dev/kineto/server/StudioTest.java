@@ -128,6 +128,11 @@ class StudioTest {
         assertTrue(tab.getAttribute("class").contains("active"));
     }
 
+    /** Waits until the form's active tab is name's: a gallery button opens its tab from its click handler. */
+    static void awaitMode(String name) {
+        wait.until(d -> browser.findElement(By.cssSelector(".mode.active")).getAttribute("data-mode").equals(name));
+    }
+
     /** Opens "advanced" (if closed) and asks for few steps, to keep the tiny model quick. */
     static void fewSteps() {
         if (id("advanced").getAttribute("open") == null) browser.findElement(By.cssSelector("#advanced summary")).click();
@@ -292,7 +297,7 @@ class StudioTest {
         String sourceId = firstSucceeded();
         JsonNode source = api.get("/v1/videos/" + sourceId).json();
         press(sourceId, "extend");
-        wait.until(d -> browser.findElement(By.cssSelector(".mode.active")).getAttribute("data-mode").equals("extend"));
+        awaitMode("extend");
         assertTrue(id("extend-label").getText().startsWith("Extending “"), id("extend-label").getText());
         assertFalse(id("aspect_ratio").isEnabled(), "an extension keeps its source's size");
         assertEquals("Add", id("length-label").getText());
@@ -312,7 +317,7 @@ class StudioTest {
     void aPathDrawnWithTheMouseIsTheJobsMotionPath() throws Exception {
         logIn("maya", apiKey);
         press(firstSucceeded(), "path"); // the picture-started video's first frame, to draw on
-        wait.until(d -> browser.findElement(By.cssSelector(".mode.active")).getAttribute("data-mode").equals("motion_path"));
+        awaitMode("motion_path");
         type("prompt", "a red ball moves right");
         fewSteps();
         new Select(id("aspect_ratio")).selectByValue("1:1");
@@ -361,7 +366,7 @@ class StudioTest {
         logIn("maya", apiKey);
         String sourceId = firstSucceeded();
         press(sourceId, "restyle");
-        wait.until(d -> browser.findElement(By.cssSelector(".mode.active")).getAttribute("data-mode").equals("restyle"));
+        awaitMode("restyle");
         type("prompt", "a white ball moves right");
         fewSteps();
         id("strength").sendKeys(Keys.HOME);
