@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -86,6 +87,9 @@ final class RepresentationBench implements Callable<Integer> {
 
     @Option(names = "--lone-still", description = "Train and score on the reduced world: one still object on a solid backdrop (World.sampleLoneStill).")
     boolean loneStill;
+
+    @Option(names = "--hold", split = ",", description = "With --lone-still, what the reduced world holds fixed, in training and in the scored prompts: COLOURS (white on black), SIZE (medium).")
+    Set<World.Held> held = Set.of();
 
     @Option(names = "--placement", defaultValue = "AS_DRAWN", description = "With --lone-still, where training examples put their object: AS_DRAWN, CENTRED or GRID (the nearest token corner) (default: ${DEFAULT-VALUE}).")
     FirstFrameArm.Placement placement;
@@ -238,13 +242,13 @@ final class RepresentationBench implements Callable<Integer> {
 
     /** Held-out prompt number i, rendered at spec: of the reduced world with --lone-still, else of the whole world. */
     private WorldClip heldOut(int i, RenderSpec spec) {
-        return loneStill ? World.sampleLoneStill(900_000 + i, spec) : World.sample(900_000 + i, Split.HELDOUT, spec);
+        return loneStill ? World.sampleLoneStill(900_000 + i, spec, held) : World.sample(900_000 + i, Split.HELDOUT, spec);
     }
 
     /** Trains one arm, scoring at each of --score-at; appends minutes, steps, shape and colour shares to OUT/ARM.csv. */
     private int race(VideoModel shipped, List<WorldClip> heldOut) throws IOException {
         if (pool < 0 || memorise && pool > 0) throw new IllegalArgumentException("--pool must be 0 or more, and not given with --memorise");
-        FirstFrameArm.Recipe recipe = new FirstFrameArm.Recipe(objectWeights, shift, grounded, patch, loneStill, placement, hourglass, hourglassLevels, rope, width);
+        FirstFrameArm.Recipe recipe = new FirstFrameArm.Recipe(objectWeights, shift, grounded, patch, loneStill, placement, hourglass, hourglassLevels, rope, width, held);
         Files.createDirectories(out);
         String name = arm.name().toLowerCase(Locale.ROOT) + (recipe.equals(FirstFrameArm.Recipe.PLAIN) ? "" : "-" + recipe.label())
                 + (memorise ? "-memorised" : "") + (pool > 0 ? "-pool" + pool : "");

@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.BiFunction;
 
@@ -53,13 +54,17 @@ public final class FirstFrameArm implements AutoCloseable {
      * object's box and shape token by token, patch replaces the pixel arm's 8×8 patches when above zero, loneStill
      * trains on the reduced world of World.sampleLoneStill instead of the whole world, placement moves its object
      * (Placement), hourglass puts the DiT inside a convolutional hourglass of that many channels and hourglassLevels halvings when above zero, rope
-     * gives it rotary positions instead of sin-cos ones, width replaces the trunk's width when above zero (its heads keep their size).
+     * gives it rotary positions instead of sin-cos ones, width replaces the trunk's width when above zero (its heads keep their size), held fixes the reduced world's colours or size
+     * (World.Held).
      */
-    public record Recipe(boolean objectWeighted, double shift, boolean grounded, int patch, boolean loneStill, Placement placement, int hourglass, int hourglassLevels, boolean rope, int width) {
-        public static final Recipe PLAIN = new Recipe(false, 0, false, 0, false, Placement.AS_DRAWN, 0, 0, false, 0);
+    public record Recipe(boolean objectWeighted, double shift, boolean grounded, int patch, boolean loneStill, Placement placement, int hourglass, int hourglassLevels, boolean rope, int width,
+            Set<World.Held> held) {
+        public static final Recipe PLAIN = new Recipe(false, 0, false, 0, false, Placement.AS_DRAWN, 0, 0, false, 0, Set.of());
 
         public Recipe {
             if (placement != Placement.AS_DRAWN && !loneStill) throw new IllegalArgumentException("only the reduced world's lone object on a solid backdrop can be moved");
+            if (!held.isEmpty() && !loneStill) throw new IllegalArgumentException("only the reduced world's colours and size can be held");
+            held = Set.copyOf(held);
             if (width < 0 || width % HEAD_WIDTH != 0) throw new IllegalArgumentException("the trunk's width must be a multiple of " + HEAD_WIDTH + " (its heads' size), not " + width);
         }
 
@@ -76,6 +81,7 @@ public final class FirstFrameArm implements AutoCloseable {
             if (hourglass > 0) parts.add("hourglass" + hourglass + (hourglassLevels > 1 ? "x" + hourglassLevels : ""));
             if (rope) parts.add("rope");
             if (width > 0) parts.add("width" + width);
+            held.stream().sorted().forEach(h -> parts.add("held-" + h.name().toLowerCase(Locale.ROOT)));
             return String.join("-", parts);
         }
     }
@@ -130,7 +136,7 @@ public final class FirstFrameArm implements AutoCloseable {
     public static ExampleSource world(Arm arm, Recipe recipe) {
         if (!recipe.loneStill()) return new WorldSource(FRAME, Split.TRAIN, 0);
         return i -> {
-            Example example = WorldSource.of(World.sampleLoneStill(i, FRAME), new SplittableRandom(i));
+            Example example = WorldSource.of(World.sampleLoneStill(i, FRAME, recipe.held()), new SplittableRandom(i));
             return recipe.placement() == Placement.AS_DRAWN ? example : placed(example, recipe.placement(), tokenPixels(arm, recipe));
         };
     }

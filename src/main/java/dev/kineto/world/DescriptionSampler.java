@@ -2,6 +2,7 @@ package dev.kineto.world;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 
@@ -25,13 +26,23 @@ final class DescriptionSampler {
         return d;
     }
 
-    /** The reduced world's description: one still object of any shape, colour and size on a solid backdrop of another colour. */
-    static Description describeLoneStill(RandomGenerator rng) {
+    /**
+     * The reduced world's description: one still object of any shape, colour and size on a solid backdrop of another
+     * colour; what is held is fixed after the draw, so the same draws give the same shape with or without it.
+     */
+    static Description describeLoneStill(RandomGenerator rng, Set<World.Held> held) {
         Colour colour = pick(rng, Colour.values()), backdrop;
         do {
             backdrop = pick(rng, Colour.values());
         } while (backdrop == colour);
-        ObjectSpec object = new ObjectSpec(colour, pick(rng, ShapeKind.values()), pick(rng, Size.values()), Motion.STILL, Speed.NORMAL);
+        ShapeKind shape = pick(rng, ShapeKind.values());
+        Size size = pick(rng, Size.values());
+        if (held.contains(World.Held.SIZE)) size = Size.MEDIUM;
+        if (held.contains(World.Held.COLOURS)) {
+            colour = Colour.WHITE;
+            backdrop = Colour.BLACK;
+        }
+        ObjectSpec object = new ObjectSpec(colour, shape, size, Motion.STILL, Speed.NORMAL);
         return new Description(List.of(object), null, false, Background.solid(backdrop), Style.FLAT, Camera.STATIC);
     }
 

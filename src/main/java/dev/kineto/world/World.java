@@ -102,8 +102,21 @@ public final class World {
      * backdrop of another colour, a static camera; the same seed gives the same clip.
      */
     public static WorldClip sampleLoneStill(long seed, RenderSpec spec) {
+        return sampleLoneStill(seed, spec, Set.of());
+    }
+
+    /** What the reduced world can hold fixed, to find which variation keeps a model from generalising a shape. */
+    public enum Held {
+        /** A white object on a black backdrop. */
+        COLOURS,
+        /** A medium object. */
+        SIZE
+    }
+
+    /** The reduced world with the held variations fixed; the same seed draws the same shape and place as without. */
+    public static WorldClip sampleLoneStill(long seed, RenderSpec spec, Set<Held> held) {
         SplittableRandom rng = new SplittableRandom(seed);
-        return phrasedAndRendered(DescriptionSampler.describeLoneStill(rng), rng, spec);
+        return phrasedAndRendered(DescriptionSampler.describeLoneStill(rng, held), rng, spec);
     }
 
     private static WorldClip phrasedAndRendered(Description d, SplittableRandom rng, RenderSpec spec) {

@@ -9,9 +9,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.kineto.video.Clip;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class RenderTest {
+
+    /** Holding the reduced world's colours and size fixes them, and nothing else: the same seed draws the same shape. */
+    @Test
+    void theReducedWorldHoldsColoursAndSizeFixedAndKeepsTheShape() {
+        RenderSpec spec = new RenderSpec(32, 32, 1, 8);
+        for (long seed = 0; seed < 20; seed++) {
+            ObjectSpec free = World.sampleLoneStill(seed, spec).scene().description().objects().getFirst();
+            Description held = World.sampleLoneStill(seed, spec, Set.of(World.Held.COLOURS, World.Held.SIZE)).scene().description();
+            ObjectSpec object = held.objects().getFirst();
+            assertEquals(Colour.WHITE, object.colour());
+            assertEquals(Colour.BLACK, held.background().primary());
+            assertEquals(Size.MEDIUM, object.size());
+            assertEquals(free.shape(), object.shape());
+        }
+    }
 
     /** The reduced world of the shape experiments: one still object on a backdrop of one other colour, as its caption says. */
     @Test
