@@ -99,10 +99,12 @@ public final class World {
 
     /**
      * A clip of the reduced world for shape experiments: one still object of any shape, colour and size on a solid
-     * backdrop of another colour, a static camera; the same seed gives the same clip.
+     * backdrop of another colour, a static camera, with the held variations fixed (none: Set.of()); the same seed gives
+     * the same clip, and the same shape and place whatever is held.
      */
-    public static WorldClip sampleLoneStill(long seed, RenderSpec spec) {
-        return sampleLoneStill(seed, spec, Set.of());
+    public static WorldClip sampleLoneStill(long seed, RenderSpec spec, Set<Held> held) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        return phrasedAndRendered(DescriptionSampler.describeLoneStill(rng, held), rng, spec);
     }
 
     /** What the reduced world can hold fixed, to find which variation keeps a model from generalising a shape. */
@@ -111,12 +113,6 @@ public final class World {
         COLOURS,
         /** A medium object. */
         SIZE
-    }
-
-    /** The reduced world with the held variations fixed; the same seed draws the same shape and place as without. */
-    public static WorldClip sampleLoneStill(long seed, RenderSpec spec, Set<Held> held) {
-        SplittableRandom rng = new SplittableRandom(seed);
-        return phrasedAndRendered(DescriptionSampler.describeLoneStill(rng, held), rng, spec);
     }
 
     private static WorldClip phrasedAndRendered(Description d, SplittableRandom rng, RenderSpec spec) {

@@ -19,7 +19,7 @@ class RenderTest {
     void theReducedWorldHoldsColoursAndSizeFixedAndKeepsTheShape() {
         RenderSpec spec = new RenderSpec(32, 32, 1, 8);
         for (long seed = 0; seed < 20; seed++) {
-            ObjectSpec free = World.sampleLoneStill(seed, spec).scene().description().objects().getFirst();
+            ObjectSpec free = World.sampleLoneStill(seed, spec, Set.of()).scene().description().objects().getFirst();
             Description held = World.sampleLoneStill(seed, spec, Set.of(World.Held.COLOURS, World.Held.SIZE)).scene().description();
             ObjectSpec object = held.objects().getFirst();
             assertEquals(Colour.WHITE, object.colour());
@@ -33,7 +33,7 @@ class RenderTest {
     @Test
     void theReducedWorldIsOneStillObjectOnASolidBackdropOfAnotherColour() {
         for (long seed = 0; seed < 20; seed++) {
-            WorldClip sample = World.sampleLoneStill(seed, new RenderSpec(32, 32, 5, 8));
+            WorldClip sample = World.sampleLoneStill(seed, new RenderSpec(32, 32, 5, 8), Set.of());
             Description d = sample.scene().description();
             assertEquals(1, d.objects().size());
             assertEquals(BackgroundKind.SOLID, d.background().kind());
