@@ -25,6 +25,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -73,7 +74,9 @@ class StudioTest {
                 "--disable-dev-shm-usage", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--window-size=1200,1000", "--user-data-dir=" + profile);
         browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).build(), options);
+        // The studio re-renders lists as the API answers; a condition that meets a replaced element tries again.
         wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        wait.ignoring(StaleElementReferenceException.class);
     }
 
     @AfterAll
@@ -434,13 +437,15 @@ class StudioTest {
         List<String> warnings = new ArrayList<>();
         video.path("warnings").forEach(w -> warnings.add(w.asText()));
         assertEquals(quoted, warnings);
-        assertEquals(warnings, texts("#warnings li"), "shown on submit");
+        wait.until(d -> texts("#warnings li").equals(warnings)); // shown on submit
         wait.until(ExpectedConditions.textToBe(By.id("player-title"), prompt));
-        assertEquals(warnings, texts("#player-warnings li"), "and with the video");
+        wait.until(d -> texts("#player-warnings li").equals(warnings)); // and with the video
     }
 
+    /** The shown texts of css's elements, read in one script so a re-render cannot split the reading. */
+    @SuppressWarnings("unchecked")
     static List<String> texts(String css) {
-        return browser.findElements(By.cssSelector(css)).stream().map(WebElement::getText).toList();
+        return (List<String>) js("return Array.from(document.querySelectorAll(arguments[0])).map(e => e.innerText.trim())", css);
     }
 
     @Test
