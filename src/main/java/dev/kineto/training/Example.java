@@ -39,4 +39,9 @@ public record Example(Clip clip, List<String> captions, Clip background, List<Sh
     public int[] firstFrameBox(Shown object) {
         return ObjectWeights.firstFrameBox(object.alone(), background);
     }
+
+    /** The colour {r, g, b} the object is drawn in, most of its pixels in frame 0, or null where it shows nothing. */
+    public int[] firstFrameColour(Shown object) {
+        return ObjectWeights.firstFrameColour(object.alone(), background);
+    }
 }

@@ -51,15 +51,15 @@ public final class FirstFrameArm implements AutoCloseable {
     /**
      * What the trainer adds to an arm: objectWeighted scales the loss where objects are (ObjectWeights, as the full
      * trainer does), shift replaces the arm's own timestep shift when above zero, grounded gives the DiT each
-     * object's box and shape token by token, patch replaces the pixel arm's 8×8 patches when above zero, loneStill
+     * object's box and shape token by token (Grounding), patch replaces the pixel arm's 8×8 patches when above zero, loneStill
      * trains on the reduced world of World.sampleLoneStill instead of the whole world, placement moves its object
      * (Placement), hourglass puts the DiT inside a convolutional hourglass of that many channels and hourglassLevels halvings when above zero, rope
      * gives it rotary positions instead of sin-cos ones, width replaces the trunk's width when above zero (its heads keep their size), held fixes the reduced world's colours or size
      * (World.Held).
      */
-    public record Recipe(boolean objectWeighted, double shift, boolean grounded, int patch, boolean loneStill, Placement placement, int hourglass, int hourglassLevels, boolean rope, int width,
+    public record Recipe(boolean objectWeighted, double shift, Grounding grounding, int patch, boolean loneStill, Placement placement, int hourglass, int hourglassLevels, boolean rope, int width,
             Set<World.Held> held) {
-        public static final Recipe PLAIN = new Recipe(false, 0, false, 0, false, Placement.AS_DRAWN, 0, 0, false, 0, Set.of());
+        public static final Recipe PLAIN = new Recipe(false, 0, Grounding.NONE, 0, false, Placement.AS_DRAWN, 0, 0, false, 0, Set.of());
 
         public Recipe {
             if (placement != Placement.AS_DRAWN && !loneStill) throw new IllegalArgumentException("only the reduced world's lone object on a solid backdrop can be moved");
@@ -74,7 +74,7 @@ public final class FirstFrameArm implements AutoCloseable {
             List<String> parts = new ArrayList<>();
             if (objectWeighted) parts.add("objects");
             if (shift > 0) parts.add("shift" + (float) shift);
-            if (grounded) parts.add("grounded");
+            if (grounding != Grounding.NONE) parts.add(grounding == Grounding.SHAPE ? "grounded" : "grounded-colour");
             if (patch > 0) parts.add("patch" + patch);
             if (loneStill) parts.add("lone-still");
             if (placement != Placement.AS_DRAWN) parts.add(placement.name().toLowerCase(Locale.ROOT));
@@ -87,6 +87,16 @@ public final class FirstFrameArm implements AutoCloseable {
     }
 
     /** Where the reduced world's training examples put their object: a diagnostic of what the DiT cannot generalise. */
+    /** What a grounded arm's layout tells the tokens inside an object's box. */
+    public enum Grounding {
+        /** Nothing: the arm has no layout. */
+        NONE,
+        /** The object's shape and the token's place in its box. */
+        SHAPE,
+        /** As SHAPE, and the object's colour: the planner binds each colour to its object, not the text. */
+        SHAPE_AND_COLOUR
+    }
+
     public enum Placement {
         /** Where the world draws it. */
         AS_DRAWN,
@@ -98,9 +108,10 @@ public final class FirstFrameArm implements AutoCloseable {
 
     /**
      * What a layout tells each token inside an object's box (grounded recipe): the object's shape, one-hot, and the
-     * token's offset from the box's centre and the box's size, so drawing the outline is local to the token.
+     * token's offset from the box's centre and the box's size, so drawing the outline is local to the token, and with
+     * SHAPE_AND_COLOUR the object's colour (RGB in 0..1).
      */
-    private static final int SHAPES = ShapeKind.values().length, LAYOUT_FEATURES = SHAPES + 4;
+    private static final int SHAPES = ShapeKind.values().length, LAYOUT_FEATURES = SHAPES + 4 + 3;
 
     /** Pixels a side of the pixel arm's tokens unless the recipe gives another patch. */
     public static final int PIXEL_PATCH = 8;
@@ -156,7 +167,7 @@ public final class FirstFrameArm implements AutoCloseable {
         text = new TextEncoder(params, config.text(), new Tokenizer(config.vocabulary(), config.text().maxLength()));
         var trunk = new Dit.Config(arm == Arm.LATENT_V ? 2 : tokenPixels(), width(), DEPTH, width() / HEAD_WIDTH).withHourglass(recipe.hourglass(), recipe.hourglassLevels()).withRope(recipe.rope());
         dit = new Dit(params, trunk, arm == Arm.LATENT_V ? config.vae().latentChannels() : 3, config.text().width());
-        grounding = recipe.grounded() ? params.normal("arm.grounding", 0, LAYOUT_FEATURES, width()) : null;
+        grounding = recipe.grounding() != Grounding.NONE ? params.normal("arm.grounding", 0, LAYOUT_FEATURES, width()) : null;
         trained = params.arrays();
         optimizer = new AdamW(trained, 0.01f, parallel);
         ema = new Ema(trained, EMA_DECAY, parallel);
@@ -277,6 +288,7 @@ public final class FirstFrameArm implements AutoCloseable {
             for (Example.Shown object : e.objects()) {
                 int[] box = e.firstFrameBox(object);
                 if (box == null) continue;
+                int[] colour = recipe.grounding() == Grounding.SHAPE_AND_COLOUR ? e.firstFrameColour(object) : null;
                 double cx = (box[0] + box[2] + 1) / 2.0, cy = (box[1] + box[3] + 1) / 2.0;
                 double halfW = (box[2] - box[0] + 1) / 2.0 + size / 2.0, halfH = (box[3] - box[1] + 1) / 2.0 + size / 2.0;
                 for (int r = box[1] / size; r <= box[3] / size; r++) {
@@ -288,6 +300,7 @@ public final class FirstFrameArm implements AutoCloseable {
                         features[at + SHAPES + 1] = (float) ((r * size + size / 2.0 - cy) / halfH);
                         features[at + SHAPES + 2] = (box[2] - box[0] + 1) / (float) FRAME.width();
                         features[at + SHAPES + 3] = (box[3] - box[1] + 1) / (float) FRAME.height();
+                        for (int channel = 0; channel < 3 && colour != null; channel++) features[at + SHAPES + 4 + channel] = colour[channel] / 255f;
                     }
                 }
             }

@@ -108,6 +108,19 @@ final class ObjectWeights {
         return box[2] < 0 ? null : box;
     }
 
+    /** The commonest colour {r, g, b} of what an object rendered alone shows in frame 0 (its fill; edges are blended), or null. */
+    static int[] firstFrameColour(Clip alone, Clip background) {
+        java.util.Map<Integer, Integer> counts = new java.util.HashMap<>();
+        byte[] frame = alone.frames().getFirst();
+        forEachObjectPixel(alone, background, (f, x, y) -> {
+            if (f != 0) return;
+            int i = 3 * (y * alone.width() + x);
+            counts.merge((frame[i] & 0xff) << 16 | (frame[i + 1] & 0xff) << 8 | frame[i + 2] & 0xff, 1, Integer::sum);
+        });
+        return counts.entrySet().stream().max(java.util.Map.Entry.comparingByValue())
+                .map(e -> new int[] {e.getKey() >> 16, e.getKey() >> 8 & 0xff, e.getKey() & 0xff}).orElse(null);
+    }
+
     /** Visits every pixel where seen differs from background, frame by frame, row by row. */
     private static void forEachObjectPixel(Clip seen, Clip background, ObjectPixel visit) {
         int w = seen.width(), h = seen.height();

@@ -65,6 +65,16 @@ class ObjectWeightsTest {
         assertEquals(null, ObjectWeights.firstFrameBox(World.renderBackground(scene), World.renderBackground(scene)), "nothing over the background alone");
     }
 
+    /** The colour a layout gives an object is its fill as drawn, not a blend of its anti-aliased edge with the stripes. */
+    @Test
+    void anObjectsFirstFrameColourIsItsFill() {
+        Scene scene = overStripes(new ObjectSpec(Colour.RED, ShapeKind.CIRCLE, Size.LARGE, Motion.STILL, Speed.NORMAL), Camera.STATIC, 5, 3);
+        int rgb = scene.tracks().getFirst().states().getFirst().rgb();
+        int[] colour = ObjectWeights.firstFrameColour(World.renderObject(scene, 0), World.renderBackground(scene));
+        assertEquals(List.of(rgb >> 16 & 0xff, rgb >> 8 & 0xff, rgb & 0xff), List.of(colour[0], colour[1], colour[2]));
+        assertEquals(null, ObjectWeights.firstFrameColour(World.renderBackground(scene), World.renderBackground(scene)), "nothing over the background alone");
+    }
+
     /** One object over blue and green stripes, at 64×64 and 8 fps. */
     private static Scene overStripes(ObjectSpec object, Camera camera, int frames, long seed) {
         Description d = new Description(List.of(object), null, false, new Background(BackgroundKind.STRIPES, Colour.BLUE, Colour.GREEN), Style.FLAT, camera);
