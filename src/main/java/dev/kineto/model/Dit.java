@@ -3,6 +3,7 @@ package dev.kineto.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import dev.kineto.model.Layers.Attention;
 import dev.kineto.model.Layers.Dense;
@@ -24,26 +25,33 @@ public final class Dit {
      * DiT size: patch (spatial; 1 in time), width, depth, heads, the classes of the probe's two read-outs (the
      * trainer's shape and size labels; 0 leaves the probe out, as in models built only to sample), the channels and
      * halvings of the convolutional hourglass (0 channels: none; the DiT patches its input and its patches are the
-     * output), and whether positions are rotary in self-attention (rope) instead of sin-cos vectors added to the tokens.
+     * output), whether positions are rotary in self-attention (rope) instead of sin-cos vectors added to the tokens,
+     * and whether the output is composited (see {@link Composite}).
      */
-    public record Config(int patch, int width, int depth, int heads, int probeShapes, int probeSizes, int hourglass, int hourglassLevels, boolean rope) {
+    public record Config(int patch, int width, int depth, int heads, int probeShapes, int probeSizes, int hourglass, int hourglassLevels, boolean rope,
+                         boolean composite) {
         public Config(int patch, int width, int depth, int heads) {
-            this(patch, width, depth, heads, 0, 0, 0, 0, false);
+            this(patch, width, depth, heads, 0, 0, 0, 0, false, false);
         }
 
         /** This size with a probe of the given classes. */
         public Config withProbe(int shapes, int sizes) {
-            return new Config(patch, width, depth, heads, shapes, sizes, hourglass, hourglassLevels, rope);
+            return new Config(patch, width, depth, heads, shapes, sizes, hourglass, hourglassLevels, rope, composite);
         }
 
         /** This size inside a convolutional hourglass of the given channels at full resolution, halving the frame levels times (the patch must divide by 2^levels). */
         public Config withHourglass(int channels, int levels) {
-            return new Config(patch, width, depth, heads, probeShapes, probeSizes, channels, channels > 0 ? levels : 0, rope);
+            return new Config(patch, width, depth, heads, probeShapes, probeSizes, channels, channels > 0 ? levels : 0, rope, composite);
         }
 
         /** This size with rotary positions (or sin-cos ones). */
         public Config withRope(boolean rotary) {
-            return new Config(patch, width, depth, heads, probeShapes, probeSizes, hourglass, hourglassLevels, rotary);
+            return new Config(patch, width, depth, heads, probeShapes, probeSizes, hourglass, hourglassLevels, rotary, composite);
+        }
+
+        /** This size with a compositing output (or a plain linear one). */
+        public Config withComposite(boolean composited) {
+            return new Config(patch, width, depth, heads, probeShapes, probeSizes, hourglass, hourglassLevels, rope, composited);
         }
 
         /** Pixels (or latent cells) a side of what one token is cut from: the patch, halved at each of the hourglass's levels. */
@@ -103,6 +111,25 @@ public final class Dit {
         NDArray forward(NDArray x, NDArray cond) {
             NDList m = modulation.forward(Layers.silu(cond)).expandDims(2).split(2, 3);
             return proj.forward(modulate(grouped(norm.forward(x), cond), m.get(0), m.get(1)).reshape(x.getShape()));
+        }
+    }
+
+    /**
+     * A compositing output: each pixel is a backdrop colour, a foreground colour and a coverage α, and shows
+     * backdrop + α·(foreground − backdrop). A plain linear head must make an outline's pixels as products of where the
+     * outline falls and which two colours meet there; here the trunk says where (α) apart from the colours.
+     */
+    record Composite(int channels) {
+        /** Output channels of the final projection a pixel: backdrop and foreground colours and one coverage. */
+        int projected() {
+            return 2 * channels + 1;
+        }
+
+        /** [B, 2C + 1, T, H, W] → [B, C, T, H, W]. */
+        NDArray forward(NDArray x) {
+            NDList parts = x.split(new long[] {channels, 2L * channels}, 1);
+            NDArray backdrop = parts.get(0), alpha = Activation.sigmoid(parts.get(2));
+            return backdrop.add(parts.get(1).sub(backdrop).mul(alpha));
         }
     }
 
@@ -192,6 +219,7 @@ public final class Dit {
     private final List<Block> blocks = new ArrayList<>();
     private final FinalLayer finalLayer;
     private final Hourglass hourglass;
+    private final Composite composite;
     private final Probe probe;
 
     public Dit(Params p, Config config, int latentChannels, int textWidth) {
@@ -201,8 +229,11 @@ public final class Dit {
             throw new IllegalArgumentException("an hourglass halves the frame 1 or more times and its patch must divide by 2 each time: got patch "
                     + config.patch() + " and " + config.hourglassLevels() + " levels");
         }
+        if (config.composite() && config.hourglass() > 0) throw new IllegalArgumentException("a compositing output needs the DiT's own patches, not an hourglass's");
+        composite = config.composite() ? new Composite(latentChannels) : null;
         // Inside an hourglass the tokens are cut from the stem's lowest level, so the patch halves at each level.
         int w = config.width(), patchDim = tokenChannels() * config.tokenPatch() * config.tokenPatch();
+        int outDim = composite == null ? patchDim : composite.projected() * config.tokenPatch() * config.tokenPatch();
         patchEmbed = new PatchEmbed(Dense.of(p, "dit.patch_embed", patchDim, w), config.tokenPatch());
         timestepEmbedder = new TimestepEmbedder(Dense.of(p, "dit.t_embed.fc1", TimestepEmbedder.FREQUENCIES, w), Dense.of(p, "dit.t_embed.fc2", w, w));
         // The text paths start at zero: random text features added to every token were noise the DiT learnt to suppress by
@@ -211,7 +242,7 @@ public final class Dit {
         for (int i = 0; i < config.depth(); i++) blocks.add(Block.of(p, "dit.blocks." + i, config, textWidth));
         // In an hourglass the final layer emits features and the hourglass's last convolution starts at zero instead.
         finalLayer = new FinalLayer(Norm.of(p, "dit.final.norm", w), Dense.zero(p, "dit.final.adaLN_modulation", w, 2 * w),
-                config.hourglass() > 0 ? Dense.of(p, "dit.final.proj", w, patchDim) : Dense.zero(p, "dit.final.proj", w, patchDim));
+                config.hourglass() > 0 ? Dense.of(p, "dit.final.proj", w, patchDim) : Dense.zero(p, "dit.final.proj", w, outDim));
         hourglass = config.hourglass() > 0 ? Hourglass.of(p, "dit.hourglass", latentChannels, config.hourglass(), config.hourglassLevels()) : null;
         probe = config.probeShapes() > 0 && config.probeSizes() > 0
                 ? new Probe(Dense.of(p, "dit.probe.shape", w, config.probeShapes()), Dense.of(p, "dit.probe.size", w, config.probeSizes()))
@@ -271,9 +302,10 @@ public final class Dit {
             if (i == blocks.size() / 2 - 1) middle = x;
         }
         NDArray patches = finalLayer.forward(x, cond);
-        int q = config.tokenPatch(), channels = tokenChannels();
+        int q = config.tokenPatch(), channels = composite == null ? tokenChannels() : composite.projected();
         NDArray output = patches.reshape(b, frames, h, w, channels, q, q).transpose(0, 4, 1, 2, 5, 3, 6)
                 .reshape(b, channels, frames, h * q, w * q);
+        if (composite != null) output = composite.forward(output);
         return new Trunk(stem == null ? output : Hourglass.video(hourglass.decode(Hourglass.frames(output), stem), b), middle);
     }
 

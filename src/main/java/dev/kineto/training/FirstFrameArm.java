@@ -55,11 +55,11 @@ public final class FirstFrameArm implements AutoCloseable {
      * trains on the reduced world of World.sampleLoneStill instead of the whole world, placement moves its object
      * (Placement), hourglass puts the DiT inside a convolutional hourglass of that many channels and hourglassLevels halvings when above zero, rope
      * gives it rotary positions instead of sin-cos ones, width replaces the trunk's width when above zero (its heads keep their size), held fixes the reduced world's colours or size
-     * (World.Held).
+     * (World.Held), composite gives the DiT a compositing output (Dit.Composite).
      */
     public record Recipe(boolean objectWeighted, double shift, Grounding grounding, int patch, boolean loneStill, Placement placement, int hourglass, int hourglassLevels, boolean rope, int width,
-            Set<World.Held> held) {
-        public static final Recipe PLAIN = new Recipe(false, 0, Grounding.NONE, 0, false, Placement.AS_DRAWN, 0, 0, false, 0, Set.of());
+            Set<World.Held> held, boolean composite) {
+        public static final Recipe PLAIN = new Recipe(false, 0, Grounding.NONE, 0, false, Placement.AS_DRAWN, 0, 0, false, 0, Set.of(), false);
 
         public Recipe {
             if (placement != Placement.AS_DRAWN && !loneStill) throw new IllegalArgumentException("only the reduced world's lone object on a solid backdrop can be moved");
@@ -82,6 +82,7 @@ public final class FirstFrameArm implements AutoCloseable {
             if (rope) parts.add("rope");
             if (width > 0) parts.add("width" + width);
             held.stream().sorted().forEach(h -> parts.add("held-" + h.name().toLowerCase(Locale.ROOT)));
+            if (composite) parts.add("composite");
             return String.join("-", parts);
         }
     }
@@ -157,6 +158,7 @@ public final class FirstFrameArm implements AutoCloseable {
      * on); vae is the shipped model (its VAE and statistics for the latent arm, its vocabulary for both).
      */
     public FirstFrameArm(Arm arm, Recipe recipe, VideoModel vae, long seed, ExampleSource source) {
+        if (recipe.composite() && arm != Arm.PIXEL_X) throw new IllegalArgumentException("a compositing output draws pixels: it needs the pixel arm, not " + arm);
         this.arm = arm;
         this.recipe = recipe;
         this.vae = vae;
@@ -165,7 +167,7 @@ public final class FirstFrameArm implements AutoCloseable {
         params = new Params(NDManager.newBaseManager(), seed);
         var config = vae.config();
         text = new TextEncoder(params, config.text(), new Tokenizer(config.vocabulary(), config.text().maxLength()));
-        var trunk = new Dit.Config(arm == Arm.LATENT_V ? 2 : tokenPixels(), width(), DEPTH, width() / HEAD_WIDTH).withHourglass(recipe.hourglass(), recipe.hourglassLevels()).withRope(recipe.rope());
+        var trunk = new Dit.Config(arm == Arm.LATENT_V ? 2 : tokenPixels(), width(), DEPTH, width() / HEAD_WIDTH).withHourglass(recipe.hourglass(), recipe.hourglassLevels()).withRope(recipe.rope()).withComposite(recipe.composite());
         dit = new Dit(params, trunk, arm == Arm.LATENT_V ? config.vae().latentChannels() : 3, config.text().width());
         grounding = recipe.grounding() != Grounding.NONE ? params.normal("arm.grounding", 0, LAYOUT_FEATURES, width()) : null;
         trained = params.arrays();

@@ -115,6 +115,32 @@ class DitTest {
         assertEquals(0, shipped.dit().hourglass(), "a config written before hourglasses existed has none");
     }
 
+    /** backdrop + α·(foreground − backdrop) a pixel: α 0 shows the backdrop, α 1 the foreground, whatever the two colours are. */
+    @Test
+    void aCompositingOutputShowsTheForegroundWhereItsCoverageIsFullAndStartsAtZero() throws Exception {
+        try (Params p = new Params(ai.djl.ndarray.NDManager.newBaseManager(), 1); NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            var m = p.manager();
+            // Three pixels of backdrop (0.1, 0.2, 0.3) and foreground (0.9, -0.5, 0.7), their coverage logits far below, at and far above zero.
+            NDArray x = m.create(new float[] {
+                    0.1f, 0.1f, 0.1f, 0.2f, 0.2f, 0.2f, 0.3f, 0.3f, 0.3f, // backdrop r, g, b of the three pixels
+                    0.9f, 0.9f, 0.9f, -0.5f, -0.5f, -0.5f, 0.7f, 0.7f, 0.7f, // foreground
+                    -40f, 0f, 40f}, new Shape(1, 7, 1, 1, 3)); // coverage logits
+            float[] out = new Dit.Composite(3).forward(x).toFloatArray();
+            assertArrayEquals(new float[] {0.1f, 0.5f, 0.9f, 0.2f, -0.15f, -0.5f, 0.3f, 0.5f, 0.7f}, out, 1e-5f);
+            var text = new TextEncoder.Encoded(m.zeros(new Shape(1, 2, 32)), m.zeros(new Shape(1, 1, 1, 2)), m.zeros(new Shape(1, 32)));
+            Dit dit = new Dit(p, new Dit.Config(4, 32, 1, 2).withComposite(true), 3, 32);
+            assertEquals(new Shape(7 * 4 * 4, 32), p.arrays().get("dit.final.proj.weight").getShape(), "two colours and a coverage a pixel");
+            NDArray z = Noise.gaussian(m, new Shape(1, 3, 2, 8, 8), new SplittableRandom(1));
+            NDArray predicted = dit.forward(z, m.create(new float[] {0.5f}), text);
+            assertEquals(z.getShape(), predicted.getShape());
+            assertEquals(0, predicted.abs().max().getFloat(), "both colours start at zero");
+            assertThrows(IllegalArgumentException.class, () -> new Dit(p, new Dit.Config(4, 32, 1, 2).withHourglass(8, 1).withComposite(true), 3, 32));
+        }
+        ModelConfig shipped = ModelConfig.read(java.nio.file.Path.of("src/main/resources/models/default/config.json"));
+        assertFalse(shipped.dit().composite(), "a config written before compositing existed has a linear output");
+    }
+
     @Test
     void rotaryPositionsMakeAttentionScoresDependOnlyOnWhereTokensSitRelativeToEachOther() {
         try (Params p = new Params(ai.djl.ndarray.NDManager.newBaseManager(), 1); NDScope scope = new NDScope()) {
