@@ -26,32 +26,38 @@ public final class Dit {
      * trainer's shape and size labels; 0 leaves the probe out, as in models built only to sample), the channels and
      * halvings of the convolutional hourglass (0 channels: none; the DiT patches its input and its patches are the
      * output), whether positions are rotary in self-attention (rope) instead of sin-cos vectors added to the tokens,
-     * and whether the output is composited (see {@link Composite}).
+     * whether the output is composited (see {@link Composite}), and how many layout features a token is grounded on (0:
+     * no layout).
      */
     public record Config(int patch, int width, int depth, int heads, int probeShapes, int probeSizes, int hourglass, int hourglassLevels, boolean rope,
-                         boolean composite) {
+                         boolean composite, int layoutFeatures) {
         public Config(int patch, int width, int depth, int heads) {
-            this(patch, width, depth, heads, 0, 0, 0, 0, false, false);
+            this(patch, width, depth, heads, 0, 0, 0, 0, false, false, 0);
         }
 
         /** This size with a probe of the given classes. */
         public Config withProbe(int shapes, int sizes) {
-            return new Config(patch, width, depth, heads, shapes, sizes, hourglass, hourglassLevels, rope, composite);
+            return new Config(patch, width, depth, heads, shapes, sizes, hourglass, hourglassLevels, rope, composite, layoutFeatures);
         }
 
         /** This size inside a convolutional hourglass of the given channels at full resolution, halving the frame levels times (the patch must divide by 2^levels). */
         public Config withHourglass(int channels, int levels) {
-            return new Config(patch, width, depth, heads, probeShapes, probeSizes, channels, channels > 0 ? levels : 0, rope, composite);
+            return new Config(patch, width, depth, heads, probeShapes, probeSizes, channels, channels > 0 ? levels : 0, rope, composite, layoutFeatures);
         }
 
         /** This size with rotary positions (or sin-cos ones). */
         public Config withRope(boolean rotary) {
-            return new Config(patch, width, depth, heads, probeShapes, probeSizes, hourglass, hourglassLevels, rotary, composite);
+            return new Config(patch, width, depth, heads, probeShapes, probeSizes, hourglass, hourglassLevels, rotary, composite, layoutFeatures);
+        }
+
+        /** This size grounded on a layout of that many features a token (0: none; see {@link Layout}). */
+        public Config withLayout(int features) {
+            return new Config(patch, width, depth, heads, probeShapes, probeSizes, hourglass, hourglassLevels, rope, composite, features);
         }
 
         /** This size with a compositing output (or a plain linear one). */
         public Config withComposite(boolean composited) {
-            return new Config(patch, width, depth, heads, probeShapes, probeSizes, hourglass, hourglassLevels, rope, composited);
+            return new Config(patch, width, depth, heads, probeShapes, probeSizes, hourglass, hourglassLevels, rope, composited, layoutFeatures);
         }
 
         /** Pixels (or latent cells) a side of what one token is cut from: the patch, halved at each of the hourglass's levels. */
@@ -220,6 +226,7 @@ public final class Dit {
     private final FinalLayer finalLayer;
     private final Hourglass hourglass;
     private final Composite composite;
+    private final Dense grounding;
     private final Probe probe;
 
     public Dit(Params p, Config config, int latentChannels, int textWidth) {
@@ -231,6 +238,8 @@ public final class Dit {
         }
         if (config.composite() && config.hourglass() > 0) throw new IllegalArgumentException("a compositing output needs the DiT's own patches, not an hourglass's");
         composite = config.composite() ? new Composite(latentChannels) : null;
+        // GLIGEN-style grounding: a token's layout features become part of its embedding, starting at zero as the text paths do.
+        grounding = config.layoutFeatures() > 0 ? Dense.zero(p, "dit.grounding", config.layoutFeatures(), config.width()) : null;
         // Inside an hourglass the tokens are cut from the stem's lowest level, so the patch halves at each level.
         int w = config.width(), patchDim = tokenChannels() * config.tokenPatch() * config.tokenPatch();
         int outDim = composite == null ? patchDim : composite.projected() * config.tokenPatch() * config.tokenPatch();
@@ -264,9 +273,9 @@ public final class Dit {
         return trunk(z, t, text, null).output();
     }
 
-    /** As forward, with grounding [B, N, width] added to the tokens: what a layout says of each token (null: nothing). */
-    public NDArray forward(NDArray z, NDArray t, TextEncoder.Encoded text, NDArray grounding) {
-        return trunk(z, t, text, grounding).output();
+    /** As forward, grounded on layout [B, N, layoutFeatures]: what a layout says of each token (null: nothing). */
+    public NDArray forward(NDArray z, NDArray t, TextEncoder.Encoded text, NDArray layout) {
+        return trunk(z, t, text, layout).output();
     }
 
     /** The prediction and the probe's read-out of the middle block's tokens (training only; sampling skips the probe). */
@@ -279,7 +288,7 @@ public final class Dit {
     /** The prediction and the middle block's output tokens. */
     private record Trunk(NDArray output, NDArray middle) {}
 
-    private Trunk trunk(NDArray z, NDArray t, TextEncoder.Encoded text, NDArray grounding) {
+    private Trunk trunk(NDArray z, NDArray t, TextEncoder.Encoded text, NDArray layout) {
         Shape s = z.getShape();
         int p = config.patch();
         if (s.get(1) != latentChannels || s.get(3) % p != 0 || s.get(4) % p != 0) {
@@ -294,7 +303,10 @@ public final class Dit {
         NDArray x = patchEmbed.forward(stem == null ? z : Hourglass.video(stem.getLast(), b));
         Layers.Rope rope = config.rope() ? rope(z.getManager(), frames, h, w) : null;
         if (rope == null) x = x.add(z.getManager().create(positions(frames, h, w)));
-        if (grounding != null) x = x.add(grounding);
+        if (layout != null) {
+            if (grounding == null) throw new IllegalArgumentException("this DiT takes no layout: its config gives no layout features");
+            x = x.add(grounding.forward(layout));
+        }
         NDArray cond = timestepEmbedder.forward(times).add(textPool.forward(text.pooled()).expandDims(1));
         NDArray middle = null;
         for (int i = 0; i < blocks.size(); i++) {

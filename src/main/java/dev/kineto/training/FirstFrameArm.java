@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.kineto.model.Dit;
+import dev.kineto.model.Layout;
 import dev.kineto.model.FlowMatching;
 import dev.kineto.model.Noise;
 import dev.kineto.model.Params;
@@ -18,7 +19,6 @@ import dev.kineto.model.VideoModel;
 import dev.kineto.model.VideoTensors;
 import dev.kineto.video.Clip;
 import dev.kineto.world.RenderSpec;
-import dev.kineto.world.ShapeKind;
 import dev.kineto.world.Split;
 import dev.kineto.world.World;
 import java.util.ArrayList;
@@ -107,13 +107,6 @@ public final class FirstFrameArm implements AutoCloseable {
         GRID
     }
 
-    /**
-     * What a layout tells each token inside an object's box (grounded recipe): the object's shape, one-hot, and the
-     * token's offset from the box's centre and the box's size, so drawing the outline is local to the token, and with
-     * SHAPE_AND_COLOUR the object's colour (RGB in 0..1).
-     */
-    private static final int SHAPES = ShapeKind.values().length, LAYOUT_FEATURES = SHAPES + 4 + 3;
-
     /** Pixels a side of the pixel arm's tokens unless the recipe gives another patch. */
     public static final int PIXEL_PATCH = 8;
 
@@ -134,8 +127,6 @@ public final class FirstFrameArm implements AutoCloseable {
     private final Params params;
     private final TextEncoder text;
     private final Dit dit;
-    /** [LAYOUT_FEATURES, width]: the layout's features as a token's embedding; null unless grounded. */
-    private final NDArray grounding;
     private final AdamW optimizer;
     private final Ema ema;
     private final Map<String, NDArray> trained;
@@ -167,9 +158,9 @@ public final class FirstFrameArm implements AutoCloseable {
         params = new Params(NDManager.newBaseManager(), seed);
         var config = vae.config();
         text = new TextEncoder(params, config.text(), new Tokenizer(config.vocabulary(), config.text().maxLength()));
-        var trunk = new Dit.Config(arm == Arm.LATENT_V ? 2 : tokenPixels(), width(), DEPTH, width() / HEAD_WIDTH).withHourglass(recipe.hourglass(), recipe.hourglassLevels()).withRope(recipe.rope()).withComposite(recipe.composite());
+        var trunk = new Dit.Config(arm == Arm.LATENT_V ? 2 : tokenPixels(), width(), DEPTH, width() / HEAD_WIDTH).withHourglass(recipe.hourglass(), recipe.hourglassLevels()).withRope(recipe.rope()).withComposite(recipe.composite())
+                .withLayout(recipe.grounding() == Grounding.NONE ? 0 : Layout.FEATURES);
         dit = new Dit(params, trunk, arm == Arm.LATENT_V ? config.vae().latentChannels() : 3, config.text().width());
-        grounding = recipe.grounding() != Grounding.NONE ? params.normal("arm.grounding", 0, LAYOUT_FEATURES, width()) : null;
         trained = params.arrays();
         optimizer = new AdamW(trained, 0.01f, parallel);
         ema = new Ema(trained, EMA_DECAY, parallel);
@@ -201,7 +192,7 @@ public final class FirstFrameArm implements AutoCloseable {
                 }
                 NDArray x0 = represent(m, frames);
                 NDArray weights = lossWeights(m, examples);
-                NDArray layout = grounding == null ? null : layout(m, examples, captions.stream().map(String::isEmpty).toList());
+                NDArray layout = recipe.grounding() == Grounding.NONE ? null : layout(m, examples, captions.stream().map(String::isEmpty).toList());
                 long start = System.nanoTime();
                 float[] times = new float[BATCH];
                 for (int i = 0; i < BATCH; i++) times[i] = (float) FlowMatching.sampleTime(rng, shift());
@@ -211,7 +202,7 @@ public final class FirstFrameArm implements AutoCloseable {
                 parallel.backward(BATCH, (from, to) -> {
                     NDIndex rows = new NDIndex("{}:{}", from, to);
                     NDArray out = dit.forward(xt.get(rows), t.get(rows), text.encode(m, captions.subList(from, to)),
-                            layout == null ? null : layout.get(rows).matMul(grounding));
+                            layout == null ? null : layout.get(rows));
                     return FlowMatching.loss(prediction(), out, x0.get(rows), noise.get(rows), t.get(rows), weights.get(rows));
                 });
                 double warm = Math.min(1, (steps + 1.0) / WARMUP);
@@ -251,9 +242,9 @@ public final class FirstFrameArm implements AutoCloseable {
             List<String> captions = new ArrayList<>(examples.stream().map(e -> e.captions().getFirst()).toList());
             for (int i = 0; i < b; i++) captions.add("");
             TextEncoder.Encoded encoded = text.encode(m, captions);
-            NDArray tokenLayout = grounding == null ? null
+            NDArray tokenLayout = recipe.grounding() == Grounding.NONE ? null
                     : layout(m, examples, Collections.nCopies(b, false)) // the unguided half has no layout, as a dropped caption
-                            .concat(m.zeros(new Shape(b, tokensSide() * tokensSide(), LAYOUT_FEATURES)), 0).matMul(grounding);
+                            .concat(m.zeros(new Shape(b, tokensSide() * tokensSide(), Layout.FEATURES)), 0);
             long[] shape = arm == Arm.LATENT_V ? new long[] {b, vae.config().vae().latentChannels(), 1, 16, 16} : new long[] {b, 3, 1, 64, 64};
             NDList noise = new NDList();
             for (int i = 0; i < b; i++) noise.add(Noise.gaussian(m, new Shape(shape).slice(1), new SplittableRandom(seed + i)));
@@ -280,34 +271,31 @@ public final class FirstFrameArm implements AutoCloseable {
         }
     }
 
-    /** The layout features [B, tokens, LAYOUT_FEATURES] of the examples' first frames; none where the caption is dropped. */
+    /**
+     * The layout features [B, tokens, Layout.FEATURES] of the examples' first frames, each object's box where its pixels
+     * are; none where the caption is dropped, and no colour unless the recipe gives it.
+     */
     private NDArray layout(NDManager m, List<Example> examples, List<Boolean> dropped) {
-        int side = tokensSide(), size = tokenPixels(), tokens = side * side;
-        float[] features = new float[examples.size() * tokens * LAYOUT_FEATURES];
+        int size = tokenPixels(), tokens = tokensSide() * tokensSide();
+        float[] features = new float[examples.size() * tokens * Layout.FEATURES];
         for (int i = 0; i < examples.size(); i++) {
             Example e = examples.get(i);
             if (dropped.get(i) || e.background() == null) continue;
+            List<Layout.Placed> placed = new ArrayList<>();
             for (Example.Shown object : e.objects()) {
-                int[] box = e.firstFrameBox(object);
+                int[] box = e.firstFrameBox(object), colour = e.firstFrameColour(object);
                 if (box == null) continue;
-                int[] colour = recipe.grounding() == Grounding.SHAPE_AND_COLOUR ? e.firstFrameColour(object) : null;
-                double cx = (box[0] + box[2] + 1) / 2.0, cy = (box[1] + box[3] + 1) / 2.0;
-                double halfW = (box[2] - box[0] + 1) / 2.0 + size / 2.0, halfH = (box[3] - box[1] + 1) / 2.0 + size / 2.0;
-                for (int r = box[1] / size; r <= box[3] / size; r++) {
-                    for (int c = box[0] / size; c <= box[2] / size; c++) {
-                        int at = (i * tokens + r * side + c) * LAYOUT_FEATURES;
-                        Arrays.fill(features, at, at + LAYOUT_FEATURES, 0);
-                        features[at + object.shape()] = 1;
-                        features[at + SHAPES] = (float) ((c * size + size / 2.0 - cx) / halfW);
-                        features[at + SHAPES + 1] = (float) ((r * size + size / 2.0 - cy) / halfH);
-                        features[at + SHAPES + 2] = (box[2] - box[0] + 1) / (float) FRAME.width();
-                        features[at + SHAPES + 3] = (box[3] - box[1] + 1) / (float) FRAME.height();
-                        for (int channel = 0; channel < 3 && colour != null; channel++) features[at + SHAPES + 4 + channel] = colour[channel] / 255f;
-                    }
-                }
+                int rgb = recipe.grounding() == Grounding.SHAPE_AND_COLOUR ? colour[0] << 16 | colour[1] << 8 | colour[2] : 0;
+                placed.add(new Layout.Placed(object.shape(), (box[0] + box[2] + 1) / 2.0, (box[1] + box[3] + 1) / 2.0,
+                        (box[2] - box[0] + 1) / 2.0, (box[3] - box[1] + 1) / 2.0, rgb));
             }
+            float[] one = new Layout(FRAME.width(), FRAME.height(), List.of(placed)).features(size);
+            if (recipe.grounding() == Grounding.SHAPE) {
+                for (int at = Layout.FEATURES - 3; at < one.length; at += Layout.FEATURES) Arrays.fill(one, at, at + 3, 0);
+            }
+            System.arraycopy(one, 0, features, i * one.length, one.length);
         }
-        return m.create(features, new Shape(examples.size(), tokens, LAYOUT_FEATURES));
+        return m.create(features, new Shape(examples.size(), tokens, Layout.FEATURES));
     }
 
     /**

@@ -1,0 +1,106 @@
+package dev.kineto.model;
+
+import dev.kineto.world.CaptionException;
+import dev.kineto.world.ObjectState;
+import dev.kineto.world.RenderSpec;
+import dev.kineto.world.Scene;
+import dev.kineto.world.ShapeKind;
+import dev.kineto.world.Trajectory;
+import dev.kineto.world.World;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Where each object is, frame by frame, and what it is: the plan a layout-grounded DiT renders into (GLIGEN's boxes,
+ * the planned layouts of LVD and VideoDirectorGPT). The world's caption parser and simulator are the planner: a prompt
+ * becomes a scene, and each object's state on each frame its box, shape and colour. Each token inside a box is told
+ * the object's shape, its own offset from the box's centre, the box's size and the object's colour, so drawing an
+ * outline is local to the token wherever the plan puts it.
+ */
+public record Layout(int width, int height, List<List<Placed>> frames) {
+
+    /** One object on one frame: its shape class, its box's centre and half sides in pixels, and its colour (0xRRGGBB). */
+    public record Placed(int shape, double x, double y, double halfWidth, double halfHeight, int rgb) {}
+
+    private static final int SHAPES = ShapeKind.values().length;
+    /** What a token is told: the shape one-hot, its offset from the box's centre (x, y), the box's size (w, h), the colour (r, g, b). */
+    public static final int FEATURES = SHAPES + 4 + 3;
+
+    public Layout {
+        frames = frames.stream().map(List::copyOf).toList();
+    }
+
+    /** A layout of frames frames with no object in it: what a dropped caption, or a prompt without objects, gives. */
+    public static Layout empty(int width, int height, int frames) {
+        List<List<Placed>> none = new ArrayList<>();
+        for (int f = 0; f < frames; f++) none.add(List.of());
+        return new Layout(width, height, none);
+    }
+
+    /** The scene's objects as boxes: each centred on its state, its half sides the state's half extent. */
+    public static Layout of(Scene scene) {
+        RenderSpec spec = scene.spec();
+        List<List<Placed>> frames = new ArrayList<>();
+        for (int f = 0; f < spec.frames(); f++) {
+            List<Placed> placed = new ArrayList<>();
+            for (Trajectory track : scene.tracks()) {
+                ObjectState s = track.states().get(f);
+                placed.add(new Placed(track.spec().shape().ordinal(), s.x(), s.y(), s.size(), s.size(), s.rgb()));
+            }
+            frames.add(placed);
+        }
+        return new Layout(spec.width(), spec.height(), frames);
+    }
+
+    /**
+     * The request's plan: its prompt read by the world's parser and simulated at its size and length with its seed, so
+     * the same request gets the same plan. A prompt the parser cannot read (words it does not know) gets no objects;
+     * the caller has warned of those words, and the DiT then draws from the text alone.
+     */
+    public static Layout plan(GenerationRequest r) {
+        RenderSpec spec = new RenderSpec(r.width(), r.height(), r.frames(), r.fps());
+        try {
+            return of(World.simulate(World.parse(r.prompt()), spec, r.seed()));
+        } catch (CaptionException e) {
+            return empty(r.width(), r.height(), r.frames());
+        }
+    }
+
+    /** Frames from .. from + count of this layout. */
+    public Layout window(int from, int count) {
+        return new Layout(width, height, frames.subList(from, from + count));
+    }
+
+    /**
+     * The features [frames · rows · cols · FEATURES] of tokens tokenPixels a side, in the DiT's token order; a token
+     * outside every box is all zero, and where boxes overlap the later object (drawn on top) tells it.
+     */
+    public float[] features(int tokenPixels) {
+        int cols = width / tokenPixels, rows = height / tokenPixels, plane = rows * cols;
+        float[] out = new float[frames.size() * plane * FEATURES];
+        for (int f = 0; f < frames.size(); f++) {
+            for (Placed o : frames.get(f)) {
+                // The offset is over the half side plus half a token, so a token at the box's edge reads about ±1.
+                double reachX = o.halfWidth() + tokenPixels / 2.0, reachY = o.halfHeight() + tokenPixels / 2.0;
+                int c0 = Math.max(0, (int) Math.floor((o.x() - o.halfWidth()) / tokenPixels)), c1 = Math.min(cols - 1, (int) Math.ceil((o.x() + o.halfWidth()) / tokenPixels) - 1);
+                int r0 = Math.max(0, (int) Math.floor((o.y() - o.halfHeight()) / tokenPixels)), r1 = Math.min(rows - 1, (int) Math.ceil((o.y() + o.halfHeight()) / tokenPixels) - 1);
+                for (int r = r0; r <= r1; r++) {
+                    for (int c = c0; c <= c1; c++) {
+                        int at = ((f * plane) + r * cols + c) * FEATURES;
+                        Arrays.fill(out, at, at + FEATURES, 0);
+                        out[at + o.shape()] = 1;
+                        out[at + SHAPES] = (float) (((c + 0.5) * tokenPixels - o.x()) / reachX);
+                        out[at + SHAPES + 1] = (float) (((r + 0.5) * tokenPixels - o.y()) / reachY);
+                        out[at + SHAPES + 2] = (float) (2 * o.halfWidth() / width);
+                        out[at + SHAPES + 3] = (float) (2 * o.halfHeight() / height);
+                        out[at + SHAPES + 4] = (o.rgb() >> 16 & 0xff) / 255f;
+                        out[at + SHAPES + 5] = (o.rgb() >> 8 & 0xff) / 255f;
+                        out[at + SHAPES + 6] = (o.rgb() & 0xff) / 255f;
+                    }
+                }
+            }
+        }
+        return out;
+    }
+}
