@@ -76,6 +76,9 @@ final class RepresentationBench implements Callable<Integer> {
     @Option(names = "--composite", description = "The DiT's output composites a foreground colour over a backdrop colour by a coverage per pixel, instead of a linear head.")
     boolean composite;
 
+    @Option(names = "--matte", description = "With --composite: train its coverage on where the objects are drawn, as one more channel of the loss.")
+    boolean matte;
+
     @Option(names = "--patch", defaultValue = "0", description = "The pixel arm's patch side in pixels instead of 8 (0: 8).")
     int patch;
 
@@ -255,7 +258,7 @@ final class RepresentationBench implements Callable<Integer> {
     private int race(VideoModel shipped, List<WorldClip> heldOut) throws IOException {
         if (pool < 0 || memorise && pool > 0) throw new IllegalArgumentException("--pool must be 0 or more, and not given with --memorise");
         FirstFrameArm.Recipe recipe = new FirstFrameArm.Recipe(objectWeights, shift,
-                groundedColour ? FirstFrameArm.Grounding.SHAPE_AND_COLOUR : grounded ? FirstFrameArm.Grounding.SHAPE : FirstFrameArm.Grounding.NONE, patch, loneStill, placement, hourglass, hourglassLevels, rope, width, held, composite);
+                groundedColour ? FirstFrameArm.Grounding.SHAPE_AND_COLOUR : grounded ? FirstFrameArm.Grounding.SHAPE : FirstFrameArm.Grounding.NONE, patch, loneStill, placement, hourglass, hourglassLevels, rope, width, held, composite, matte);
         Files.createDirectories(out);
         String name = arm.name().toLowerCase(Locale.ROOT) + (recipe.equals(FirstFrameArm.Recipe.PLAIN) ? "" : "-" + recipe.label())
                 + (memorise ? "-memorised" : "") + (pool > 0 ? "-pool" + pool : "");

@@ -131,11 +131,11 @@ public final class Dit {
             return 2 * channels + 1;
         }
 
-        /** [B, 2C + 1, T, H, W] → [B, C, T, H, W]. */
-        NDArray forward(NDArray x) {
+        /** [B, 2C + 1, T, H, W] → the composite [B, C, T, H, W] and its coverage [B, 1, T, H, W]. */
+        NDList forward(NDArray x) {
             NDList parts = x.split(new long[] {channels, 2L * channels}, 1);
             NDArray backdrop = parts.get(0), alpha = Activation.sigmoid(parts.get(2));
-            return backdrop.add(parts.get(1).sub(backdrop).mul(alpha));
+            return new NDList(backdrop.add(parts.get(1).sub(backdrop).mul(alpha)), alpha);
         }
     }
 
@@ -278,6 +278,15 @@ public final class Dit {
         return trunk(z, t, text, layout).output();
     }
 
+    /** The prediction and, for a compositing output, its coverage [B, 1, T, H, W] (null otherwise): what a matte loss supervises. */
+    public record Matted(NDArray output, NDArray coverage) {}
+
+    /** As forward, with the compositing output's coverage (training only). */
+    public Matted forwardMatted(NDArray z, NDArray t, TextEncoder.Encoded text, NDArray layout) {
+        Trunk out = trunk(z, t, text, layout);
+        return new Matted(out.output(), out.coverage());
+    }
+
     /** The prediction and the probe's read-out of the middle block's tokens (training only; sampling skips the probe). */
     public Probed forwardProbed(NDArray z, NDArray t, TextEncoder.Encoded text) {
         if (probe == null) throw new IllegalStateException("this DiT has no probe: its config gives no probe classes");
@@ -285,8 +294,8 @@ public final class Dit {
         return new Probed(out.output(), probe.shape().forward(out.middle()), probe.size().forward(out.middle()));
     }
 
-    /** The prediction and the middle block's output tokens. */
-    private record Trunk(NDArray output, NDArray middle) {}
+    /** The prediction, the middle block's output tokens, and the composite's coverage (null without one). */
+    private record Trunk(NDArray output, NDArray middle, NDArray coverage) {}
 
     private Trunk trunk(NDArray z, NDArray t, TextEncoder.Encoded text, NDArray layout) {
         Shape s = z.getShape();
@@ -317,8 +326,11 @@ public final class Dit {
         int q = config.tokenPatch(), channels = composite == null ? tokenChannels() : composite.projected();
         NDArray output = patches.reshape(b, frames, h, w, channels, q, q).transpose(0, 4, 1, 2, 5, 3, 6)
                 .reshape(b, channels, frames, h * q, w * q);
-        if (composite != null) output = composite.forward(output);
-        return new Trunk(stem == null ? output : Hourglass.video(hourglass.decode(Hourglass.frames(output), stem), b), middle);
+        if (composite != null) {
+            NDList composited = composite.forward(output);
+            return new Trunk(composited.get(0), middle, composited.get(1));
+        }
+        return new Trunk(stem == null ? output : Hourglass.video(hourglass.decode(Hourglass.frames(output), stem), b), middle, null);
     }
 
     /** Rotary tables for T·H·W tokens: of a head's channel pairs, a quarter turn with time, three eighths each with rows and columns. */

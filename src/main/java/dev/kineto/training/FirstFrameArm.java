@@ -55,16 +55,18 @@ public final class FirstFrameArm implements AutoCloseable {
      * trains on the reduced world of World.sampleLoneStill instead of the whole world, placement moves its object
      * (Placement), hourglass puts the DiT inside a convolutional hourglass of that many channels and hourglassLevels halvings when above zero, rope
      * gives it rotary positions instead of sin-cos ones, width replaces the trunk's width when above zero (its heads keep their size), held fixes the reduced world's colours or size
-     * (World.Held), composite gives the DiT a compositing output (Dit.Composite).
+     * (World.Held), composite gives the DiT a compositing output (Dit.Composite), and matte trains its coverage on where
+     * the objects are as well (a loss like the image's, on one more channel).
      */
     public record Recipe(boolean objectWeighted, double shift, Grounding grounding, int patch, boolean loneStill, Placement placement, int hourglass, int hourglassLevels, boolean rope, int width,
-            Set<World.Held> held, boolean composite) {
-        public static final Recipe PLAIN = new Recipe(false, 0, Grounding.NONE, 0, false, Placement.AS_DRAWN, 0, 0, false, 0, Set.of(), false);
+            Set<World.Held> held, boolean composite, boolean matte) {
+        public static final Recipe PLAIN = new Recipe(false, 0, Grounding.NONE, 0, false, Placement.AS_DRAWN, 0, 0, false, 0, Set.of(), false, false);
 
         public Recipe {
             if (placement != Placement.AS_DRAWN && !loneStill) throw new IllegalArgumentException("only the reduced world's lone object on a solid backdrop can be moved");
             if (!held.isEmpty() && !loneStill) throw new IllegalArgumentException("only the reduced world's colours and size can be held");
             held = Set.copyOf(held);
+            if (matte && !composite) throw new IllegalArgumentException("a matte loss trains a compositing output's coverage: it needs the composite");
             if (width < 0 || width % HEAD_WIDTH != 0) throw new IllegalArgumentException("the trunk's width must be a multiple of " + HEAD_WIDTH + " (its heads' size), not " + width);
         }
 
@@ -82,7 +84,7 @@ public final class FirstFrameArm implements AutoCloseable {
             if (rope) parts.add("rope");
             if (width > 0) parts.add("width" + width);
             held.stream().sorted().forEach(h -> parts.add("held-" + h.name().toLowerCase(Locale.ROOT)));
-            if (composite) parts.add("composite");
+            if (composite) parts.add(matte ? "composite-matte" : "composite");
             return String.join("-", parts);
         }
     }
@@ -192,6 +194,7 @@ public final class FirstFrameArm implements AutoCloseable {
                 }
                 NDArray x0 = represent(m, frames);
                 NDArray weights = lossWeights(m, examples);
+                NDArray matte = recipe.matte() ? coverage(m, examples) : null;
                 NDArray layout = recipe.grounding() == Grounding.NONE ? null : layout(m, examples, captions.stream().map(String::isEmpty).toList());
                 long start = System.nanoTime();
                 float[] times = new float[BATCH];
@@ -201,9 +204,13 @@ public final class FirstFrameArm implements AutoCloseable {
                 NDArray xt = FlowMatching.interpolate(x0, noise, t);
                 parallel.backward(BATCH, (from, to) -> {
                     NDIndex rows = new NDIndex("{}:{}", from, to);
-                    NDArray out = dit.forward(xt.get(rows), t.get(rows), text.encode(m, captions.subList(from, to)),
+                    Dit.Matted out = dit.forwardMatted(xt.get(rows), t.get(rows), text.encode(m, captions.subList(from, to)),
                             layout == null ? null : layout.get(rows));
-                    return FlowMatching.loss(prediction(), out, x0.get(rows), noise.get(rows), t.get(rows), weights.get(rows));
+                    NDArray loss = FlowMatching.loss(prediction(), out.output(), x0.get(rows), noise.get(rows), t.get(rows), weights.get(rows));
+                    if (matte == null) return loss;
+                    // The coverage in 0..1 as a channel in −1..1, the images' range, so its loss weighs as one more colour channel.
+                    NDArray target = matte.get(rows).mul(2).sub(1);
+                    return loss.add(FlowMatching.loss(prediction(), out.coverage().mul(2).sub(1), target, target, t.get(rows), weights.get(rows)).div(3));
                 });
                 double warm = Math.min(1, (steps + 1.0) / WARMUP);
                 optimizer.step(LR * warm, MAX_GRAD_NORM);
@@ -341,6 +348,14 @@ public final class FirstFrameArm implements AutoCloseable {
             else Arrays.fill(all, i * side * side, (i + 1) * side * side, 1f);
         }
         return m.create(all, new Shape(examples.size(), 1, 1, side, side));
+    }
+
+    /** The examples' first frames' coverage [B, 1, 1, 64, 64]: 1 where an object is drawn. */
+    private static NDArray coverage(NDManager m, List<Example> examples) {
+        int plane = FRAME.width() * FRAME.height();
+        float[] all = new float[examples.size() * plane];
+        for (int i = 0; i < examples.size(); i++) System.arraycopy(ObjectWeights.coverage(examples.get(i)), 0, all, i * plane, plane);
+        return m.create(all, new Shape(examples.size(), 1, 1, FRAME.height(), FRAME.width()));
     }
 
     /** Pixels a side of one DiT token: the latent arm's 2×2 latent patches are 8×8 pixels, as the pixel arm's default. */

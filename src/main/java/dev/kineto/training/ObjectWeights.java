@@ -57,6 +57,18 @@ final class ObjectWeights {
         return weights;
     }
 
+    /**
+     * Coverage [T, H, W] in row-major order: 1 where the clip shows an object (differs from its background), 0 elsewhere;
+     * all 0 when the background is not known. It is the matte a compositing output's coverage is trained to draw.
+     */
+    static float[] coverage(Example example) {
+        Clip clip = example.clip();
+        int w = clip.width(), plane = w * clip.height();
+        float[] covered = new float[clip.frameCount() * plane];
+        if (example.background() != null) forEachObjectPixel(clip, example.background(), (f, x, y) -> covered[f * plane + y * w + x] = 1);
+        return covered;
+    }
+
     /** An object labels a token when it shows on at least this many of the token's pixels a frame, on average. */
     private static final int LABEL_PIXELS = 6;
 

@@ -3,6 +3,7 @@ package dev.kineto.model;
 import static org.junit.jupiter.api.Assertions.*;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
@@ -126,8 +127,10 @@ class DitTest {
                     0.1f, 0.1f, 0.1f, 0.2f, 0.2f, 0.2f, 0.3f, 0.3f, 0.3f, // backdrop r, g, b of the three pixels
                     0.9f, 0.9f, 0.9f, -0.5f, -0.5f, -0.5f, 0.7f, 0.7f, 0.7f, // foreground
                     -40f, 0f, 40f}, new Shape(1, 7, 1, 1, 3)); // coverage logits
-            float[] out = new Dit.Composite(3).forward(x).toFloatArray();
+            NDList composited = new Dit.Composite(3).forward(x);
+            float[] out = composited.get(0).toFloatArray();
             assertArrayEquals(new float[] {0.1f, 0.5f, 0.9f, 0.2f, -0.15f, -0.5f, 0.3f, 0.5f, 0.7f}, out, 1e-5f);
+            assertArrayEquals(new float[] {0f, 0.5f, 1f}, composited.get(1).toFloatArray(), 1e-5f, "the coverage a matte loss supervises");
             var text = new TextEncoder.Encoded(m.zeros(new Shape(1, 2, 32)), m.zeros(new Shape(1, 1, 1, 2)), m.zeros(new Shape(1, 32)));
             Dit dit = new Dit(p, new Dit.Config(4, 32, 1, 2).withComposite(true), 3, 32);
             assertEquals(new Shape(7 * 4 * 4, 32), p.arrays().get("dit.final.proj.weight").getShape(), "two colours and a coverage a pixel");

@@ -75,6 +75,21 @@ class ObjectWeightsTest {
         assertEquals(null, ObjectWeights.firstFrameColour(World.renderBackground(scene), World.renderBackground(scene)), "nothing over the background alone");
     }
 
+    /** The matte a compositing output learns is the object's disc: about πr² pixels, its centre covered and the corners not. */
+    @Test
+    void anObjectsCoverageIsWhereItIsDrawn() {
+        Scene scene = overStripes(new ObjectSpec(Colour.RED, ShapeKind.CIRCLE, Size.LARGE, Motion.STILL, Speed.NORMAL), Camera.STATIC, 2, 3);
+        float[] coverage = ObjectWeights.coverage(new Example(World.render(scene), List.of("x"), World.renderBackground(scene)));
+        ObjectState s = scene.tracks().getFirst().states().getFirst();
+        assertEquals(2 * 64 * 64, coverage.length);
+        assertEquals(1f, coverage[(int) s.y() * 64 + (int) s.x()], "the centre");
+        assertEquals(0f, coverage[0], "a corner");
+        double area = 0;
+        for (int i = 0; i < 64 * 64; i++) area += coverage[i];
+        assertEquals(Math.PI * s.size() * s.size(), area, 0.15 * Math.PI * s.size() * s.size(), "the disc's area");
+        for (float c : ObjectWeights.coverage(new Example(World.render(scene), List.of("x")))) assertEquals(0f, c, "no background known, no coverage");
+    }
+
     /** One object over blue and green stripes, at 64×64 and 8 fps. */
     private static Scene overStripes(ObjectSpec object, Camera camera, int frames, long seed) {
         Description d = new Description(List.of(object), null, false, new Background(BackgroundKind.STRIPES, Colour.BLUE, Colour.GREEN), Style.FLAT, camera);
