@@ -89,11 +89,20 @@ public final class DiffusionGenerator implements VideoGenerator {
 
     @Override
     public List<Clip> generate(List<GenerationRequest> batch, StepListener listener) {
-        return sample(batch, null, 1.0, Collections.nCopies(batch.size(), Keyframes.NONE), listener);
+        return sample(batch, null, 1.0, Collections.nCopies(batch.size(), Keyframes.NONE), plans(batch, Collections.nCopies(batch.size(), Keyframes.NONE)), listener);
     }
 
-    /** Text and key frames → video: each request's video shows its key frames where they are placed. */
+    /**
+     * Text and key frames → video: each request's video shows its key frames where they are placed. A grounded model
+     * renders the prompt's plan (Layout.plan) where no frame is given; where frames are given the plan would not know
+     * where their objects are, so it draws from the text and the frames alone.
+     */
     public List<Clip> generate(List<GenerationRequest> batch, List<Keyframes> keyframes, StepListener listener) {
+        return generate(batch, keyframes, plans(batch, keyframes), listener);
+    }
+
+    /** As generate with key frames, rendering the given layouts (one a request; null: none, which a grounded model draws without); a model without grounding takes none. */
+    public List<Clip> generate(List<GenerationRequest> batch, List<Keyframes> keyframes, List<Layout> layouts, StepListener listener) {
         if (keyframes.size() != batch.size()) throw new IllegalArgumentException("one set of key frames per request: got " + keyframes.size() + " for " + batch.size());
         if (!model.config().takesFrames() && keyframes.stream().anyMatch(k -> !k.isEmpty())) {
             throw new IllegalArgumentException("this model (" + model.config().preset() + ", a latent model) cannot take frames as conditions; use a pixel model");
@@ -110,7 +119,32 @@ public final class DiffusionGenerator implements VideoGenerator {
                 }
             }
         }
-        return sample(batch, null, 1.0, keyframes, listener);
+        if (layouts != null) checkLayouts(batch, layouts);
+        return sample(batch, null, 1.0, keyframes, layouts, listener);
+    }
+
+    /** A grounded model's plans for the requests: the prompt's where no frame is given, an empty one where frames are; none for a model without grounding. */
+    private List<Layout> plans(List<GenerationRequest> batch, List<Keyframes> keyframes) {
+        if (!model.config().grounded()) return null;
+        List<Layout> plans = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            GenerationRequest r = batch.get(i);
+            plans.add(keyframes.get(i).isEmpty() ? Layout.plan(r) : Layout.empty(r.width(), r.height(), r.frames()));
+        }
+        return plans;
+    }
+
+    private void checkLayouts(List<GenerationRequest> batch, List<Layout> layouts) {
+        if (!model.config().grounded()) throw new IllegalArgumentException("this model (" + model.config().preset() + ") is not grounded and takes no layout");
+        if (layouts.size() != batch.size()) throw new IllegalArgumentException("one layout per request: got " + layouts.size() + " for " + batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            GenerationRequest r = batch.get(i);
+            Layout l = layouts.get(i);
+            if (l.width() != r.width() || l.height() != r.height() || l.frames().size() != r.frames()) {
+                throw new IllegalArgumentException("layout " + l.width() + "x" + l.height() + ", " + l.frames().size() + " frames does not match the request's "
+                        + r.width() + "x" + r.height() + ", " + r.frames() + " frames");
+            }
+        }
     }
 
     /**
@@ -128,10 +162,12 @@ public final class DiffusionGenerator implements VideoGenerator {
                         + r.width() + "x" + r.height() + ", " + r.frames() + " frames");
             }
         }
-        return sample(batch, sources, strength, Collections.nCopies(batch.size(), Keyframes.NONE), listener);
+        // The source's objects move as the source does, not as a plan of the prompt would: a grounded model gets no plan.
+        return sample(batch, sources, strength, Collections.nCopies(batch.size(), Keyframes.NONE), null, listener);
     }
 
-    private List<Clip> sample(List<GenerationRequest> batch, List<Clip> sources, double strength, List<Keyframes> keyframes, StepListener listener) {
+    private List<Clip> sample(List<GenerationRequest> batch, List<Clip> sources, double strength, List<Keyframes> keyframes, List<Layout> layouts,
+                              StepListener listener) {
         GenerationRequest first = batch.getFirst();
         ModelConfig config = model.config();
         for (GenerationRequest r : batch) {
@@ -163,11 +199,12 @@ public final class DiffusionGenerator implements VideoGenerator {
             NDArray cfg = m.create(scales, new Shape(b, 1, 1, 1, 1));
             Conditions conditions = keyed ? Conditions.of(m, batch, keyframes) : null;
             if (conditions != null) x = conditions.impose(x);
+            NDArray layout = config.grounded() ? layoutFeatures(m, batch, layouts, guided) : null;
             BiFunction<NDArray, Double, NDArray> velocity = (z, t) -> {
                 NDArray input = guided ? NDArrays.concat(new NDList(z, z)) : z;
                 long rows = input.getShape().get(0);
                 NDArray frameTimes = conditions == null ? m.full(new Shape(rows), t.floatValue()) : conditions.times(t, guided);
-                NDArray v = FlowMatching.velocity(config.prediction(), model.dit().forward(input, frameTimes, text), input, frameTimes);
+                NDArray v = FlowMatching.velocity(config.prediction(), model.dit().forward(input, frameTimes, text, layout), input, frameTimes);
                 if (!guided) return v;
                 NDList parts = v.split(2, 0);
                 return parts.get(1).add(parts.get(0).sub(parts.get(1)).mul(cfg));
@@ -187,6 +224,20 @@ public final class DiffusionGenerator implements VideoGenerator {
             }
             return decode(x, first.fps());
         }
+    }
+
+    /**
+     * The layouts' features [B, N, Layout.FEATURES] (all zero without layouts, as a dropped layout in training); when
+     * guided, the unguided half (the negative prompts) gets none, as a dropped caption.
+     */
+    private NDArray layoutFeatures(NDManager m, List<GenerationRequest> batch, List<Layout> layouts, boolean guided) {
+        int ppt = model.config().pixelsPerToken();
+        List<float[]> features = layouts != null ? layouts.stream().map(l -> l.features(ppt)).toList()
+                : batch.stream().map(r -> Layout.empty(r.width(), r.height(), r.frames()).features(ppt)).toList();
+        int n = features.getFirst().length;
+        float[] all = new float[(guided ? 2 : 1) * layouts.size() * n];
+        for (int i = 0; i < features.size(); i++) System.arraycopy(features.get(i), 0, all, i * n, n);
+        return m.create(all, new Shape((guided ? 2 : 1) * features.size(), n / Layout.FEATURES, Layout.FEATURES));
     }
 
     /** What the DiT works on → clips. */

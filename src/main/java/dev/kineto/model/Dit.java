@@ -288,9 +288,9 @@ public final class Dit {
     }
 
     /** The prediction and the probe's read-out of the middle block's tokens (training only; sampling skips the probe). */
-    public Probed forwardProbed(NDArray z, NDArray t, TextEncoder.Encoded text) {
+    public Probed forwardProbed(NDArray z, NDArray t, TextEncoder.Encoded text, NDArray layout) {
         if (probe == null) throw new IllegalStateException("this DiT has no probe: its config gives no probe classes");
-        Trunk out = trunk(z, t, text, null);
+        Trunk out = trunk(z, t, text, layout);
         return new Probed(out.output(), probe.shape().forward(out.middle()), probe.size().forward(out.middle()));
     }
 

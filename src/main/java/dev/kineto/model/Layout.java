@@ -67,9 +67,11 @@ public record Layout(int width, int height, List<List<Placed>> frames) {
         }
     }
 
-    /** Frames from .. from + count of this layout. */
+    /** Frames from .. from + count of this layout; frames past its end hold its last frame (a long video's last window runs over). */
     public Layout window(int from, int count) {
-        return new Layout(width, height, frames.subList(from, from + count));
+        List<List<Placed>> out = new ArrayList<>();
+        for (int f = from; f < from + count; f++) out.add(frames.get(Math.min(f, frames.size() - 1)));
+        return new Layout(width, height, out);
     }
 
     /**

@@ -29,6 +29,9 @@ public record ModelConfig(String preset, VideoVae.Config vae, TextEncoder.Config
     public ModelConfig {
         if (representation == null) representation = Representation.LATENT;
         if (representation == Representation.LATENT && vae == null) throw new IllegalArgumentException("a latent model needs a VAE config");
+        if (representation == Representation.LATENT && dit.layoutFeatures() > 0) {
+            throw new IllegalArgumentException("a layout is given frame by frame, so only a pixel model (one DiT frame a video frame) can be grounded");
+        }
     }
 
     /**
@@ -44,9 +47,9 @@ public record ModelConfig(String preset, VideoVae.Config vae, TextEncoder.Config
             case "default" -> new ModelConfig(name, new VideoVae.Config(8, 32, 64), new TextEncoder.Config(128, 2, 4, 48),
                     new Dit.Config(4, 192, 6, 6), width, height, frames, fps, 5.0, 0, 1, vocabulary, Representation.LATENT);
             case "pixel-tiny" -> new ModelConfig(name, null, new TextEncoder.Config(32, 1, 2, 32),
-                    new Dit.Config(8, 64, 2, 4), width, height, frames, fps, PIXEL_SHIFT, 0, 1, vocabulary, Representation.PIXELS);
+                    new Dit.Config(8, 64, 2, 4).withLayout(Layout.FEATURES), width, height, frames, fps, PIXEL_SHIFT, 0, 1, vocabulary, Representation.PIXELS);
             case "pixel" -> new ModelConfig(name, null, new TextEncoder.Config(128, 2, 4, 48),
-                    new Dit.Config(8, 192, 6, 6), width, height, frames, fps, PIXEL_SHIFT, 0, 1, vocabulary, Representation.PIXELS);
+                    new Dit.Config(8, 192, 6, 6).withLayout(Layout.FEATURES), width, height, frames, fps, PIXEL_SHIFT, 0, 1, vocabulary, Representation.PIXELS);
             default -> throw new IllegalArgumentException("unknown preset '" + name + "': use " + String.join(", ", PRESETS));
         };
     }
@@ -61,6 +64,11 @@ public record ModelConfig(String preset, VideoVae.Config vae, TextEncoder.Config
      * drew its two training clips' backgrounds without their objects (docs/model.md).
      */
     private static final double PIXEL_SHIFT = 6;
+
+    /** Whether the DiT renders into a layout (Layout), planned from the prompt when the caller gives none. */
+    public boolean grounded() {
+        return dit.layoutFeatures() > 0;
+    }
 
     /** Frames of the video per frame the DiT sees. */
     public int timeFactor() {

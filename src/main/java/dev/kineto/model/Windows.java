@@ -28,8 +28,12 @@ public final class Windows {
             }
         }
         int windows = 1 + windowsAfter(request.frames() - window, window);
-        Clip first = generator.generate(List.of(resized(request, window, 0)), List.of(keyframes), counted(listener, 0, windows)).getFirst();
-        return continued(generator, first, request, request.frames() - window, 1, windows, listener);
+        // A grounded model follows one plan of the whole video, each window its own frames of it, so its objects keep
+        // moving as planned across the joins; given frames leave it to the text, as in a short video.
+        Layout plan = generator.model().config().grounded() && keyframes.isEmpty() ? Layout.plan(request) : null;
+        Clip first = generator.generate(List.of(resized(request, window, 0)), List.of(keyframes), plan == null ? null : List.of(plan.window(0, window)),
+                counted(listener, 0, windows)).getFirst();
+        return continued(generator, first, request, request.frames() - window, 1, windows, plan, listener);
     }
 
     /** The source continued by request.frames() new frames following the request's prompt; the result holds both. */
@@ -44,18 +48,20 @@ public final class Windows {
                     + " to continue from");
         }
         int windows = windowsAfter(request.frames(), window(generator));
-        return continued(generator, source, request, request.frames(), 0, windows, listener);
+        return continued(generator, source, request, request.frames(), 0, windows, null, listener);
     }
 
-    /** So far, then more new frames, window by window. */
-    private static Clip continued(DiffusionGenerator generator, Clip soFar, GenerationRequest request, int more, int index, int windows, StepListener listener) {
+    /** So far, then more new frames, window by window, each following its frames of the plan (null: none). */
+    private static Clip continued(DiffusionGenerator generator, Clip soFar, GenerationRequest request, int more, int index, int windows, Layout plan,
+                                  StepListener listener) {
         int window = window(generator), context = Keyframes.EXTENSION_CONTEXT;
         List<byte[]> frames = new ArrayList<>(soFar.frames());
         int target = frames.size() + more;
         for (int w = index; frames.size() < target; w++) {
             Map<Integer, byte[]> held = new HashMap<>();
             for (int i = 0; i < context; i++) held.put(i, frames.get(frames.size() - context + i));
-            Clip next = generator.generate(List.of(resized(request, window, w)), List.of(new Keyframes(held)), counted(listener, w, windows)).getFirst();
+            List<Layout> planned = plan == null ? null : List.of(plan.window(frames.size() - context, window));
+            Clip next = generator.generate(List.of(resized(request, window, w)), List.of(new Keyframes(held)), planned, counted(listener, w, windows)).getFirst();
             frames.addAll(next.frames().subList(context, Math.min(window, context + target - frames.size())));
         }
         return new Clip(soFar.width(), soFar.height(), soFar.fps(), frames);

@@ -1,5 +1,6 @@
 package dev.kineto.training;
 
+import dev.kineto.model.Layout;
 import dev.kineto.model.ModelConfig;
 import dev.kineto.video.Clip;
 import dev.kineto.world.ShapeKind;
@@ -8,10 +9,10 @@ import java.util.List;
 
 /**
  * One training clip with one or more phrasings of its caption (the trainer picks one each time it uses the clip), and,
- * when the source knows it, the same clip without its objects (null otherwise), which tells the trainer where the
- * objects are.
+ * when the source knows them (null otherwise), the same clip without its objects, which tells the trainer where the
+ * objects are, and the clip's layout, which a grounded DiT is given.
  */
-public record Example(Clip clip, List<String> captions, Clip background, List<Shown> objects) {
+public record Example(Clip clip, List<String> captions, Clip background, List<Shown> objects, Layout layout) {
     /** One object drawn alone over the background, with its shape and size class (for the DiT's probe). */
     public record Shown(Clip alone, int shape, int size) {
         /** config with a DiT probe over the classes a Shown's shape and size come from (the world's). */
@@ -27,7 +28,7 @@ public record Example(Clip clip, List<String> captions, Clip background, List<Sh
     }
 
     public Example(Clip clip, List<String> captions, Clip background) {
-        this(clip, captions, background, List.of());
+        this(clip, captions, background, List.of(), null);
     }
 
     /** An example whose objects are not known apart from its background. */

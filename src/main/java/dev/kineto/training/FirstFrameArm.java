@@ -316,7 +316,7 @@ public final class FirstFrameArm implements AutoCloseable {
         int dx = placement == Placement.CENTRED ? FRAME.width() / 2 - cx : Math.round((float) cx / size) * size - cx;
         int dy = placement == Placement.CENTRED ? FRAME.height() / 2 - cy : Math.round((float) cy / size) * size - cy;
         List<Example.Shown> objects = e.objects().stream().map(o -> new Example.Shown(rolled(o.alone(), dx, dy), o.shape(), o.size())).toList();
-        return new Example(rolled(e.clip(), dx, dy), e.captions(), e.background(), objects);
+        return new Example(rolled(e.clip(), dx, dy), e.captions(), e.background(), objects, null);
     }
 
     /** Every frame of the clip moved by (dx, dy) pixels, wrapping around its edges. */

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import dev.kineto.model.Layout;
 import dev.kineto.model.VideoModel;
 import dev.kineto.video.Clip;
 import java.util.ArrayList;
@@ -17,8 +18,12 @@ import java.util.SplittableRandom;
  * DiT step's data, so the pool is filled once and then a few entries are replaced with fresh clips every few steps.
  */
 final class LatentPool implements AutoCloseable {
-    /** A training batch: latents [B, C, T, H, W], loss weights [B, 1, T, H, W] and each clip's caption phrasings. */
-    record Batch(NDArray latents, NDArray weights, List<List<String>> captions, NDArray shapeTargets, NDArray sizeTargets) {}
+    /**
+     * A training batch: latents [B, C, T, H, W], loss weights [B, 1, T, H, W], each clip's caption phrasings, the probe's
+     * targets, and a grounded model's layout features [B, N, Layout.FEATURES] (all zero for a clip without a layout;
+     * null for a model without grounding).
+     */
+    record Batch(NDArray latents, NDArray weights, List<List<String>> captions, NDArray shapeTargets, NDArray sizeTargets, NDArray layout) {}
 
     private final VideoModel model;
     private final int capacity;
@@ -33,6 +38,7 @@ final class LatentPool implements AutoCloseable {
     private final List<List<String>> captions = new ArrayList<>();
     private final List<float[]> weights = new ArrayList<>();
     private final List<int[][]> labels = new ArrayList<>();
+    private final List<float[]> layouts = new ArrayList<>();
 
     LatentPool(VideoModel model, int capacity, DataParallel parallel) {
         this.model = model;
@@ -50,6 +56,7 @@ final class LatentPool implements AutoCloseable {
             captions.add(examples.get(i).captions());
             weights.add(weights(examples.get(i)));
             labels.add(labels(examples.get(i)));
+            layouts.add(layout(examples.get(i)));
         }
     }
 
@@ -63,6 +70,7 @@ final class LatentPool implements AutoCloseable {
             captions.set(slot, examples.get(i).captions());
             weights.set(slot, weights(examples.get(i)));
             labels.set(slot, labels(examples.get(i)));
+            layouts.set(slot, layout(examples.get(i)));
         }
     }
 
@@ -89,6 +97,8 @@ final class LatentPool implements AutoCloseable {
         int tokens = (int) (labels.getFirst()[0].length / cells.get(1) * frames);
         int shapeClasses = model.config().dit().probeShapes(), sizeClasses = model.config().dit().probeSizes();
         float[] shapes = new float[n * tokens * shapeClasses], sizes = new float[n * tokens * sizeClasses];
+        boolean grounded = model.config().grounded();
+        float[] chosenLayouts = new float[grounded ? n * tokens * Layout.FEATURES : 0];
         for (int i = 0; i < n; i++) {
             int slot = rng.nextInt(latents.size());
             int frame = !oneFrame || model.config().timeFactor() > 1 ? 0 : rng.nextInt((int) cells.get(1));
@@ -101,10 +111,12 @@ final class LatentPool implements AutoCloseable {
                 if (label[0][from] >= 0) shapes[(i * tokens + k) * shapeClasses + label[0][from]] = 1;
                 if (label[1][from] >= 0) sizes[(i * tokens + k) * sizeClasses + label[1][from]] = 1;
             }
+            if (grounded) System.arraycopy(layouts.get(slot), frame * tokens * Layout.FEATURES, chosenLayouts, i * tokens * Layout.FEATURES, tokens * Layout.FEATURES);
         }
         NDArray batchWeights = model.manager().create(chosenWeights, new Shape(n, 1, frames, cells.get(2), cells.get(3)));
         return new Batch(NDArrays.stack(chosen), batchWeights, chosenCaptions,
-                model.manager().create(shapes, new Shape(n, tokens, shapeClasses)), model.manager().create(sizes, new Shape(n, tokens, sizeClasses)));
+                model.manager().create(shapes, new Shape(n, tokens, shapeClasses)), model.manager().create(sizes, new Shape(n, tokens, sizeClasses)),
+                grounded ? model.manager().create(chosenLayouts, new Shape(n, tokens, Layout.FEATURES)) : null);
     }
 
     private float[] weights(Example example) {
@@ -113,6 +125,14 @@ final class LatentPool implements AutoCloseable {
 
     private int[][] labels(Example example) {
         return ObjectWeights.tokenLabels(example, model.config().timeFactor(), model.config().pixelsPerToken());
+    }
+
+    /** A grounded model's layout features of the example (zero where it has no layout); nothing for a model without grounding. */
+    private float[] layout(Example example) {
+        if (!model.config().grounded()) return new float[0];
+        Clip clip = example.clip();
+        Layout layout = example.layout() != null ? example.layout() : Layout.empty(clip.width(), clip.height(), clip.frameCount());
+        return layout.features(model.config().pixelsPerToken());
     }
 
     /** Posterior means of the examples' clips, each worker encoding its share. */
@@ -138,5 +158,6 @@ final class LatentPool implements AutoCloseable {
         latents.forEach(NDArray::close);
         latents.clear();
         weights.clear();
+        layouts.clear();
     }
 }

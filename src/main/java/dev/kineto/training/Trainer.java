@@ -56,6 +56,9 @@ public final class Trainer {
     // The DiT's lr is the one that drew the tiny overfit's moving square (a lower one drew only the background); the
     // VAE's the largest that descended without a loss spike. The figures are in docs/model.md ("The DiT learning
     // rate" and the VAE table).
+    // A grounded DiT is also trained without its layout, beside the dropped captions (which drop it too), so it can draw
+    // from the text alone where no plan fits: a user's frames, or a prompt the planner cannot read.
+    private static final double LAYOUT_DROPOUT = 0.1;
     private static final double VAE_LR = 4e-4, DIT_LR = 1e-3, KL_WEIGHT = 1e-5, CAPTION_DROPOUT = 0.1, PROBE_WEIGHT = 0.1, MAX_GRAD_NORM = 1.0, EMA_DECAY = 0.999;
     private static final float DIT_WEIGHT_DECAY = 0.01f;
     static final String MODEL_DIR = "model", STATE_FILE = "state.safetensors", PROGRESS_FILE = "progress.json";
@@ -271,9 +274,13 @@ public final class Trainer {
                     window.data(dataStart);
                     NDArray x0 = model.normalise(batch.latents());
                     List<String> captions = new ArrayList<>();
+                    float[] planned = new float[size];
                     for (List<String> phrasings : batch.captions()) {
-                        captions.add(rng.nextDouble() < CAPTION_DROPOUT ? "" : phrasings.get(rng.nextInt(phrasings.size())));
+                        boolean dropped = rng.nextDouble() < CAPTION_DROPOUT;
+                        captions.add(dropped ? "" : phrasings.get(rng.nextInt(phrasings.size())));
+                        planned[captions.size() - 1] = dropped || rng.nextDouble() < LAYOUT_DROPOUT ? 0 : 1;
                     }
+                    NDArray layout = batch.layout() == null ? null : batch.layout().mul(m.create(planned, new Shape(size, 1, 1)));
                     FrameTimes frameTimes = FrameTimes.sample(size, (int) x0.getShape().get(2), config.takesFrames(), image ? imageShift : shift, rng);
                     NDArray t = frameTimes.times(m);
                     NDArray noise = Noise.gaussian(m, x0.getShape(), rng);
@@ -281,7 +288,8 @@ public final class Trainer {
                     NDArray weights = batch.weights().mul(frameTimes.lossMask(m));
                     window.add(image, parallel.backward(size, (from, to) -> {
                         NDIndex rows = new NDIndex("{}:{}", from, to);
-                        Dit.Probed out = model.dit().forwardProbed(xt.get(rows), t.get(rows), model.text().encode(m, captions.subList(from, to)));
+                        Dit.Probed out = model.dit().forwardProbed(xt.get(rows), t.get(rows), model.text().encode(m, captions.subList(from, to)),
+                                layout == null ? null : layout.get(rows));
                         NDArray probeLoss = crossEntropy(out.shapeLogits(), batch.shapeTargets().get(rows))
                                 .add(crossEntropy(out.sizeLogits(), batch.sizeTargets().get(rows)));
                         probeLosses.add(probeLoss.getFloat() * (to - from) / size);

@@ -1,5 +1,6 @@
 package dev.kineto.training;
 
+import dev.kineto.model.Layout;
 import dev.kineto.world.RenderSpec;
 import dev.kineto.world.Split;
 import dev.kineto.world.World;
@@ -12,7 +13,7 @@ import java.util.SplittableRandom;
 /**
  * The synthetic world rendered on the fly: example i is World.sample(seed + i), with several phrasings of its
  * description so the text encoder learns synonyms and word order rather than one sentence per clip, and the clip's
- * background rendered alone, so the trainer knows where the objects are.
+ * background rendered alone and its layout, so the trainer knows where the objects are.
  */
 public record WorldSource(RenderSpec spec, Split split, long seed) implements ExampleSource {
     private static final int PHRASINGS = 4;
@@ -31,7 +32,7 @@ public record WorldSource(RenderSpec spec, Split split, long seed) implements Ex
             var spec = sample.scene().tracks().get(i).spec();
             objects.add(new Example.Shown(World.renderObject(sample.scene(), i), spec.shape().ordinal(), spec.size().ordinal()));
         }
-        return new Example(sample.clip(), captions, World.renderBackground(sample.scene()), objects);
+        return new Example(sample.clip(), captions, World.renderBackground(sample.scene()), objects, Layout.of(sample.scene()));
     }
 
     @Override

@@ -72,11 +72,11 @@ class DitTest {
             scope.suppressNotUsedWarning();
             NDArray z = Noise.gaussian(probed.manager(), new Shape(1, 4, 3, 8, 8), new SplittableRandom(1));
             NDArray t = probed.manager().create(new float[] {0.5f});
-            Dit.Probed out = probed.dit().forwardProbed(z, t, probed.text().encode(probed.manager(), List.of("a red ball")));
+            Dit.Probed out = probed.dit().forwardProbed(z, t, probed.text().encode(probed.manager(), List.of("a red ball")), null);
             assertEquals(new Shape(1, 3 * 4 * 4, 5), out.shapeLogits().getShape());
             assertEquals(new Shape(1, 3 * 4 * 4, 2), out.sizeLogits().getShape());
             assertTrue(unprobed.params().arrays().keySet().stream().noneMatch(name -> name.startsWith("dit.probe.")));
-            var e = assertThrows(IllegalStateException.class, () -> unprobed.dit().forwardProbed(z, t, unprobed.text().encode(unprobed.manager(), List.of("a red ball"))));
+            var e = assertThrows(IllegalStateException.class, () -> unprobed.dit().forwardProbed(z, t, unprobed.text().encode(unprobed.manager(), List.of("a red ball")), null));
             assertTrue(e.getMessage().contains("no probe"), e.getMessage());
         }
         java.nio.file.Path file = java.nio.file.Files.createTempFile("kineto-config", ".json");

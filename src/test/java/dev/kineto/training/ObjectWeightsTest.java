@@ -139,7 +139,7 @@ class ObjectWeightsTest {
         Scene scene = World.simulate(d, spec, 11);
         List<Example.Shown> objects = List.of(new Example.Shown(World.renderObject(scene, 0), ShapeKind.STAR.ordinal(), Size.LARGE.ordinal()),
                 new Example.Shown(World.renderObject(scene, 1), ShapeKind.CIRCLE.ordinal(), Size.MEDIUM.ordinal()));
-        int[][] labels = ObjectWeights.tokenLabels(new Example(World.render(scene), List.of("x"), World.renderBackground(scene), objects), TIME, 16);
+        int[][] labels = ObjectWeights.tokenLabels(new Example(World.render(scene), List.of("x"), World.renderBackground(scene), objects, null), TIME, 16);
         assertEquals(5 * 16, labels[0].length);
         int labelled = 0;
         for (int k = 0; k < 5; k++) {

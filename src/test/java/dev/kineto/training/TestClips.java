@@ -1,6 +1,8 @@
 package dev.kineto.training;
 
+import dev.kineto.model.Layout;
 import dev.kineto.video.Clip;
+import dev.kineto.world.ShapeKind;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -29,6 +31,18 @@ final class TestClips {
             images.add(img);
         }
         return new Clip(size, size, 8, images.stream().map(Clip::rgb).toList());
+    }
+
+    /** The layout of clip(object, background, right, size, frames): its square's box on every frame. */
+    static Layout layout(int object, boolean right, int size, int frames) {
+        List<List<Layout.Placed>> placed = new ArrayList<>();
+        int side = size / 3, travel = size - side;
+        for (int f = 0; f < frames; f++) {
+            int x = travel * f / (frames - 1), left = right ? x : travel - x;
+            placed.add(List.of(new Layout.Placed(ShapeKind.SQUARE.ordinal(), left + side / 2.0, (size - side) / 2 + side / 2.0, side / 2.0, side / 2.0,
+                    RGB.get(object).getRGB() & 0xffffff)));
+        }
+        return new Layout(size, size, placed);
     }
 
     /** The RGB of colour index i. */

@@ -7,6 +7,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import dev.kineto.model.DiffusionGenerator;
 import dev.kineto.model.GenerationRequest;
 import dev.kineto.model.Keyframes;
+import dev.kineto.model.Layout;
 import dev.kineto.model.RequestRules;
 import dev.kineto.model.StepListener;
 import dev.kineto.model.VideoModel;
@@ -86,6 +87,34 @@ class TrainerTest {
                 double start = objectX(animated, 0, object, background), end = objectX(animated, FRAMES - 1, object, background);
                 assertTrue(right ? end > start + SIZE / 4.0 : end < start - SIZE / 4.0,
                         caption + ": the given frame should move " + (right ? "right" : "left") + ", went from x=" + start + " to " + end);
+            }
+        }
+    }
+
+    /**
+     * Two clips with one caption, a red square moving right in one and left in the other, told apart only by their
+     * layouts: the grounded tiny pixel model draws each motion where its layout puts the square.
+     */
+    @Test
+    void tinyGroundedModelDrawsItsObjectWhereTheLayoutPutsIt() throws Exception {
+        String caption = "a red square on blue";
+        ExampleSource source = index -> {
+            boolean right = index % 2 == 0;
+            return new Example(TestClips.clip(0, 2, right, SIZE, FRAMES), List.of(caption), null, List.of(), TestClips.layout(0, right, SIZE, FRAMES));
+        };
+        var options = new TrainOptions(dir, "pixel-tiny", SIZE, SIZE, FRAMES, 8, 10, 0.5, 4, 8, 16, false, 10, 1, 0, 800, 0);
+        new Trainer(options, source, source, new PrintStream(new ByteArrayOutputStream(), true)).run();
+        try (var generator = DiffusionGenerator.load(dir.resolve("model"))) {
+            assertTrue(generator.model().config().grounded(), "the pixel presets render into a layout");
+            int[] object = TestClips.rgb(0), background = TestClips.rgb(2);
+            for (boolean right : new boolean[] {true, false}) {
+                GenerationRequest request = new GenerationRequest(caption, "", SIZE, SIZE, FRAMES, 8, 12, 2.0, 7);
+                Layout layout = TestClips.layout(0, right, SIZE, FRAMES);
+                Clip drawn = generator.generate(List.of(request), List.of(Keyframes.NONE), List.of(layout), StepListener.NONE).getFirst();
+                for (int f : new int[] {0, FRAMES - 1}) {
+                    double planned = layout.frames().get(f).getFirst().x(), seen = objectX(drawn, f, object, background);
+                    assertEquals(planned, seen, SIZE / 8.0, (right ? "right" : "left") + "ward layout, frame " + f + ": the square is drawn where the layout puts it");
+                }
             }
         }
     }
