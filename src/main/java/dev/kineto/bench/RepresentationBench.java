@@ -79,6 +79,9 @@ final class RepresentationBench implements Callable<Integer> {
     @Option(names = "--matte", description = "With --composite: train its coverage on where the objects are drawn, as one more channel of the loss.")
     boolean matte;
 
+    @Option(names = "--alpha", description = "Diffuse the objects' coverage as a fourth channel beside the colours (RGBA), so outlines are noised at full contrast.")
+    boolean alpha;
+
     @Option(names = "--patch", defaultValue = "0", description = "The pixel arm's patch side in pixels instead of 8 (0: 8).")
     int patch;
 
@@ -258,7 +261,7 @@ final class RepresentationBench implements Callable<Integer> {
     private int race(VideoModel shipped, List<WorldClip> heldOut) throws IOException {
         if (pool < 0 || memorise && pool > 0) throw new IllegalArgumentException("--pool must be 0 or more, and not given with --memorise");
         FirstFrameArm.Recipe recipe = new FirstFrameArm.Recipe(objectWeights, shift,
-                groundedColour ? FirstFrameArm.Grounding.SHAPE_AND_COLOUR : grounded ? FirstFrameArm.Grounding.SHAPE : FirstFrameArm.Grounding.NONE, patch, loneStill, placement, hourglass, hourglassLevels, rope, width, held, composite, matte);
+                groundedColour ? FirstFrameArm.Grounding.SHAPE_AND_COLOUR : grounded ? FirstFrameArm.Grounding.SHAPE : FirstFrameArm.Grounding.NONE, patch, loneStill, placement, hourglass, hourglassLevels, rope, width, held, composite, matte, alpha);
         Files.createDirectories(out);
         String name = arm.name().toLowerCase(Locale.ROOT) + (recipe.equals(FirstFrameArm.Recipe.PLAIN) ? "" : "-" + recipe.label())
                 + (memorise ? "-memorised" : "") + (pool > 0 ? "-pool" + pool : "");

@@ -56,16 +56,19 @@ public final class FirstFrameArm implements AutoCloseable {
      * (Placement), hourglass puts the DiT inside a convolutional hourglass of that many channels and hourglassLevels halvings when above zero, rope
      * gives it rotary positions instead of sin-cos ones, width replaces the trunk's width when above zero (its heads keep their size), held fixes the reduced world's colours or size
      * (World.Held), composite gives the DiT a compositing output (Dit.Composite), and matte trains its coverage on where
-     * the objects are as well (a loss like the image's, on one more channel).
+     * the objects are as well (a loss like the image's, on one more channel), and alpha diffuses the objects' coverage
+     * as a fourth channel beside the colours (as RGBA video models do), so the outline is noised and denoised at full
+     * contrast whatever its colours.
      */
     public record Recipe(boolean objectWeighted, double shift, Grounding grounding, int patch, boolean loneStill, Placement placement, int hourglass, int hourglassLevels, boolean rope, int width,
-            Set<World.Held> held, boolean composite, boolean matte) {
-        public static final Recipe PLAIN = new Recipe(false, 0, Grounding.NONE, 0, false, Placement.AS_DRAWN, 0, 0, false, 0, Set.of(), false, false);
+            Set<World.Held> held, boolean composite, boolean matte, boolean alpha) {
+        public static final Recipe PLAIN = new Recipe(false, 0, Grounding.NONE, 0, false, Placement.AS_DRAWN, 0, 0, false, 0, Set.of(), false, false, false);
 
         public Recipe {
             if (placement != Placement.AS_DRAWN && !loneStill) throw new IllegalArgumentException("only the reduced world's lone object on a solid backdrop can be moved");
             if (!held.isEmpty() && !loneStill) throw new IllegalArgumentException("only the reduced world's colours and size can be held");
             held = Set.copyOf(held);
+            if (alpha && composite) throw new IllegalArgumentException("an alpha channel is diffused with the colours; a compositing output would mix it into them");
             if (matte && !composite) throw new IllegalArgumentException("a matte loss trains a compositing output's coverage: it needs the composite");
             if (width < 0 || width % HEAD_WIDTH != 0) throw new IllegalArgumentException("the trunk's width must be a multiple of " + HEAD_WIDTH + " (its heads' size), not " + width);
         }
@@ -85,6 +88,7 @@ public final class FirstFrameArm implements AutoCloseable {
             if (width > 0) parts.add("width" + width);
             held.stream().sorted().forEach(h -> parts.add("held-" + h.name().toLowerCase(Locale.ROOT)));
             if (composite) parts.add(matte ? "composite-matte" : "composite");
+            if (alpha) parts.add("alpha");
             return String.join("-", parts);
         }
     }
@@ -151,7 +155,7 @@ public final class FirstFrameArm implements AutoCloseable {
      * on); vae is the shipped model (its VAE and statistics for the latent arm, its vocabulary for both).
      */
     public FirstFrameArm(Arm arm, Recipe recipe, VideoModel vae, long seed, ExampleSource source) {
-        if (recipe.composite() && arm != Arm.PIXEL_X) throw new IllegalArgumentException("a compositing output draws pixels: it needs the pixel arm, not " + arm);
+        if ((recipe.composite() || recipe.alpha()) && arm != Arm.PIXEL_X) throw new IllegalArgumentException("a compositing output draws pixels: it needs the pixel arm, not " + arm);
         this.arm = arm;
         this.recipe = recipe;
         this.vae = vae;
@@ -162,7 +166,7 @@ public final class FirstFrameArm implements AutoCloseable {
         text = new TextEncoder(params, config.text(), new Tokenizer(config.vocabulary(), config.text().maxLength()));
         var trunk = new Dit.Config(arm == Arm.LATENT_V ? 2 : tokenPixels(), width(), DEPTH, width() / HEAD_WIDTH).withHourglass(recipe.hourglass(), recipe.hourglassLevels()).withRope(recipe.rope()).withComposite(recipe.composite())
                 .withLayout(recipe.grounding() == Grounding.NONE ? 0 : Layout.FEATURES);
-        dit = new Dit(params, trunk, arm == Arm.LATENT_V ? config.vae().latentChannels() : 3, config.text().width());
+        dit = new Dit(params, trunk, channels(), config.text().width());
         trained = params.arrays();
         optimizer = new AdamW(trained, 0.01f, parallel);
         ema = new Ema(trained, EMA_DECAY, parallel);
@@ -184,15 +188,13 @@ public final class FirstFrameArm implements AutoCloseable {
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
                 List<String> captions = new ArrayList<>();
-                List<Clip> frames = new ArrayList<>();
                 List<Example> examples = new ArrayList<>();
                 for (int i = 0; i < BATCH; i++) {
                     Example example = source.get(nextExample++);
                     captions.add(rng.nextDouble() < CAPTION_DROPOUT ? "" : example.captions().getFirst());
-                    frames.add(example.clip());
                     examples.add(example);
                 }
-                NDArray x0 = represent(m, frames);
+                NDArray x0 = represent(m, examples);
                 NDArray weights = lossWeights(m, examples);
                 NDArray matte = recipe.matte() ? coverage(m, examples) : null;
                 NDArray layout = recipe.grounding() == Grounding.NONE ? null : layout(m, examples, captions.stream().map(String::isEmpty).toList());
@@ -252,7 +254,7 @@ public final class FirstFrameArm implements AutoCloseable {
             NDArray tokenLayout = recipe.grounding() == Grounding.NONE ? null
                     : layout(m, examples, Collections.nCopies(b, false)) // the unguided half has no layout, as a dropped caption
                             .concat(m.zeros(new Shape(b, tokensSide() * tokensSide(), Layout.FEATURES)), 0);
-            long[] shape = arm == Arm.LATENT_V ? new long[] {b, vae.config().vae().latentChannels(), 1, 16, 16} : new long[] {b, 3, 1, 64, 64};
+            long[] shape = arm == Arm.LATENT_V ? new long[] {b, vae.config().vae().latentChannels(), 1, 16, 16} : new long[] {b, channels(), 1, 64, 64};
             NDList noise = new NDList();
             for (int i = 0; i < b; i++) noise.add(Noise.gaussian(m, new Shape(shape).slice(1), new SplittableRandom(seed + i)));
             NDArray x = NDArrays.stack(noise);
@@ -273,7 +275,7 @@ public final class FirstFrameArm implements AutoCloseable {
                 }
                 NDScope.register(x);
             }
-            NDArray pixels = arm == Arm.LATENT_V ? vae.vae().decode(vae.denormalise(x)) : x;
+            NDArray pixels = arm == Arm.LATENT_V ? vae.vae().decode(vae.denormalise(x)) : recipe.alpha() ? x.get(":, 0:3") : x;
             return VideoTensors.toClips(pixels, FRAME.fps());
         }
     }
@@ -334,9 +336,17 @@ public final class FirstFrameArm implements AutoCloseable {
         return new Clip(w, h, clip.fps(), frames);
     }
 
-    /** Frames [B, 3, 1, 64, 64] as what this arm's DiT works on. */
-    private NDArray represent(NDManager m, List<Clip> frames) {
-        return arm == Arm.LATENT_V ? vae.normalise(vae.encode(m, frames)) : VideoTensors.of(m, frames);
+    /** The examples' frames [B, 3, 1, 64, 64] as what this arm's DiT works on: latents, pixels, or pixels and their coverage in −1..1. */
+    private NDArray represent(NDManager m, List<Example> examples) {
+        List<Clip> frames = examples.stream().map(Example::clip).toList();
+        if (arm == Arm.LATENT_V) return vae.normalise(vae.encode(m, frames));
+        NDArray pixels = VideoTensors.of(m, frames);
+        return recipe.alpha() ? pixels.concat(coverage(m, examples).mul(2).sub(1), 1) : pixels;
+    }
+
+    /** Channels of what the DiT works on. */
+    private int channels() {
+        return arm == Arm.LATENT_V ? vae.config().vae().latentChannels() : recipe.alpha() ? 4 : 3;
     }
 
     /** Per-cell loss weights [B, 1, 1, H, W] of what the DiT works on: the objects' cells count more when the recipe says so. */
