@@ -235,7 +235,7 @@ public final class DiffusionGenerator implements VideoGenerator {
         List<float[]> features = layouts != null ? layouts.stream().map(l -> l.features(ppt)).toList()
                 : batch.stream().map(r -> Layout.empty(r.width(), r.height(), r.frames()).features(ppt)).toList();
         int n = features.getFirst().length;
-        float[] all = new float[(guided ? 2 : 1) * layouts.size() * n];
+        float[] all = new float[(guided ? 2 : 1) * features.size() * n];
         for (int i = 0; i < features.size(); i++) System.arraycopy(features.get(i), 0, all, i * n, n);
         return m.create(all, new Shape((guided ? 2 : 1) * features.size(), n / Layout.FEATURES, Layout.FEATURES));
     }
