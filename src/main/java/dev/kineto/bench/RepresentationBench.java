@@ -252,6 +252,23 @@ final class RepresentationBench implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * An alpha arm's coverage channel read as a white object on black: the same seeds with the colours held draw the
+     * same shapes in the same places, so their captions are what the mattes should show.
+     */
+    private void scoreMattes(FirstFrameArm race, List<Example> examples, double sampleShift, Path strip) throws IOException {
+        List<Clip> mattes = race.firstFrames(examples, 900_000, RequestRules.DEFAULT_STEPS, RequestRules.DEFAULT_CFG, sampleShift, true);
+        Set<World.Held> whiteOnBlack = java.util.EnumSet.of(World.Held.COLOURS);
+        whiteOnBlack.addAll(held);
+        List<Check> shapeChecks = new ArrayList<>();
+        for (int i = 0; i < mattes.size(); i++) {
+            String caption = World.sampleLoneStill(900_000 + i, FirstFrameArm.FRAME, whiteOnBlack).caption();
+            Evaluator.evaluate(mattes.get(i), caption, 900_000 + i).checks().stream().filter(c -> c.category().equals("shape")).forEach(shapeChecks::add);
+        }
+        System.out.println("  matte: shapes asked → passed, read: " + confusion(shapeChecks));
+        writeStrip(strip, mattes.subList(0, Math.min(16, mattes.size())));
+    }
+
     /** Held-out prompt number i, rendered at spec: of the reduced world with --lone-still, else of the whole world. */
     private WorldClip heldOut(int i, RenderSpec spec) {
         return loneStill ? World.sampleLoneStill(900_000 + i, spec, held) : World.sample(900_000 + i, Split.HELDOUT, spec);
@@ -278,7 +295,7 @@ final class RepresentationBench implements Callable<Integer> {
                 race.trainUntil(minutes);
                 for (double sampleShift : shifts) {
                     long start = System.nanoTime();
-                    List<Clip> frames = race.firstFrames(examples, 900_000, RequestRules.DEFAULT_STEPS, RequestRules.DEFAULT_CFG, sampleShift);
+                    List<Clip> frames = race.firstFrames(examples, 900_000, RequestRules.DEFAULT_STEPS, RequestRules.DEFAULT_CFG, sampleShift, false);
                     int[] shape = new int[2], colour = new int[2];
                     List<Check> shapeChecks = new ArrayList<>();
                     for (int i = 0; i < frames.size(); i++) {
@@ -294,6 +311,7 @@ final class RepresentationBench implements Callable<Integer> {
                             race.steps(), sampled, shape[0], shape[1], colour[0], colour[1], (System.nanoTime() - start) / 1e9);
                     System.out.println("  shapes asked → passed, read: " + confusion(shapeChecks));
                     writeStrip(out.resolve(fileName(name, sampleShift, race) + "-" + Math.round(minutes) + ".png"), frames.subList(0, Math.min(16, frames.size())));
+                    if (alpha && loneStill) scoreMattes(race, examples, sampleShift, out.resolve(fileName(name, sampleShift, race) + "-" + Math.round(minutes) + "-matte.png"));
                 }
             }
         }

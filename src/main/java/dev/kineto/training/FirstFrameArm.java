@@ -225,9 +225,11 @@ public final class FirstFrameArm implements AutoCloseable {
 
     /**
      * First frames drawn by the EMA weights for the examples' captions with Heun steps on the grid of sampleShift and
-     * guidance cfg, one seed a prompt; a grounded arm is given each example's layout too.
+     * guidance cfg, one seed a prompt; a grounded arm is given each example's layout too. With matte, an alpha arm's
+     * frames show its coverage channel instead, white where it draws an object on black.
      */
-    public List<Clip> firstFrames(List<Example> examples, long seed, int steps, double cfg, double sampleShift) {
+    public List<Clip> firstFrames(List<Example> examples, long seed, int steps, double cfg, double sampleShift, boolean matte) {
+        if (matte && !recipe.alpha()) throw new IllegalArgumentException("only an alpha arm draws a coverage channel");
         JniUtils.setGradMode(false);
         Map<String, NDArray> live = new LinkedHashMap<>();
         trained.forEach((name, p) -> live.put(name, p.duplicate()));
@@ -235,7 +237,7 @@ public final class FirstFrameArm implements AutoCloseable {
         try {
             List<Clip> out = new ArrayList<>();
             for (int from = 0; from < examples.size(); from += BATCH) {
-                out.addAll(sample(examples.subList(from, Math.min(examples.size(), from + BATCH)), seed + from, steps, cfg, sampleShift));
+                out.addAll(sample(examples.subList(from, Math.min(examples.size(), from + BATCH)), seed + from, steps, cfg, sampleShift, matte));
             }
             return out;
         } finally {
@@ -244,7 +246,7 @@ public final class FirstFrameArm implements AutoCloseable {
         }
     }
 
-    private List<Clip> sample(List<Example> examples, long seed, int steps, double cfg, double sampleShift) {
+    private List<Clip> sample(List<Example> examples, long seed, int steps, double cfg, double sampleShift, boolean matte) {
         try (NDScope scope = new NDScope(); NDManager m = params.manager().newSubManager()) {
             scope.suppressNotUsedWarning();
             int b = examples.size();
@@ -275,7 +277,7 @@ public final class FirstFrameArm implements AutoCloseable {
                 }
                 NDScope.register(x);
             }
-            NDArray pixels = arm == Arm.LATENT_V ? vae.vae().decode(vae.denormalise(x)) : recipe.alpha() ? x.get(":, 0:3") : x;
+            NDArray pixels = arm == Arm.LATENT_V ? vae.vae().decode(vae.denormalise(x)) : matte ? x.get(":, 3:4").repeat(1, 3) : recipe.alpha() ? x.get(":, 0:3") : x;
             return VideoTensors.toClips(pixels, FRAME.fps());
         }
     }
