@@ -82,6 +82,9 @@ final class RepresentationBench implements Callable<Integer> {
     @Option(names = "--alpha", description = "Diffuse the objects' coverage as a fourth channel beside the colours (RGBA), so outlines are noised at full contrast.")
     boolean alpha;
 
+    @Option(names = "--time-adaln", description = "Modulate the DiT's adaLN by the time alone (PixArt, Wan): the caption reaches the tokens only by cross-attention.")
+    boolean timeOnlyModulation;
+
     @Option(names = "--patch", defaultValue = "0", description = "The pixel arm's patch side in pixels instead of 8 (0: 8).")
     int patch;
 
@@ -278,7 +281,7 @@ final class RepresentationBench implements Callable<Integer> {
     private int race(VideoModel shipped, List<WorldClip> heldOut) throws IOException {
         if (pool < 0 || memorise && pool > 0) throw new IllegalArgumentException("--pool must be 0 or more, and not given with --memorise");
         FirstFrameArm.Recipe recipe = new FirstFrameArm.Recipe(objectWeights, shift,
-                groundedColour ? FirstFrameArm.Grounding.SHAPE_AND_COLOUR : grounded ? FirstFrameArm.Grounding.SHAPE : FirstFrameArm.Grounding.NONE, patch, loneStill, placement, hourglass, hourglassLevels, rope, width, held, composite, matte, alpha);
+                groundedColour ? FirstFrameArm.Grounding.SHAPE_AND_COLOUR : grounded ? FirstFrameArm.Grounding.SHAPE : FirstFrameArm.Grounding.NONE, patch, loneStill, placement, hourglass, hourglassLevels, rope, width, held, composite, matte, alpha, timeOnlyModulation);
         Files.createDirectories(out);
         String name = arm.name().toLowerCase(Locale.ROOT) + (recipe.equals(FirstFrameArm.Recipe.PLAIN) ? "" : "-" + recipe.label())
                 + (memorise ? "-memorised" : "") + (pool > 0 ? "-pool" + pool : "");

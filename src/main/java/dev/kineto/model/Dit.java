@@ -26,38 +26,43 @@ public final class Dit {
      * trainer's shape and size labels; 0 leaves the probe out, as in models built only to sample), the channels and
      * halvings of the convolutional hourglass (0 channels: none; the DiT patches its input and its patches are the
      * output), whether positions are rotary in self-attention (rope) instead of sin-cos vectors added to the tokens,
-     * whether the output is composited (see {@link Composite}), and how many layout features a token is grounded on (0:
-     * no layout).
+     * whether the output is composited (see {@link Composite}), how many layout features a token is grounded on (0:
+     * no layout), and whether adaLN is modulated by the time alone instead of the time and the pooled caption.
      */
     public record Config(int patch, int width, int depth, int heads, int probeShapes, int probeSizes, int hourglass, int hourglassLevels, boolean rope,
-                         boolean composite, int layoutFeatures) {
+                         boolean composite, int layoutFeatures, boolean timeOnlyModulation) {
         public Config(int patch, int width, int depth, int heads) {
-            this(patch, width, depth, heads, 0, 0, 0, 0, false, false, 0);
+            this(patch, width, depth, heads, 0, 0, 0, 0, false, false, 0, false);
         }
 
         /** This size with a probe of the given classes. */
         public Config withProbe(int shapes, int sizes) {
-            return new Config(patch, width, depth, heads, shapes, sizes, hourglass, hourglassLevels, rope, composite, layoutFeatures);
+            return new Config(patch, width, depth, heads, shapes, sizes, hourglass, hourglassLevels, rope, composite, layoutFeatures, timeOnlyModulation);
         }
 
         /** This size inside a convolutional hourglass of the given channels at full resolution, halving the frame levels times (the patch must divide by 2^levels). */
         public Config withHourglass(int channels, int levels) {
-            return new Config(patch, width, depth, heads, probeShapes, probeSizes, channels, channels > 0 ? levels : 0, rope, composite, layoutFeatures);
+            return new Config(patch, width, depth, heads, probeShapes, probeSizes, channels, channels > 0 ? levels : 0, rope, composite, layoutFeatures, timeOnlyModulation);
         }
 
         /** This size with rotary positions (or sin-cos ones). */
         public Config withRope(boolean rotary) {
-            return new Config(patch, width, depth, heads, probeShapes, probeSizes, hourglass, hourglassLevels, rotary, composite, layoutFeatures);
+            return new Config(patch, width, depth, heads, probeShapes, probeSizes, hourglass, hourglassLevels, rotary, composite, layoutFeatures, timeOnlyModulation);
         }
 
         /** This size grounded on a layout of that many features a token (0: none; see {@link Layout}). */
         public Config withLayout(int features) {
-            return new Config(patch, width, depth, heads, probeShapes, probeSizes, hourglass, hourglassLevels, rope, composite, features);
+            return new Config(patch, width, depth, heads, probeShapes, probeSizes, hourglass, hourglassLevels, rope, composite, features, timeOnlyModulation);
+        }
+
+        /** This size with adaLN modulated by the time alone (PixArt's and Wan's), the text reaching the tokens only by cross-attention; or by time and pooled text. */
+        public Config withTimeOnlyModulation(boolean timeOnly) {
+            return new Config(patch, width, depth, heads, probeShapes, probeSizes, hourglass, hourglassLevels, rope, composite, layoutFeatures, timeOnly);
         }
 
         /** This size with a compositing output (or a plain linear one). */
         public Config withComposite(boolean composited) {
-            return new Config(patch, width, depth, heads, probeShapes, probeSizes, hourglass, hourglassLevels, rope, composited, layoutFeatures);
+            return new Config(patch, width, depth, heads, probeShapes, probeSizes, hourglass, hourglassLevels, rope, composited, layoutFeatures, timeOnlyModulation);
         }
 
         /** Pixels (or latent cells) a side of what one token is cut from: the patch, halved at each of the hourglass's levels. */
@@ -247,7 +252,7 @@ public final class Dit {
         timestepEmbedder = new TimestepEmbedder(Dense.of(p, "dit.t_embed.fc1", TimestepEmbedder.FREQUENCIES, w), Dense.of(p, "dit.t_embed.fc2", w, w));
         // The text paths start at zero: random text features added to every token were noise the DiT learnt to suppress by
         // making the jointly trained encoder give every caption the same encoding (docs/model.md, "The text paths").
-        textPool = Dense.zero(p, "dit.text_pool", textWidth, w);
+        textPool = config.timeOnlyModulation() ? null : Dense.zero(p, "dit.text_pool", textWidth, w);
         for (int i = 0; i < config.depth(); i++) blocks.add(Block.of(p, "dit.blocks." + i, config, textWidth));
         // In an hourglass the final layer emits features and the hourglass's last convolution starts at zero instead.
         finalLayer = new FinalLayer(Norm.of(p, "dit.final.norm", w), Dense.zero(p, "dit.final.adaLN_modulation", w, 2 * w),
@@ -316,7 +321,8 @@ public final class Dit {
             if (grounding == null) throw new IllegalArgumentException("this DiT takes no layout: its config gives no layout features");
             x = x.add(grounding.forward(layout));
         }
-        NDArray cond = timestepEmbedder.forward(times).add(textPool.forward(text.pooled()).expandDims(1));
+        NDArray cond = timestepEmbedder.forward(times);
+        if (textPool != null) cond = cond.add(textPool.forward(text.pooled()).expandDims(1));
         NDArray middle = null;
         for (int i = 0; i < blocks.size(); i++) {
             x = blocks.get(i).forward(x, cond, text, rope);

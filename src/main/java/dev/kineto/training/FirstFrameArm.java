@@ -58,11 +58,11 @@ public final class FirstFrameArm implements AutoCloseable {
      * (World.Held), composite gives the DiT a compositing output (Dit.Composite), and matte trains its coverage on where
      * the objects are as well (a loss like the image's, on one more channel), and alpha diffuses the objects' coverage
      * as a fourth channel beside the colours (as RGBA video models do), so the outline is noised and denoised at full
-     * contrast whatever its colours.
+     * contrast whatever its colours, and timeOnlyModulation keeps the pooled caption out of adaLN (Dit.Config).
      */
     public record Recipe(boolean objectWeighted, double shift, Grounding grounding, int patch, boolean loneStill, Placement placement, int hourglass, int hourglassLevels, boolean rope, int width,
-            Set<World.Held> held, boolean composite, boolean matte, boolean alpha) {
-        public static final Recipe PLAIN = new Recipe(false, 0, Grounding.NONE, 0, false, Placement.AS_DRAWN, 0, 0, false, 0, Set.of(), false, false, false);
+            Set<World.Held> held, boolean composite, boolean matte, boolean alpha, boolean timeOnlyModulation) {
+        public static final Recipe PLAIN = new Recipe(false, 0, Grounding.NONE, 0, false, Placement.AS_DRAWN, 0, 0, false, 0, Set.of(), false, false, false, false);
 
         public Recipe {
             if (placement != Placement.AS_DRAWN && !loneStill) throw new IllegalArgumentException("only the reduced world's lone object on a solid backdrop can be moved");
@@ -89,6 +89,7 @@ public final class FirstFrameArm implements AutoCloseable {
             held.stream().sorted().forEach(h -> parts.add("held-" + h.name().toLowerCase(Locale.ROOT)));
             if (composite) parts.add(matte ? "composite-matte" : "composite");
             if (alpha) parts.add("alpha");
+            if (timeOnlyModulation) parts.add("time-adaln");
             return String.join("-", parts);
         }
     }
@@ -164,7 +165,7 @@ public final class FirstFrameArm implements AutoCloseable {
         params = new Params(NDManager.newBaseManager(), seed);
         var config = vae.config();
         text = new TextEncoder(params, config.text(), new Tokenizer(config.vocabulary(), config.text().maxLength()));
-        var trunk = new Dit.Config(arm == Arm.LATENT_V ? 2 : tokenPixels(), width(), DEPTH, width() / HEAD_WIDTH).withHourglass(recipe.hourglass(), recipe.hourglassLevels()).withRope(recipe.rope()).withComposite(recipe.composite())
+        var trunk = new Dit.Config(arm == Arm.LATENT_V ? 2 : tokenPixels(), width(), DEPTH, width() / HEAD_WIDTH).withHourglass(recipe.hourglass(), recipe.hourglassLevels()).withRope(recipe.rope()).withComposite(recipe.composite()).withTimeOnlyModulation(recipe.timeOnlyModulation())
                 .withLayout(recipe.grounding() == Grounding.NONE ? 0 : Layout.FEATURES);
         dit = new Dit(params, trunk, channels(), config.text().width());
         trained = params.arrays();

@@ -142,6 +142,7 @@ class DitTest {
         }
         ModelConfig shipped = ModelConfig.read(java.nio.file.Path.of("src/main/resources/models/default/config.json"));
         assertFalse(shipped.dit().composite(), "a config written before compositing existed has a linear output");
+        assertFalse(shipped.dit().timeOnlyModulation(), "and its adaLN takes the pooled caption");
     }
 
     @Test
