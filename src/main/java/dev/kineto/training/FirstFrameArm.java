@@ -9,8 +9,8 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.kineto.model.Dit;
-import dev.kineto.model.Layout;
 import dev.kineto.model.FlowMatching;
+import dev.kineto.model.Layout;
 import dev.kineto.model.Noise;
 import dev.kineto.model.Params;
 import dev.kineto.model.TextEncoder;
@@ -55,10 +55,10 @@ public final class FirstFrameArm implements AutoCloseable {
      * trains on the reduced world of World.sampleLoneStill instead of the whole world, placement moves its object
      * (Placement), hourglass puts the DiT inside a convolutional hourglass of that many channels and hourglassLevels halvings when above zero, rope
      * gives it rotary positions instead of sin-cos ones, width replaces the trunk's width when above zero (its heads keep their size), held fixes the reduced world's colours or size
-     * (World.Held), composite gives the DiT a compositing output (Dit.Composite), and matte trains its coverage on where
-     * the objects are as well (a loss like the image's, on one more channel), and alpha diffuses the objects' coverage
-     * as a fourth channel beside the colours (as RGBA video models do), so the outline is noised and denoised at full
-     * contrast whatever its colours, and timeOnlyModulation keeps the pooled caption out of adaLN (Dit.Config).
+     * (World.Held). composite gives the DiT a compositing output (Dit.Composite) and matte trains its coverage on where
+     * the objects are (a loss like the image's, on one more channel); alpha diffuses the objects' coverage as a fourth
+     * channel beside the colours (as RGBA video models do), so the outline is noised at full contrast whatever its
+     * colours; timeOnlyModulation keeps the pooled caption out of adaLN (Dit.Config).
      */
     public record Recipe(boolean objectWeighted, double shift, Grounding grounding, int patch, boolean loneStill, Placement placement, int hourglass, int hourglassLevels, boolean rope, int width,
             Set<World.Held> held, boolean composite, boolean matte, boolean alpha, boolean timeOnlyModulation) {
@@ -94,7 +94,6 @@ public final class FirstFrameArm implements AutoCloseable {
         }
     }
 
-    /** Where the reduced world's training examples put their object: a diagnostic of what the DiT cannot generalise. */
     /** What a grounded arm's layout tells the tokens inside an object's box. */
     public enum Grounding {
         /** Nothing: the arm has no layout. */
@@ -105,6 +104,7 @@ public final class FirstFrameArm implements AutoCloseable {
         SHAPE_AND_COLOUR
     }
 
+    /** Where the reduced world's training examples put their object: a diagnostic of what the DiT cannot generalise. */
     public enum Placement {
         /** Where the world draws it. */
         AS_DRAWN,
@@ -156,7 +156,7 @@ public final class FirstFrameArm implements AutoCloseable {
      * on); vae is the shipped model (its VAE and statistics for the latent arm, its vocabulary for both).
      */
     public FirstFrameArm(Arm arm, Recipe recipe, VideoModel vae, long seed, ExampleSource source) {
-        if ((recipe.composite() || recipe.alpha()) && arm != Arm.PIXEL_X) throw new IllegalArgumentException("a compositing output draws pixels: it needs the pixel arm, not " + arm);
+        if ((recipe.composite() || recipe.alpha()) && arm != Arm.PIXEL_X) throw new IllegalArgumentException("a compositing output or an alpha channel is drawn in pixels: it needs the pixel arm, not " + arm);
         this.arm = arm;
         this.recipe = recipe;
         this.vae = vae;
