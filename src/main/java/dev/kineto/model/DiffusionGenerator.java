@@ -89,7 +89,7 @@ public final class DiffusionGenerator implements VideoGenerator {
 
     @Override
     public List<Clip> generate(List<GenerationRequest> batch, StepListener listener) {
-        return sample(batch, null, 1.0, Collections.nCopies(batch.size(), Keyframes.NONE), plans(batch, Collections.nCopies(batch.size(), Keyframes.NONE)), listener);
+        return generate(batch, Collections.nCopies(batch.size(), Keyframes.NONE), listener);
     }
 
     /**
@@ -231,13 +231,11 @@ public final class DiffusionGenerator implements VideoGenerator {
      * guided, the unguided half (the negative prompts) gets none, as a dropped caption.
      */
     private NDArray layoutFeatures(NDManager m, List<GenerationRequest> batch, List<Layout> layouts, boolean guided) {
-        int ppt = model.config().pixelsPerToken();
-        List<float[]> features = layouts != null ? layouts.stream().map(l -> l.features(ppt)).toList()
-                : batch.stream().map(r -> Layout.empty(r.width(), r.height(), r.frames()).features(ppt)).toList();
-        int n = features.getFirst().length;
-        float[] all = new float[(guided ? 2 : 1) * features.size() * n];
-        for (int i = 0; i < features.size(); i++) System.arraycopy(features.get(i), 0, all, i * n, n);
-        return m.create(all, new Shape((guided ? 2 : 1) * features.size(), n / Layout.FEATURES, Layout.FEATURES));
+        GenerationRequest first = batch.getFirst();
+        int rows = (guided ? 2 : 1) * batch.size(), n = (int) model.config().tokens(first.frames(), first.height(), first.width()) * Layout.FEATURES;
+        float[] all = new float[rows * n];
+        for (int i = 0; layouts != null && i < layouts.size(); i++) System.arraycopy(layouts.get(i).features(model.config().pixelsPerToken()), 0, all, i * n, n);
+        return m.create(all, new Shape(rows, n / Layout.FEATURES, Layout.FEATURES));
     }
 
     /** What the DiT works on → clips. */

@@ -295,16 +295,15 @@ public final class FirstFrameArm implements AutoCloseable {
             if (dropped.get(i) || e.background() == null) continue;
             List<Layout.Placed> placed = new ArrayList<>();
             for (Example.Shown object : e.objects()) {
-                int[] box = e.firstFrameBox(object), colour = e.firstFrameColour(object);
+                int[] box = e.firstFrameBox(object);
                 if (box == null) continue;
-                int rgb = recipe.grounding() == Grounding.SHAPE_AND_COLOUR ? colour[0] << 16 | colour[1] << 8 | colour[2] : 0;
+                // Without the recipe's colour, rgb 0 leaves the layout's colour features at zero.
+                int[] colour = recipe.grounding() == Grounding.SHAPE_AND_COLOUR ? e.firstFrameColour(object) : new int[3];
+                int rgb = colour[0] << 16 | colour[1] << 8 | colour[2];
                 placed.add(new Layout.Placed(object.shape(), (box[0] + box[2] + 1) / 2.0, (box[1] + box[3] + 1) / 2.0,
                         (box[2] - box[0] + 1) / 2.0, (box[3] - box[1] + 1) / 2.0, rgb));
             }
             float[] one = new Layout(FRAME.width(), FRAME.height(), List.of(placed)).features(size);
-            if (recipe.grounding() == Grounding.SHAPE) {
-                for (int at = Layout.FEATURES - 3; at < one.length; at += Layout.FEATURES) Arrays.fill(one, at, at + 3, 0);
-            }
             System.arraycopy(one, 0, features, i * one.length, one.length);
         }
         return m.create(features, new Shape(examples.size(), tokens, Layout.FEATURES));

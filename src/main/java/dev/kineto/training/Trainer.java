@@ -56,11 +56,11 @@ public final class Trainer {
     // The DiT's lr is the one that drew the tiny overfit's moving square (a lower one drew only the background); the
     // VAE's the largest that descended without a loss spike. The figures are in docs/model.md ("The DiT learning
     // rate" and the VAE table).
+    private static final double VAE_LR = 4e-4, DIT_LR = 1e-3, KL_WEIGHT = 1e-5, CAPTION_DROPOUT = 0.1, PROBE_WEIGHT = 0.1, MAX_GRAD_NORM = 1.0, EMA_DECAY = 0.999;
+    private static final float DIT_WEIGHT_DECAY = 0.01f;
     // A grounded DiT is also trained without its layout, beside the dropped captions (which drop it too), so it can draw
     // from the text alone where no plan fits: a user's frames, or a prompt the planner cannot read.
     private static final double LAYOUT_DROPOUT = 0.1;
-    private static final double VAE_LR = 4e-4, DIT_LR = 1e-3, KL_WEIGHT = 1e-5, CAPTION_DROPOUT = 0.1, PROBE_WEIGHT = 0.1, MAX_GRAD_NORM = 1.0, EMA_DECAY = 0.999;
-    private static final float DIT_WEIGHT_DECAY = 0.01f;
     static final String MODEL_DIR = "model", STATE_FILE = "state.safetensors", PROGRESS_FILE = "progress.json";
 
     private final TrainOptions options;
