@@ -29,6 +29,26 @@ class DiffusionGeneratorTest {
         }
     }
 
+    /** A grounded model renders the layout it is given, so another layout gives another video; a layout that does not fit, or one for a model without grounding, is refused. */
+    @Test
+    void aGroundedModelRendersItsLayoutAndRefusesOneThatDoesNotFit() {
+        GenerationRequest r = request("a red ball moving right", 32, 32, 9, 5);
+        try (var grounded = new DiffusionGenerator(TinyModel.perturbed("pixel-tiny", 1), FlowMatching.Sampler.EULER);
+             var latent = new DiffusionGenerator(TinyModel.perturbed(1), FlowMatching.Sampler.EULER)) {
+            List<Keyframes> none = List.of(Keyframes.NONE);
+            Clip planned = grounded.generate(List.of(r), none, List.of(Layout.plan(r)), StepListener.NONE).getFirst();
+            assertTrue(sameFrames(planned, grounded.generate(r)), "text-to-video renders the prompt's plan");
+            Clip empty = grounded.generate(List.of(r), none, List.of(Layout.empty(32, 32, 9)), StepListener.NONE).getFirst();
+            assertFalse(sameFrames(planned, empty), "the layout shapes the video");
+            var wrongSize = assertThrows(IllegalArgumentException.class,
+                    () -> grounded.generate(List.of(r), none, List.of(Layout.empty(32, 32, 5)), StepListener.NONE));
+            assertTrue(wrongSize.getMessage().contains("does not match the request's 32x32, 9 frames"), wrongSize.getMessage());
+            var ungrounded = assertThrows(IllegalArgumentException.class,
+                    () -> latent.generate(List.of(r), none, List.of(Layout.plan(r)), StepListener.NONE));
+            assertTrue(ungrounded.getMessage().contains("is not grounded"), ungrounded.getMessage());
+        }
+    }
+
     @Test
     void savedAndLoadedModelGivesIdenticalVideos() throws Exception {
         Clip before;
