@@ -79,6 +79,9 @@ final class RepresentationBench implements Callable<Integer> {
     @Option(names = "--matte", description = "With --composite: train its coverage on where the objects are drawn, as one more channel of the loss.")
     boolean matte;
 
+    @Option(names = "--matte-only", description = "Draw the objects' coverage alone, white on black, whatever the captions' colours (a layered model's matte layer).")
+    boolean matteOnly;
+
     @Option(names = "--alpha", description = "Diffuse the objects' coverage as a fourth channel beside the colours (RGBA), so outlines are noised at full contrast.")
     boolean alpha;
 
@@ -280,8 +283,9 @@ final class RepresentationBench implements Callable<Integer> {
     /** Trains one arm, scoring at each of --score-at; appends minutes, steps, shape and colour shares to OUT/ARM.csv. */
     private int race(VideoModel shipped, List<WorldClip> heldOut) throws IOException {
         if (pool < 0 || memorise && pool > 0) throw new IllegalArgumentException("--pool must be 0 or more, and not given with --memorise");
+        if (matteOnly && !loneStill) throw new IllegalArgumentException("--matte-only is scored on the reduced world's white-on-black captions: give --lone-still too");
         FirstFrameArm.Recipe recipe = new FirstFrameArm.Recipe(objectWeights, shift,
-                groundedColour ? FirstFrameArm.Grounding.SHAPE_AND_COLOUR : grounded ? FirstFrameArm.Grounding.SHAPE : FirstFrameArm.Grounding.NONE, patch, loneStill, placement, hourglass, hourglassLevels, rope, width, held, composite, matte, alpha, timeOnlyModulation);
+                groundedColour ? FirstFrameArm.Grounding.SHAPE_AND_COLOUR : grounded ? FirstFrameArm.Grounding.SHAPE : FirstFrameArm.Grounding.NONE, patch, loneStill, placement, hourglass, hourglassLevels, rope, width, held, composite, matte, alpha, timeOnlyModulation, matteOnly);
         Files.createDirectories(out);
         String name = arm.name().toLowerCase(Locale.ROOT) + (recipe.equals(FirstFrameArm.Recipe.PLAIN) ? "" : "-" + recipe.label())
                 + (memorise ? "-memorised" : "") + (pool > 0 ? "-pool" + pool : "");
@@ -297,6 +301,11 @@ final class RepresentationBench implements Callable<Integer> {
             for (double minutes : scoreAt) {
                 race.trainUntil(minutes);
                 for (double sampleShift : shifts) {
+                    if (matteOnly) {
+                        System.out.printf(Locale.ROOT, "%s at %.1f min (%d steps): matte only%n", name, race.trainingMinutes(), race.steps());
+                        scoreMattes(race, examples, sampleShift, out.resolve(fileName(name, sampleShift, race) + "-" + Math.round(minutes) + "-matte.png"));
+                        continue;
+                    }
                     long start = System.nanoTime();
                     List<Clip> frames = race.firstFrames(examples, 900_000, RequestRules.DEFAULT_STEPS, RequestRules.DEFAULT_CFG, sampleShift, false);
                     int[] shape = new int[2], colour = new int[2];

@@ -58,11 +58,12 @@ public final class FirstFrameArm implements AutoCloseable {
      * (World.Held). composite gives the DiT a compositing output (Dit.Composite) and matte trains its coverage on where
      * the objects are (a loss like the image's, on one more channel); alpha diffuses the objects' coverage as a fourth
      * channel beside the colours (as RGBA video models do), so the outline is noised at full contrast whatever its
-     * colours; timeOnlyModulation keeps the pooled caption out of adaLN (Dit.Config).
+     * colours; timeOnlyModulation keeps the pooled caption out of adaLN (Dit.Config). matteOnly draws the objects'
+     * coverage alone, white on black, whatever the caption's colours: a layered model's matte layer.
      */
     public record Recipe(boolean objectWeighted, double shift, Grounding grounding, int patch, boolean loneStill, Placement placement, int hourglass, int hourglassLevels, boolean rope, int width,
-            Set<World.Held> held, boolean composite, boolean matte, boolean alpha, boolean timeOnlyModulation) {
-        public static final Recipe PLAIN = new Recipe(false, 0, Grounding.NONE, 0, false, Placement.AS_DRAWN, 0, 0, false, 0, Set.of(), false, false, false, false);
+            Set<World.Held> held, boolean composite, boolean matte, boolean alpha, boolean timeOnlyModulation, boolean matteOnly) {
+        public static final Recipe PLAIN = new Recipe(false, 0, Grounding.NONE, 0, false, Placement.AS_DRAWN, 0, 0, false, 0, Set.of(), false, false, false, false, false);
 
         public Recipe {
             if (placement != Placement.AS_DRAWN && !loneStill) throw new IllegalArgumentException("only the reduced world's lone object on a solid backdrop can be moved");
@@ -70,6 +71,7 @@ public final class FirstFrameArm implements AutoCloseable {
             held = Set.copyOf(held);
             if (alpha && composite) throw new IllegalArgumentException("an alpha channel is diffused with the colours; a compositing output would mix it into them");
             if (matte && !composite) throw new IllegalArgumentException("a matte loss trains a compositing output's coverage: it needs the composite");
+            if (matteOnly && (alpha || composite)) throw new IllegalArgumentException("a matte-only arm draws the coverage alone: no colours to composite or diffuse beside it");
             if (width < 0 || width % HEAD_WIDTH != 0) throw new IllegalArgumentException("the trunk's width must be a multiple of " + HEAD_WIDTH + " (its heads' size), not " + width);
         }
 
@@ -90,6 +92,7 @@ public final class FirstFrameArm implements AutoCloseable {
             if (composite) parts.add(matte ? "composite-matte" : "composite");
             if (alpha) parts.add("alpha");
             if (timeOnlyModulation) parts.add("time-adaln");
+            if (matteOnly) parts.add("matte-only");
             return String.join("-", parts);
         }
     }
@@ -156,7 +159,7 @@ public final class FirstFrameArm implements AutoCloseable {
      * on); vae is the shipped model (its VAE and statistics for the latent arm, its vocabulary for both).
      */
     public FirstFrameArm(Arm arm, Recipe recipe, VideoModel vae, long seed, ExampleSource source) {
-        if ((recipe.composite() || recipe.alpha()) && arm != Arm.PIXEL_X) throw new IllegalArgumentException("a compositing output or an alpha channel is drawn in pixels: it needs the pixel arm, not " + arm);
+        if ((recipe.composite() || recipe.alpha() || recipe.matteOnly()) && arm != Arm.PIXEL_X) throw new IllegalArgumentException("a compositing output, an alpha channel or a matte is drawn in pixels: it needs the pixel arm, not " + arm);
         this.arm = arm;
         this.recipe = recipe;
         this.vae = vae;
@@ -227,10 +230,10 @@ public final class FirstFrameArm implements AutoCloseable {
     /**
      * First frames drawn by the EMA weights for the examples' captions with Heun steps on the grid of sampleShift and
      * guidance cfg, one seed a prompt; a grounded arm is given each example's layout too. With matte, an alpha arm's
-     * frames show its coverage channel instead, white where it draws an object on black.
+     * frames show its coverage channel instead, white where it draws an object on black (a matte-only arm's always do).
      */
     public List<Clip> firstFrames(List<Example> examples, long seed, int steps, double cfg, double sampleShift, boolean matte) {
-        if (matte && !recipe.alpha()) throw new IllegalArgumentException("only an alpha arm draws a coverage channel");
+        if (matte && !recipe.alpha() && !recipe.matteOnly()) throw new IllegalArgumentException("only an alpha arm draws a coverage channel");
         JniUtils.setGradMode(false);
         Map<String, NDArray> live = new LinkedHashMap<>();
         trained.forEach((name, p) -> live.put(name, p.duplicate()));
@@ -338,10 +341,14 @@ public final class FirstFrameArm implements AutoCloseable {
         return new Clip(w, h, clip.fps(), frames);
     }
 
-    /** The examples' frames [B, 3, 1, 64, 64] as what this arm's DiT works on: latents, pixels, or pixels and their coverage in −1..1. */
+    /**
+     * The examples' frames [B, C, 1, 64, 64] as what this arm's DiT works on: latents, pixels, pixels and their coverage
+     * in −1..1, or the coverage alone as a white-on-black image.
+     */
     private NDArray represent(NDManager m, List<Example> examples) {
         List<Clip> frames = examples.stream().map(Example::clip).toList();
         if (arm == Arm.LATENT_V) return vae.normalise(vae.encode(m, frames));
+        if (recipe.matteOnly()) return coverage(m, examples).mul(2).sub(1).repeat(1, 3);
         NDArray pixels = VideoTensors.of(m, frames);
         return recipe.alpha() ? pixels.concat(coverage(m, examples).mul(2).sub(1), 1) : pixels;
     }
