@@ -281,7 +281,7 @@ public final class FirstFrameArm implements AutoCloseable {
                 }
                 NDScope.register(x);
             }
-            NDArray pixels = arm == Arm.LATENT_V ? vae.vae().decode(vae.denormalise(x)) : matte ? x.get(":, 3:4").repeat(1, 3) : recipe.alpha() ? x.get(":, 0:3") : x;
+            NDArray pixels = arm == Arm.LATENT_V ? vae.vae().decode(vae.denormalise(x)) : !recipe.alpha() ? x : matte ? x.get(":, 3:4").repeat(1, 3) : x.get(":, 0:3");
             return VideoTensors.toClips(pixels, FRAME.fps());
         }
     }
@@ -304,7 +304,7 @@ public final class FirstFrameArm implements AutoCloseable {
                 int[] colour = recipe.grounding() == Grounding.SHAPE_AND_COLOUR ? e.firstFrameColour(object) : new int[3];
                 int rgb = colour[0] << 16 | colour[1] << 8 | colour[2];
                 placed.add(new Layout.Placed(object.shape(), (box[0] + box[2] + 1) / 2.0, (box[1] + box[3] + 1) / 2.0,
-                        (box[2] - box[0] + 1) / 2.0, (box[3] - box[1] + 1) / 2.0, rgb));
+                        (box[2] - box[0] + 1) / 2.0, (box[3] - box[1] + 1) / 2.0, 0, rgb));
             }
             float[] one = new Layout(FRAME.width(), FRAME.height(), List.of(placed)).features(size);
             System.arraycopy(one, 0, features, i * one.length, one.length);
