@@ -26,7 +26,8 @@ import java.util.function.Supplier;
 /**
  * Text → video with the trained model: encode the prompts (and negative prompts for classifier-free guidance),
  * integrate the flow from seeded noise with the DiT, decode the result (with the VAE, for a latent model). A pixel
- * model also takes key frames: they are held clean at t = 0 while the other frames are sampled around them.
+ * model also takes key frames: they are held clean at t = 0 while the other frames are sampled around them. A layered
+ * model draws its layers from the prompt's plan and composes them (LayeredSampler).
  */
 public final class DiffusionGenerator implements VideoGenerator {
     /** Where the bundled default model lives on the classpath. */
@@ -105,7 +106,7 @@ public final class DiffusionGenerator implements VideoGenerator {
     public List<Clip> generate(List<GenerationRequest> batch, List<Keyframes> keyframes, List<Layout> layouts, StepListener listener) {
         if (keyframes.size() != batch.size()) throw new IllegalArgumentException("one set of key frames per request: got " + keyframes.size() + " for " + batch.size());
         if (!model.config().takesFrames() && keyframes.stream().anyMatch(k -> !k.isEmpty())) {
-            throw new IllegalArgumentException("this model (" + model.config().preset() + ", a latent model) cannot take frames as conditions; use a pixel model");
+            throw new IllegalArgumentException("this model (" + model.config().preset() + ", " + kind() + ") cannot take frames as conditions; use a pixel model");
         }
         for (int i = 0; i < batch.size(); i++) {
             GenerationRequest r = batch.get(i);
@@ -120,7 +121,27 @@ public final class DiffusionGenerator implements VideoGenerator {
             }
         }
         if (layouts != null) checkLayouts(batch, layouts);
+        if (layered()) {
+            for (GenerationRequest r : batch) {
+                if (!batchable(batch.getFirst(), r)) throw new IllegalArgumentException("requests in one batch must share size, frames and steps");
+                model.config().rules().check(r);
+            }
+            return new LayeredSampler(model, sampler).sample(batch, layouts, listener);
+        }
         return sample(batch, null, 1.0, keyframes, layouts, listener);
+    }
+
+    private boolean layered() {
+        return model.config().representation() == ModelConfig.Representation.LAYERS;
+    }
+
+    /** What kind of model this is, for errors. */
+    private String kind() {
+        return switch (model.config().representation()) {
+            case LATENT -> "a latent model";
+            case PIXELS -> "a pixel model";
+            case LAYERS -> "a layered model";
+        };
     }
 
     /** A grounded model's plans for the requests: the prompt's where no frame is given, an empty one where frames are; none for a model without grounding. */
@@ -154,6 +175,7 @@ public final class DiffusionGenerator implements VideoGenerator {
     public List<Clip> generate(List<GenerationRequest> batch, List<Clip> sources, double strength, StepListener listener) {
         if (sources.size() != batch.size()) throw new IllegalArgumentException("one source clip per request: got " + sources.size() + " for " + batch.size());
         if (!(strength > 0 && strength <= 1)) throw new IllegalArgumentException("strength must be in (0, 1], got " + strength);
+        if (layered()) throw new IllegalArgumentException("this model (" + model.config().preset() + ", " + kind() + ") draws from a plan and cannot re-noise a clip; give it a plan (a layout) instead");
         for (int i = 0; i < batch.size(); i++) {
             GenerationRequest r = batch.get(i);
             Clip c = sources.get(i);

@@ -235,6 +235,11 @@ public final class Dit {
     private final Probe probe;
 
     public Dit(Params p, Config config, int latentChannels, int textWidth) {
+        this(p, "dit", config, latentChannels, textWidth);
+    }
+
+    /** A DiT whose weights are named under name (a model with two DiTs, as a layered one, names them apart). */
+    public Dit(Params p, String name, Config config, int latentChannels, int textWidth) {
         this.config = config;
         this.latentChannels = latentChannels;
         if (config.hourglass() > 0 && (config.hourglassLevels() < 1 || config.tokenPatch() << config.hourglassLevels() != config.patch())) {
@@ -244,22 +249,22 @@ public final class Dit {
         if (config.composite() && config.hourglass() > 0) throw new IllegalArgumentException("a compositing output needs the DiT's own patches, not an hourglass's");
         composite = config.composite() ? new Composite(latentChannels) : null;
         // GLIGEN-style grounding: a token's layout features become part of its embedding, starting at zero as the text paths do.
-        grounding = config.layoutFeatures() > 0 ? Dense.zero(p, "dit.grounding", config.layoutFeatures(), config.width()) : null;
+        grounding = config.layoutFeatures() > 0 ? Dense.zero(p, name + ".grounding", config.layoutFeatures(), config.width()) : null;
         // Inside an hourglass the tokens are cut from the stem's lowest level, so the patch halves at each level.
         int w = config.width(), patchDim = tokenChannels() * config.tokenPatch() * config.tokenPatch();
         int outDim = composite == null ? patchDim : composite.projected() * config.tokenPatch() * config.tokenPatch();
-        patchEmbed = new PatchEmbed(Dense.of(p, "dit.patch_embed", patchDim, w), config.tokenPatch());
-        timestepEmbedder = new TimestepEmbedder(Dense.of(p, "dit.t_embed.fc1", TimestepEmbedder.FREQUENCIES, w), Dense.of(p, "dit.t_embed.fc2", w, w));
+        patchEmbed = new PatchEmbed(Dense.of(p, name + ".patch_embed", patchDim, w), config.tokenPatch());
+        timestepEmbedder = new TimestepEmbedder(Dense.of(p, name + ".t_embed.fc1", TimestepEmbedder.FREQUENCIES, w), Dense.of(p, name + ".t_embed.fc2", w, w));
         // The text paths start at zero: random text features added to every token were noise the DiT learnt to suppress by
         // making the jointly trained encoder give every caption the same encoding (docs/model.md, "The text paths").
-        textPool = config.timeOnlyModulation() ? null : Dense.zero(p, "dit.text_pool", textWidth, w);
-        for (int i = 0; i < config.depth(); i++) blocks.add(Block.of(p, "dit.blocks." + i, config, textWidth));
+        textPool = config.timeOnlyModulation() ? null : Dense.zero(p, name + ".text_pool", textWidth, w);
+        for (int i = 0; i < config.depth(); i++) blocks.add(Block.of(p, name + ".blocks." + i, config, textWidth));
         // In an hourglass the final layer emits features and the hourglass's last convolution starts at zero instead.
-        finalLayer = new FinalLayer(Norm.of(p, "dit.final.norm", w), Dense.zero(p, "dit.final.adaLN_modulation", w, 2 * w),
-                config.hourglass() > 0 ? Dense.of(p, "dit.final.proj", w, patchDim) : Dense.zero(p, "dit.final.proj", w, outDim));
-        hourglass = config.hourglass() > 0 ? Hourglass.of(p, "dit.hourglass", latentChannels, config.hourglass(), config.hourglassLevels()) : null;
+        finalLayer = new FinalLayer(Norm.of(p, name + ".final.norm", w), Dense.zero(p, name + ".final.adaLN_modulation", w, 2 * w),
+                config.hourglass() > 0 ? Dense.of(p, name + ".final.proj", w, patchDim) : Dense.zero(p, name + ".final.proj", w, outDim));
+        hourglass = config.hourglass() > 0 ? Hourglass.of(p, name + ".hourglass", latentChannels, config.hourglass(), config.hourglassLevels()) : null;
         probe = config.probeShapes() > 0 && config.probeSizes() > 0
-                ? new Probe(Dense.of(p, "dit.probe.shape", w, config.probeShapes()), Dense.of(p, "dit.probe.size", w, config.probeSizes()))
+                ? new Probe(Dense.of(p, name + ".probe.shape", w, config.probeShapes()), Dense.of(p, name + ".probe.size", w, config.probeSizes()))
                 : null;
     }
 

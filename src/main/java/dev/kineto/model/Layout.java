@@ -1,5 +1,6 @@
 package dev.kineto.model;
 
+import dev.kineto.world.CameraState;
 import dev.kineto.world.CaptionException;
 import dev.kineto.world.ObjectState;
 import dev.kineto.world.RenderSpec;
@@ -15,20 +16,28 @@ import java.util.List;
  * Where each object is, frame by frame, and what it is: the plan a layout-grounded DiT renders into (GLIGEN's boxes,
  * the planned layouts of LVD and VideoDirectorGPT). The world's caption parser and simulator are the planner: a prompt
  * becomes a scene, and each object's state on each frame its box, shape and colour. Each token inside a box is told
- * the object's shape, its own offset from the box's centre, the box's size and the object's colour, so drawing an
- * outline is local to the token wherever the plan puts it.
+ * the object's shape, its own offset from the box's centre, the box's size, its rotation and the object's colour, so
+ * drawing an outline is local to the token wherever the plan puts it. The plan also holds the camera on each frame,
+ * which a layered model moves its backdrop by.
  */
-public record Layout(int width, int height, List<List<Placed>> frames) {
+public record Layout(int width, int height, List<List<Placed>> frames, List<CameraState> camera) {
 
-    /** One object on one frame: its shape class, its box's centre and half sides in pixels, and its colour (0xRRGGBB). */
-    public record Placed(int shape, double x, double y, double halfWidth, double halfHeight, int rgb) {}
+    /** One object on one frame: its shape class, its box's centre and half sides in pixels, its rotation in radians and its colour (0xRRGGBB). */
+    public record Placed(int shape, double x, double y, double halfWidth, double halfHeight, double rotation, int rgb) {}
 
     private static final int SHAPES = ShapeKind.values().length;
-    /** What a token is told: the shape one-hot, its offset from the box's centre (x, y), the box's size (w, h), the colour (r, g, b). */
-    public static final int FEATURES = SHAPES + 4 + 3;
+    /** What a token is told: the shape one-hot, its offset from the box's centre (x, y), the box's size (w, h), the rotation (cos, sin), the colour (r, g, b). */
+    public static final int FEATURES = SHAPES + 4 + 2 + 3;
 
     public Layout {
         frames = frames.stream().map(List::copyOf).toList();
+        camera = List.copyOf(camera);
+        if (camera.size() != frames.size()) throw new IllegalArgumentException("a layout needs one camera state per frame: got " + camera.size() + " for " + frames.size());
+    }
+
+    /** A layout seen by a camera that does not move. */
+    public Layout(int width, int height, List<List<Placed>> frames) {
+        this(width, height, frames, java.util.Collections.nCopies(frames.size(), CameraState.START));
     }
 
     /** A layout of frames frames with no object in it: what a dropped caption, or a prompt without objects, gives. */
@@ -36,6 +45,16 @@ public record Layout(int width, int height, List<List<Placed>> frames) {
         List<List<Placed>> none = new ArrayList<>();
         for (int f = 0; f < frames; f++) none.add(List.of());
         return new Layout(width, height, none);
+    }
+
+    /** Objects in the plan (every frame places each of them). */
+    public int objects() {
+        return frames.isEmpty() ? 0 : frames.getFirst().size();
+    }
+
+    /** Object index alone on every frame, seen by the same camera: what a layered model draws one matte from. */
+    public Layout only(int index) {
+        return new Layout(width, height, frames.stream().map(placed -> List.of(placed.get(index))).toList(), camera);
     }
 
     /** The scene's objects as boxes: each centred on its state, its half sides the state's half extent. */
@@ -46,11 +65,11 @@ public record Layout(int width, int height, List<List<Placed>> frames) {
             List<Placed> placed = new ArrayList<>();
             for (Trajectory track : scene.tracks()) {
                 ObjectState s = track.states().get(f);
-                placed.add(new Placed(track.spec().shape().ordinal(), s.x(), s.y(), s.size(), s.size(), s.rgb()));
+                placed.add(new Placed(track.spec().shape().ordinal(), s.x(), s.y(), s.size(), s.size(), s.rotation(), s.rgb()));
             }
             frames.add(placed);
         }
-        return new Layout(spec.width(), spec.height(), frames);
+        return new Layout(spec.width(), spec.height(), frames, scene.camera());
     }
 
     /**
@@ -70,8 +89,12 @@ public record Layout(int width, int height, List<List<Placed>> frames) {
     /** Frames from .. from + count of this layout; frames past its end hold its last frame (a long video's last window runs over). */
     public Layout window(int from, int count) {
         List<List<Placed>> out = new ArrayList<>();
-        for (int f = from; f < from + count; f++) out.add(frames.get(Math.min(f, frames.size() - 1)));
-        return new Layout(width, height, out);
+        List<CameraState> seen = new ArrayList<>();
+        for (int f = from; f < from + count; f++) {
+            out.add(frames.get(Math.min(f, frames.size() - 1)));
+            seen.add(camera.get(Math.min(f, frames.size() - 1)));
+        }
+        return new Layout(width, height, out, seen);
     }
 
     /**
@@ -96,9 +119,11 @@ public record Layout(int width, int height, List<List<Placed>> frames) {
                         out[at + SHAPES + 1] = (float) (((r + 0.5) * tokenPixels - o.y()) / reachY);
                         out[at + SHAPES + 2] = (float) (2 * o.halfWidth() / width);
                         out[at + SHAPES + 3] = (float) (2 * o.halfHeight() / height);
-                        out[at + SHAPES + 4] = (o.rgb() >> 16 & 0xff) / 255f;
-                        out[at + SHAPES + 5] = (o.rgb() >> 8 & 0xff) / 255f;
-                        out[at + SHAPES + 6] = (o.rgb() & 0xff) / 255f;
+                        out[at + SHAPES + 4] = (float) Math.cos(o.rotation());
+                        out[at + SHAPES + 5] = (float) Math.sin(o.rotation());
+                        out[at + SHAPES + 6] = (o.rgb() >> 16 & 0xff) / 255f;
+                        out[at + SHAPES + 7] = (o.rgb() >> 8 & 0xff) / 255f;
+                        out[at + SHAPES + 8] = (o.rgb() & 0xff) / 255f;
                     }
                 }
             }

@@ -23,7 +23,8 @@ public record MemoryCost(ModelConfig model) {
 
     /** Bytes a batch of videos of width × height × frames takes while generating, with classifier-free guidance when guided. */
     public long bytes(int width, int height, int frames, int batch, boolean guided) {
-        double rows = batch * (guided ? 2 : 1);
+        // A layered model's passes take a batch's backdrops, or at most a chunk of mattes, whatever the video's length.
+        double rows = (guided ? 2 : 1) * (model.representation() == ModelConfig.Representation.LAYERS ? Math.max(batch, LayeredSampler.CHUNK) : batch);
         double tokens = model.tokens(frames, height, width);
         var dit = model.dit();
         double scores = SCORES_PER_BLOCK * dit.heads() * tokens * tokens;

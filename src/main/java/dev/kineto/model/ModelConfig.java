@@ -22,9 +22,12 @@ public record ModelConfig(String preset, VideoVae.Config vae, TextEncoder.Config
     /**
      * What the DiT works on. LATENT: the VAE's latent (4× time, 4×4 space), predicting the velocity. PIXELS: the frames
      * themselves in 8×8 patches, predicting the clean video (JiT's x-prediction), with a time per frame so any frame can
-     * be given as a condition; docs/model.md has the experiment that chose it.
+     * be given as a condition; docs/model.md has the experiment that chose it. LAYERS: a layered pixel model that draws
+     * a video as the prompt's plan (Layout) composes it, frame by frame: the DiT draws the backdrop once from the text, a
+     * second DiT (its config's, grounded) draws each planned object's matte on each frame, white on black, and each frame
+     * is the backdrop as the plan's camera sees it with each matte filled in its object's planned colour.
      */
-    public enum Representation { LATENT, PIXELS }
+    public enum Representation { LATENT, PIXELS, LAYERS }
 
     public ModelConfig {
         if (representation == null) representation = Representation.LATENT;
@@ -32,6 +35,7 @@ public record ModelConfig(String preset, VideoVae.Config vae, TextEncoder.Config
         if (representation == Representation.LATENT && dit.layoutFeatures() > 0) {
             throw new IllegalArgumentException("a layout is given frame by frame, so only a pixel model (one DiT frame a video frame) can be grounded");
         }
+        if (representation == Representation.LAYERS && dit.layoutFeatures() == 0) throw new IllegalArgumentException("a layered model draws its mattes from a plan: its DiT must be grounded");
     }
 
     /**
@@ -50,12 +54,16 @@ public record ModelConfig(String preset, VideoVae.Config vae, TextEncoder.Config
                     new Dit.Config(8, 64, 2, 4).withLayout(Layout.FEATURES), width, height, frames, fps, PIXEL_SHIFT, 0, 1, vocabulary, Representation.PIXELS);
             case "pixel" -> new ModelConfig(name, null, new TextEncoder.Config(128, 2, 4, 48),
                     new Dit.Config(8, 192, 6, 6).withLayout(Layout.FEATURES), width, height, frames, fps, PIXEL_SHIFT, 0, 1, vocabulary, Representation.PIXELS);
+            case "layered-tiny" -> new ModelConfig(name, null, new TextEncoder.Config(32, 1, 2, 32),
+                    new Dit.Config(8, 64, 2, 2).withLayout(Layout.FEATURES), width, height, frames, fps, PIXEL_SHIFT, 0, 1, vocabulary, Representation.LAYERS);
+            case "layered" -> new ModelConfig(name, null, new TextEncoder.Config(128, 2, 4, 48),
+                    new Dit.Config(8, 128, 6, 4).withLayout(Layout.FEATURES), width, height, frames, fps, PIXEL_SHIFT, 0, 1, vocabulary, Representation.LAYERS);
             default -> throw new IllegalArgumentException("unknown preset '" + name + "': use " + String.join(", ", PRESETS));
         };
     }
 
     /** The preset names, for help texts and errors. */
-    public static final List<String> PRESETS = List.of("tiny", "default", "pixel-tiny", "pixel");
+    public static final List<String> PRESETS = List.of("tiny", "default", "pixel-tiny", "pixel", "layered-tiny", "layered");
 
     /**
      * The pixel models' base shift. Noise hides a clip's 17 frames, which repeat much of each other, later than one frame,
@@ -90,14 +98,19 @@ public record ModelConfig(String preset, VideoVae.Config vae, TextEncoder.Config
         return new RequestRules(width, height, frames, fps, pixelsPerToken());
     }
 
-    /** Channels of what the DiT works on. */
+    /** The layered model's backdrop DiT: the matte DiT's size without the layout (the config's DiT draws the mattes). */
+    public Dit.Config backdrop() {
+        return dit.withLayout(0);
+    }
+
+    /** Channels of what the DiT works on (a layered model's backdrop; its mattes have one). */
     public int channels() {
         return representation == Representation.LATENT ? vae.latentChannels() : 3;
     }
 
-    /** The DiT's frames for a video of frames frames. */
+    /** The DiT's frames for a video of frames frames: a layered model's DiTs draw one frame at a time. */
     public int modelFrames(int frames) {
-        return representation == Representation.LATENT ? VideoVae.Config.latentFrames(frames) : frames;
+        return representation == Representation.LATENT ? VideoVae.Config.latentFrames(frames) : representation == Representation.LAYERS ? 1 : frames;
     }
 
     /** The shape [C, T, H, W] the DiT works on for a video of frames × height × width. */

@@ -10,7 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The three trained parts together (VAE, text encoder, DiT) with their config; a model directory holds config.json and model.safetensors. */
+/**
+ * The trained parts together (VAE, text encoder, DiT; a layered model's matte DiT in place of the VAE) with their
+ * config; a model directory holds config.json and model.safetensors.
+ */
 public final class VideoModel implements AutoCloseable {
     public static final String CONFIG_FILE = "config.json", WEIGHTS_FILE = "model.safetensors";
 
@@ -18,7 +21,7 @@ public final class VideoModel implements AutoCloseable {
     private final Params params;
     private final VideoVae vae;
     private final TextEncoder text;
-    private final Dit dit;
+    private final Dit dit, matte;
 
     /** A freshly initialised model (weights from seed). */
     public VideoModel(ModelConfig config, long seed) {
@@ -27,7 +30,9 @@ public final class VideoModel implements AutoCloseable {
         this.params = new Params(NDManager.newBaseManager(), seed);
         this.vae = config.representation() == ModelConfig.Representation.LATENT ? new VideoVae(params, config.vae()) : null;
         this.text = new TextEncoder(params, config.text(), new Tokenizer(config.vocabulary(), config.text().maxLength()));
-        this.dit = new Dit(params, config.dit(), config.channels(), config.text().width());
+        boolean layered = config.representation() == ModelConfig.Representation.LAYERS;
+        this.dit = new Dit(params, layered ? config.backdrop() : config.dit(), config.channels(), config.text().width());
+        this.matte = layered ? new Dit(params, "matte", config.dit(), 1, config.text().width()) : null;
     }
 
     /** Loads config.json and model.safetensors from a model directory. */
@@ -112,7 +117,11 @@ public final class VideoModel implements AutoCloseable {
 
     public TextEncoder text() { return text; }
 
+    /** The DiT: a layered model's backdrop DiT. */
     public Dit dit() { return dit; }
+
+    /** A layered model's matte DiT (grounded, one channel); null for the others. */
+    public Dit matte() { return matte; }
 
     public NDManager manager() { return params.manager(); }
 

@@ -61,6 +61,9 @@ public final class Trainer {
     // A grounded DiT is also trained without its layout, beside the dropped captions (which drop it too), so it can draw
     // from the text alone where no plan fits: a user's frames, or a prompt the planner cannot read.
     private static final double LAYOUT_DROPOUT = 0.1;
+    // A layered step trains the matte DiT on this many mattes of each clip whose backdrop it trains on: a backdrop is
+    // learnt from the caption's few words, a matte's outline is the hard part.
+    private static final int MATTES_PER_CLIP = 2;
     static final String MODEL_DIR = "model", STATE_FILE = "state.safetensors", PROGRESS_FILE = "progress.json";
 
     private final TrainOptions options;
@@ -127,11 +130,12 @@ public final class Trainer {
                 DataParallel parallel = new DataParallel()) {
             data = prefetcher;
             log.printf("model %s: %,d parameters (VAE %,d, text %,d, DiT %,d), vocabulary %d words%n", model.config().preset(),
-                    model.params().count(), count(model, "vae."), count(model, "text."), count(model, "dit."), model.config().vocabulary().size());
+                    model.params().count(), count(model, "vae."), count(model, "text."), count(model, "dit.") + count(model, "matte."), model.config().vocabulary().size());
             lastCheckpoint = System.nanoTime();
             if (stage == Stage.VAE && model.vae() == null) stage = Stage.DIT; // a pixel model has no VAE to train
             if (stage == Stage.VAE) trainVae(model, parallel);
-            if (stage == Stage.DIT) trainDit(model, parallel);
+            if (stage == Stage.DIT && layered(model)) trainLayers(model, parallel);
+            else if (stage == Stage.DIT) trainDit(model, parallel);
         }
         log.println(stopping && stage != Stage.DONE ? "stopped: checkpoint saved in " + runDir + "; run the same command again to resume" : "done: model in " + runDir.resolve(MODEL_DIR));
     }
@@ -140,12 +144,17 @@ public final class Trainer {
         var captions = new ArrayList<String>();
         for (int i = 0; i < 256; i++) captions.addAll(source.get(-1 - i).captions());
         List<String> vocabulary = Tokenizer.vocabulary(new TreeSet<>(source.vocabulary()), captions);
-        ModelConfig config = Example.Shown.probed(ModelConfig.preset(options.preset(), options.width(), options.height(), options.frames(), options.fps(), vocabulary));
+        ModelConfig config = probed(ModelConfig.preset(options.preset(), options.width(), options.height(), options.frames(), options.fps(), vocabulary));
         return new VideoModel(config, options.seed());
     }
 
+    /** The config with the DiT's probe; a layered model's DiTs draw no composite frames to probe. */
+    private static ModelConfig probed(ModelConfig config) {
+        return config.representation() == ModelConfig.Representation.LAYERS ? config : Example.Shown.probed(config);
+    }
+
     private VideoModel resume() throws IOException {
-        VideoModel model = new VideoModel(Example.Shown.probed(ModelConfig.read(runDir.resolve(MODEL_DIR).resolve(VideoModel.CONFIG_FILE))), options.seed());
+        VideoModel model = new VideoModel(probed(ModelConfig.read(runDir.resolve(MODEL_DIR).resolve(VideoModel.CONFIG_FILE))), options.seed());
         Path state = runDir.resolve(STATE_FILE);
         Checkpoint.load(state, Checkpoint.read(state), model.params().arrays());
         return model;
@@ -321,6 +330,69 @@ public final class Trainer {
         }
     }
 
+    /**
+     * A layered model's DiT stage: lone frames only, as its DiTs draw them. Each step takes half a batch of clips and
+     * trains the backdrop DiT on their backgrounds and the matte DiT on MATTES_PER_CLIP mattes of each (an object on a
+     * frame, planned by its layout, which is never dropped: a matte is always drawn from a plan).
+     */
+    private void trainLayers(VideoModel model, DataParallel parallel) throws IOException {
+        Map<String, NDArray> params = ditParams(model);
+        AdamW optimizer = new AdamW(params, DIT_WEIGHT_DECAY, parallel);
+        Ema ema = new Ema(params, EMA_DECAY, parallel);
+        restoreOptimizer(optimizer, ema.weights(), ditSteps);
+        SplittableRandom rng = new SplittableRandom(options.seed() * 17 + ditSteps);
+        ModelConfig config = model.config();
+        LogWindow window = new LogWindow();
+        while (ditHasRoom()) {
+            long dataStart = System.nanoTime();
+            List<Example> clips = takeBatch(Math.max(1, options.ditBatch() / MATTES_PER_CLIP));
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                NDManager m = model.manager();
+                NDArray backdrops = LayerTargets.backdrops(m, clips);
+                LayerTargets.Mattes mattes = LayerTargets.mattes(m, clips, MATTES_PER_CLIP, config.pixelsPerToken(), rng);
+                List<String> captions = new ArrayList<>();
+                for (Example e : clips) captions.add(rng.nextDouble() < CAPTION_DROPOUT ? "" : e.captions().get(rng.nextInt(e.captions().size())));
+                List<String> matteCaptions = new ArrayList<>();
+                for (int i : mattes.example()) matteCaptions.add(rng.nextDouble() < CAPTION_DROPOUT ? "" : captions.get(i).isEmpty() ? clips.get(i).captions().getFirst() : captions.get(i));
+                window.data(dataStart);
+                double loss = layerLoss(model.dit(), model, parallel, backdrops, null, backdrops.onesLike(), captions, rng)
+                        + layerLoss(model.matte(), model, parallel, mattes.target(), mattes.layout(), mattes.weights(), matteCaptions, rng);
+                window.add(loss);
+                long updateStart = System.nanoTime();
+                double lr = learningRate(DIT_LR, ditSteps, progress(ditSeconds + sinceCheckpoint(), ditBudget(), options.maxDitSteps()));
+                updateDit(optimizer, ema, lr, ditSteps);
+                window.update(updateStart);
+            }
+            ditSteps++;
+            if (ditSteps % LOG_EVERY == 0) window.log("layers", ditSteps, options.ditBatch(), ditLoss);
+            if (checkpointDue()) checkpoint(model, optimizer, ema);
+        }
+        if (!stopping) stage = Stage.DONE;
+        checkpoint(model, optimizer, ema);
+    }
+
+    /** One DiT's flow-matching loss on clean lone frames x0 [B, C, 1, H, W] (layout null: none), its gradients added to the weights'. */
+    private static double layerLoss(Dit dit, VideoModel model, DataParallel parallel, NDArray x0, NDArray layout, NDArray weights, List<String> captions,
+                                    SplittableRandom rng) {
+        NDManager m = model.manager();
+        int size = captions.size();
+        float[] times = new float[size];
+        for (int i = 0; i < size; i++) times[i] = (float) FlowMatching.sampleTime(rng, model.config().shift());
+        NDArray t = m.create(times);
+        NDArray noise = Noise.gaussian(m, x0.getShape(), rng);
+        NDArray xt = FlowMatching.interpolate(x0, noise, t);
+        return parallel.backward(size, (from, to) -> {
+            NDIndex rows = new NDIndex("{}:{}", from, to);
+            NDArray out = dit.forward(xt.get(rows), t.get(rows), model.text().encode(m, captions.subList(from, to)), layout == null ? null : layout.get(rows));
+            return FlowMatching.loss(model.config().prediction(), out, x0.get(rows), noise.get(rows), t.get(rows), weights.get(rows));
+        });
+    }
+
+    private static boolean layered(VideoModel model) {
+        return model.config().representation() == ModelConfig.Representation.LAYERS;
+    }
+
     /** Mean cross-entropy of logits [B, N, K] over the tokens whose one-hot target row is not all zero (0 when none is). */
     private static NDArray crossEntropy(NDArray logits, NDArray oneHot) {
         return oneHot.mul(logits.logSoftmax(-1)).sum().neg().div(oneHot.sum().maximum(1f));
@@ -330,6 +402,7 @@ public final class Trainer {
     static Map<String, NDArray> ditParams(VideoModel model) {
         Map<String, NDArray> params = subset(model, "text.");
         params.putAll(subset(model, "dit."));
+        params.putAll(subset(model, "matte."));
         return params;
     }
 

@@ -28,7 +28,8 @@ class LayoutTest {
             assertEquals(1f, features[centre * Layout.FEATURES + ShapeKind.STAR.ordinal()], "frame " + f + ": the token under the star is told it is a star");
             assertEquals(0, features[centre * Layout.FEATURES + SHAPES], 0.5 * TOKEN / (s.size() + TOKEN / 2.0) + 1e-6, "and that it is near the box's centre");
             int rgb = s.rgb();
-            assertEquals((rgb >> 16 & 0xff) / 255f, features[centre * Layout.FEATURES + SHAPES + 4], 1e-6, "and its colour");
+            assertEquals(Math.cos(s.rotation()), features[centre * Layout.FEATURES + SHAPES + 4], 1e-6, "and its rotation");
+            assertEquals((rgb >> 16 & 0xff) / 255f, features[centre * Layout.FEATURES + SHAPES + 6], 1e-6, "and its colour");
             int covered = 0;
             for (int k = 0; k < plane; k++) covered += features[(f * plane + k) * Layout.FEATURES + ShapeKind.STAR.ordinal()] > 0 ? 1 : 0;
             double side = 2 * s.size() / TOKEN;

@@ -39,7 +39,7 @@ final class TestClips {
         int side = size / 3, travel = size - side;
         for (int f = 0; f < frames; f++) {
             int x = travel * f / (frames - 1), left = right ? x : travel - x;
-            placed.add(List.of(new Layout.Placed(ShapeKind.SQUARE.ordinal(), left + side / 2.0, (size - side) / 2 + side / 2.0, side / 2.0, side / 2.0,
+            placed.add(List.of(new Layout.Placed(ShapeKind.SQUARE.ordinal(), left + side / 2.0, (size - side) / 2 + side / 2.0, side / 2.0, side / 2.0, 0,
                     RGB.get(object).getRGB() & 0xffffff)));
         }
         return new Layout(size, size, placed);
