@@ -31,7 +31,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--minutes", defaultValue = "75", description = "Wall-clock budget for the whole run, both stages (default: ${DEFAULT-VALUE}).")
     double minutes;
 
-    @Option(names = "--preset", defaultValue = "default", description = "Model: tiny or default (latent), pixel-tiny or pixel (pixels, a time per frame, takes frames as conditions) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--preset", defaultValue = "default", description = "Model: tiny or default (latent), pixel-tiny or pixel (pixels, a time per frame, takes frames as conditions), layered-tiny or layered (a backdrop and a matte an object, composed by the prompt's plan; world data only) (default: ${DEFAULT-VALUE}).")
     String preset;
 
     @Option(names = "--size", defaultValue = "64x64", description = "Training size WxH, multiples of the preset's patch in pixels, as generating asks (default: ${DEFAULT-VALUE}).")

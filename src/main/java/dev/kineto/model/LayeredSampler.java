@@ -79,12 +79,17 @@ final class LayeredSampler {
                     NDArray backdropEstimate = FlowMatching.denoised(backdrop, step.velocity(), times[i]);
                     backdrop = step.x();
                     NDScope.unregister(backdrop);
-                    List<NDArray> matteEstimates = new ArrayList<>();
+                    List<float[]> matteEstimates = new ArrayList<>();
                     for (int c = 0; c < matteX.size(); c++) {
-                        FlowMatching.Step s = FlowMatching.step(sampler, matteVelocity.get(c), matteX.get(c), times[i], times[i + 1]);
-                        matteEstimates.add(FlowMatching.denoised(matteX.get(c), s.velocity(), times[i]));
-                        NDScope.unregister(s.x());
-                        matteX.set(c, s.x());
+                        // Each chunk's pass is freed before the next one's, so a step holds one chunk's activations however long the video.
+                        try (NDScope chunkScope = new NDScope()) {
+                            chunkScope.suppressNotUsedWarning();
+                            FlowMatching.Step s = FlowMatching.step(sampler, matteVelocity.get(c), matteX.get(c), times[i], times[i + 1]);
+                            matteEstimates.add(FlowMatching.denoised(matteX.get(c), s.velocity(), times[i]).toFloatArray());
+                            matteX.get(c).close();
+                            NDScope.unregister(s.x());
+                            matteX.set(c, s.x());
+                        }
                     }
                     float[] backdropPixels = backdropEstimate.toFloatArray(), mattePixels = concat(matteEstimates);
                     listener.onStep(i + 1, steps, () -> compose(batch, plans, mattes, backdropPixels, mattePixels));
@@ -92,7 +97,7 @@ final class LayeredSampler {
                 NDScope.register(backdrop);
                 matteX.forEach(NDScope::register);
             }
-            return compose(batch, plans, mattes, backdrop.toFloatArray(), concat(matteX));
+            return compose(batch, plans, mattes, backdrop.toFloatArray(), concat(matteX.stream().map(NDArray::toFloatArray).toList()));
         }
     }
 
@@ -150,13 +155,12 @@ final class LayeredSampler {
         return m.create(all, new Shape((guided ? 2 : 1) * chunk.size(), n / Layout.FEATURES, Layout.FEATURES));
     }
 
-    private static float[] concat(List<NDArray> chunks) {
-        int total = chunks.stream().mapToInt(a -> (int) a.size()).sum(), at = 0;
-        float[] out = new float[total];
-        for (NDArray chunk : chunks) {
-            float[] values = chunk.toFloatArray();
-            System.arraycopy(values, 0, out, at, values.length);
-            at += values.length;
+    private static float[] concat(List<float[]> chunks) {
+        float[] out = new float[chunks.stream().mapToInt(a -> a.length).sum()];
+        int at = 0;
+        for (float[] chunk : chunks) {
+            System.arraycopy(chunk, 0, out, at, chunk.length);
+            at += chunk.length;
         }
         return out;
     }
@@ -200,7 +204,7 @@ final class LayeredSampler {
      * The backdrop [3, H, W] at offset (in −1..1) as the camera state sees it, in 0..1: the world's screen = (p − centre −
      * offset) · zoom + centre, inverted per pixel, read bilinearly; what the first view did not show is mirrored in from its edges.
      */
-    private static float[] seen(float[] backdrops, int offset, int w, int h, CameraState camera) {
+    static float[] seen(float[] backdrops, int offset, int w, int h, CameraState camera) {
         int plane = w * h;
         float[] out = new float[3 * plane];
         for (int y = 0; y < h; y++) {

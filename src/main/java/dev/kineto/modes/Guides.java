@@ -3,6 +3,9 @@ package dev.kineto.modes;
 import dev.kineto.evaluation.vision.SubjectPath;
 import dev.kineto.model.DiffusionGenerator;
 import dev.kineto.model.GenerationRequest;
+import dev.kineto.model.Keyframes;
+import dev.kineto.model.Layout;
+import dev.kineto.model.ModelConfig;
 import dev.kineto.model.StepListener;
 import dev.kineto.video.Clip;
 import dev.kineto.video.VideoFiles;
@@ -18,7 +21,9 @@ import java.util.Optional;
 
 /**
  * Guided generation: the guide clip is drawn by the world, noised to the direction's strength and sampled back by the
- * model with the prompt (SDEdit), so the model keeps the guide's layout and motion and draws it as it would.
+ * model with the prompt (SDEdit), so the model keeps the guide's layout and motion and draws it as it would. A layered
+ * model takes the steered scene itself as its plan instead: it draws its layers where the scene puts them, so the
+ * strength does not apply.
  */
 public final class Guides {
     /** The longest source clip a restyle takes; its frames are all sampled in one pass. */
@@ -30,6 +35,11 @@ public final class Guides {
 
     /** The request's video steered by the direction (which must be guided); the request's prompt is taken as written. */
     public static Clip generate(DiffusionGenerator generator, GenerationRequest request, Direction direction, StepListener listener) {
+        if (generator.model().config().representation() == ModelConfig.Representation.LAYERS) {
+            Scene plan = steered(request, direction).orElseThrow(() -> new IllegalArgumentException(
+                    "a layered model restyles a clip by following its subject, and the tracker found none in it (or the prompt is not one the world can draw)"));
+            return generator.generate(List.of(request), List.of(Keyframes.NONE), List.of(Layout.of(plan)), listener).getFirst();
+        }
         Clip guide = guide(request, direction);
         double strength = direction.resolvedStrength();
         if (strength == 0) return guide;
@@ -42,6 +52,11 @@ public final class Guides {
      * its first object on the motion path.
      */
     public static Clip guide(GenerationRequest request, Direction direction) {
+        return steered(request, direction).map(World::render).orElseGet(direction::source);
+    }
+
+    /** The scene guide draws; empty for a source clip the guide is the source itself. */
+    private static Optional<Scene> steered(GenerationRequest request, Direction direction) {
         check(request, direction);
         RenderSpec spec = new RenderSpec(request.width(), request.height(), request.frames(), request.fps());
         Optional<List<double[]>> followed = Optional.ofNullable(direction.path()).map(MotionPath::points);
@@ -52,14 +67,14 @@ public final class Guides {
                         + " frames) does not match the request (" + request.width() + "x" + request.height() + ", " + request.frames() + " frames)");
             }
             followed = SubjectPath.of(source);
-            if (followed.isEmpty() || !drawable(request.prompt())) return source;
+            if (followed.isEmpty() || !drawable(request.prompt())) return Optional.empty();
         }
         Description d = describe(request.prompt());
         if (direction.camera() != null) d = d.withCamera(direction.camera());
         if (direction.style() != null) d = d.withStyle(direction.style());
         Scene scene = World.simulate(d, spec, request.seed());
         if (followed.isPresent()) scene = World.along(scene, 0, followed.get());
-        return World.render(scene);
+        return Optional.of(scene);
     }
 
     /** A source clip (mp4, mov, webm, gif) read at the output's size, refused past MAX_SOURCE_FRAMES. */

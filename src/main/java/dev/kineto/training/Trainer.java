@@ -346,6 +346,10 @@ public final class Trainer {
         while (ditHasRoom()) {
             long dataStart = System.nanoTime();
             List<Example> clips = takeBatch(Math.max(1, options.ditBatch() / MATTES_PER_CLIP));
+            if (clips.stream().anyMatch(e -> e.background() == null || e.layout() == null || e.objects().isEmpty())) {
+                throw new IllegalArgumentException("a layered model learns from clips whose background and objects are known apart, with their plan: "
+                        + "the synthetic world's; a folder of clips (--data) has none, so train a pixel or latent preset on it");
+            }
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
                 NDManager m = model.manager();

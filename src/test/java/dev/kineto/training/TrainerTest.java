@@ -119,6 +119,45 @@ class TrainerTest {
         }
     }
 
+    /**
+     * The same two clips for the tiny layered model, their backgrounds and squares apart: it learns the blue backdrop
+     * and the square's matte, and draws the square where each layout puts it, covering its box and little else.
+     */
+    @Test
+    void tinyLayeredModelDrawsItsMatteWhereThePlanPutsIt() throws Exception {
+        String caption = "a red square on blue";
+        Clip backdrop = TestClips.clip(2, 2, true, SIZE, FRAMES);
+        ExampleSource source = index -> {
+            boolean right = index % 2 == 0;
+            Clip clip = TestClips.clip(0, 2, right, SIZE, FRAMES);
+            return new Example(clip, List.of(caption), backdrop, List.of(new Example.Shown(clip, 0, 0)), TestClips.layout(0, right, SIZE, FRAMES));
+        };
+        var options = new TrainOptions(dir, "layered-tiny", SIZE, SIZE, FRAMES, 8, 10, 0.5, 4, 8, 16, false, 10, 1, 0, 400, 0);
+        new Trainer(options, source, source, new PrintStream(new ByteArrayOutputStream(), true)).run();
+        try (var generator = DiffusionGenerator.load(dir.resolve("model"))) {
+            int[] object = TestClips.rgb(0), background = TestClips.rgb(2);
+            for (boolean right : new boolean[] {true, false}) {
+                GenerationRequest request = new GenerationRequest(caption, "", SIZE, SIZE, FRAMES, 8, 12, 2.0, 7);
+                Layout layout = TestClips.layout(0, right, SIZE, FRAMES);
+                Clip drawn = generator.generate(List.of(request), List.of(Keyframes.NONE), List.of(layout), StepListener.NONE).getFirst();
+                for (int f : new int[] {0, FRAMES - 1}) {
+                    Layout.Placed box = layout.frames().get(f).getFirst();
+                    int inside = 0, insideRed = 0, outside = 0, outsideRed = 0;
+                    for (int y = 0; y < SIZE; y++) {
+                        for (int x = 0; x < SIZE; x++) {
+                            boolean red = distance(rgb(drawn, f, x, y), object) < distance(rgb(drawn, f, x, y), background);
+                            boolean in = Math.abs(x + 0.5 - box.x()) < box.halfWidth() && Math.abs(y + 0.5 - box.y()) < box.halfHeight();
+                            if (in) { inside++; insideRed += red ? 1 : 0; } else { outside++; outsideRed += red ? 1 : 0; }
+                        }
+                    }
+                    String where = (right ? "right" : "left") + "ward plan, frame " + f;
+                    assertTrue(insideRed > 0.7 * inside, where + ": the square's matte covers its box (" + insideRed + " of " + inside + " pixels)");
+                    assertTrue(outsideRed < 0.05 * outside, where + ": and little else (" + outsideRed + " of " + outside + " pixels)");
+                }
+            }
+        }
+    }
+
     private static Clip frame(Clip clip, int i) {
         return new Clip(clip.width(), clip.height(), clip.fps(), List.of(clip.frames().get(i)));
     }
