@@ -14,15 +14,19 @@ import java.util.SplittableRandom;
 import java.util.function.BiFunction;
 
 /**
- * How a layered model draws a video from its plan (ModelConfig.Representation.LAYERS): its backdrop DiT draws the
- * background once from the text; its matte DiT draws each planned object's coverage on each frame, one lone frame at a
- * time, from the text and that object's box; each frame is then the backdrop moved by the plan's camera with every
- * matte filled in its object's planned colour, in the plan's order. An object's matte starts from the same noise on
- * every frame, moved with the object, so it keeps its look as it moves.
+ * How a layered model draws a video from its plan (ModelConfig.Representation.LAYERS), as a cut-out animation is
+ * made: its backdrop DiT draws the background once from the text and the planned pattern and colours; its matte DiT draws each planned object's coverage
+ * once, large at the frame's centre, from the text and that object's box; each frame is then the backdrop moved by the
+ * plan's camera with every object's matte moved, turned and scaled to where the plan puts it on that frame and filled
+ * in its planned colour, in the plan's order. What the DiTs draw does not grow with the video's length.
  */
 final class LayeredSampler {
-    /** Lone frames one DiT pass takes at most: a long video's mattes go through in chunks, so a pass's memory does not grow with its length. */
-    static final int CHUNK = 64;
+    /**
+     * The half side a matte is drawn at, over the frame's shorter side, unless its object is planned larger: the
+     * world's large objects' (its small ones are 4-5 pixels across at 64x64, under a token), so an outline gets
+     * several tokens and is scaled down to a small object's box rather than drawn inside one token.
+     */
+    static final double MATTE_HALF_SIDE = 0.14;
 
     private final VideoModel model;
     private final FlowMatching.Sampler sampler;
@@ -32,43 +36,42 @@ final class LayeredSampler {
         this.sampler = sampler;
     }
 
-    /** One matte to draw: request r's object on frame f. */
-    private record Matte(int request, int object, int frame) {}
+    /** One matte to draw: request r's object, at the pose it is drawn in. */
+    private record Matte(int request, int object, Layout.Placed pose) {}
 
     List<Clip> sample(List<GenerationRequest> batch, List<Layout> plans, StepListener listener) {
         GenerationRequest first = batch.getFirst();
-        int b = batch.size(), w = first.width(), h = first.height(), frames = first.frames();
+        int b = batch.size(), w = first.width(), h = first.height();
         boolean guided = batch.stream().anyMatch(r -> r.cfg() != 1);
         List<Matte> mattes = new ArrayList<>();
         for (int i = 0; i < b; i++) {
-            for (int k = 0; k < plans.get(i).objects(); k++) for (int f = 0; f < frames; f++) mattes.add(new Matte(i, k, f));
+            for (int k = 0; k < plans.get(i).objects(); k++) mattes.add(new Matte(i, k, pose(plans.get(i), k)));
         }
         double[] times = FlowMatching.schedule(first.steps(), FlowMatching.resolutionShift(model.config().shift(),
-                model.config().tokens(frames, h, w), model.config().trainedTokens()));
+                model.config().tokens(first.frames(), h, w), model.config().trainedTokens()));
         try (NDScope scope = new NDScope(); NDManager m = model.manager().newSubManager()) {
             scope.suppressNotUsedWarning();
-            TextEncoder.Encoded text = model.text().encode(m, captions(batch.stream().map(GenerationRequest::prompt).toList(),
-                    batch.stream().map(GenerationRequest::negativePrompt).toList(), guided));
             float[] cfg = new float[b];
             for (int i = 0; i < b; i++) cfg[i] = (float) batch.get(i).cfg();
+            NDList noise = new NDList();
+            for (GenerationRequest r : batch) noise.add(Noise.gaussian(m, new Shape(3, 1, h, w), new SplittableRandom(r.seed())));
+            NDArray backdrop = NDArrays.stack(noise);
+            TextEncoder.Encoded text = model.text().encode(m, captions(batch, java.util.stream.IntStream.range(0, b).boxed().toList(), guided));
+            var backdropVelocity = guidedVelocity(model.dit(), m, text, backdropLayout(m, plans, guided), m.create(cfg, new Shape(b, 1, 1, 1, 1)), guided);
 
-            NDList backdropNoise = new NDList();
-            for (GenerationRequest r : batch) backdropNoise.add(Noise.gaussian(m, new Shape(3, 1, h, w), new SplittableRandom(r.seed())));
-            NDArray backdrop = NDArrays.stack(backdropNoise);
-            NDArray backdropCfg = m.create(cfg, new Shape(b, 1, 1, 1, 1));
-            BiFunction<NDArray, Double, NDArray> backdropVelocity = guidedVelocity(model.dit(), m, text, null, backdropCfg, guided);
-
-            List<NDArray> matteX = new ArrayList<>();
-            List<BiFunction<NDArray, Double, NDArray>> matteVelocity = new ArrayList<>();
-            for (int from = 0; from < mattes.size(); from += CHUNK) {
-                List<Matte> chunk = mattes.subList(from, Math.min(mattes.size(), from + CHUNK));
-                matteX.add(matteNoise(m, chunk, batch, plans, w, h));
-                float[] scales = new float[chunk.size()];
-                for (int j = 0; j < chunk.size(); j++) scales[j] = cfg[chunk.get(j).request()];
-                TextEncoder.Encoded chunkText = model.text().encode(m, captions(chunk.stream().map(c -> batch.get(c.request()).prompt()).toList(),
-                        chunk.stream().map(c -> batch.get(c.request()).negativePrompt()).toList(), guided));
-                NDArray layout = matteLayout(m, chunk, plans, guided);
-                matteVelocity.add(guidedVelocity(model.matte(), m, chunkText, layout, m.create(scales, new Shape(chunk.size(), 1, 1, 1, 1)), guided));
+            NDArray matte = null;
+            BiFunction<NDArray, Double, NDArray> matteVelocity = null;
+            if (!mattes.isEmpty()) {
+                NDList matteNoise = new NDList();
+                float[] scales = new float[mattes.size()];
+                for (int j = 0; j < mattes.size(); j++) {
+                    Matte one = mattes.get(j);
+                    matteNoise.add(Noise.gaussian(m, new Shape(1, 1, h, w), new SplittableRandom(batch.get(one.request()).seed() + 1 + one.object())));
+                    scales[j] = cfg[one.request()];
+                }
+                matte = NDArrays.stack(matteNoise);
+                TextEncoder.Encoded matteText = model.text().encode(m, captions(batch, mattes.stream().map(Matte::request).toList(), guided));
+                matteVelocity = guidedVelocity(model.matte(), m, matteText, matteLayout(m, mattes, w, h, guided), m.create(scales, new Shape(mattes.size(), 1, 1, 1, 1)), guided);
             }
 
             int steps = times.length - 1;
@@ -76,35 +79,37 @@ final class LayeredSampler {
                 try (NDScope stepScope = new NDScope()) {
                     stepScope.suppressNotUsedWarning();
                     FlowMatching.Step step = FlowMatching.step(sampler, backdropVelocity, backdrop, times[i], times[i + 1]);
-                    NDArray backdropEstimate = FlowMatching.denoised(backdrop, step.velocity(), times[i]);
+                    float[] backdropEstimate = FlowMatching.denoised(backdrop, step.velocity(), times[i]).toFloatArray(), matteEstimate = new float[0];
                     backdrop = step.x();
                     NDScope.unregister(backdrop);
-                    List<float[]> matteEstimates = new ArrayList<>();
-                    for (int c = 0; c < matteX.size(); c++) {
-                        // Each chunk's pass is freed before the next one's, so a step holds one chunk's activations however long the video.
-                        try (NDScope chunkScope = new NDScope()) {
-                            chunkScope.suppressNotUsedWarning();
-                            FlowMatching.Step s = FlowMatching.step(sampler, matteVelocity.get(c), matteX.get(c), times[i], times[i + 1]);
-                            matteEstimates.add(FlowMatching.denoised(matteX.get(c), s.velocity(), times[i]).toFloatArray());
-                            matteX.get(c).close();
-                            NDScope.unregister(s.x());
-                            matteX.set(c, s.x());
-                        }
+                    if (matte != null) {
+                        FlowMatching.Step s = FlowMatching.step(sampler, matteVelocity, matte, times[i], times[i + 1]);
+                        matteEstimate = FlowMatching.denoised(matte, s.velocity(), times[i]).toFloatArray();
+                        matte = s.x();
+                        NDScope.unregister(matte);
                     }
-                    float[] backdropPixels = backdropEstimate.toFloatArray(), mattePixels = concat(matteEstimates);
-                    listener.onStep(i + 1, steps, () -> compose(batch, plans, mattes, backdropPixels, mattePixels));
+                    float[] estimate = matteEstimate;
+                    listener.onStep(i + 1, steps, () -> compose(batch, plans, mattes, backdropEstimate, estimate));
                 }
                 NDScope.register(backdrop);
-                matteX.forEach(NDScope::register);
+                if (matte != null) NDScope.register(matte);
             }
-            return compose(batch, plans, mattes, backdrop.toFloatArray(), concat(matteX.stream().map(NDArray::toFloatArray).toList()));
+            return compose(batch, plans, mattes, backdrop.toFloatArray(), matte == null ? new float[0] : matte.toFloatArray());
         }
     }
 
-    /** The prompts, and below them the negative prompts when guided: the rows of a guided pass. */
-    private static List<String> captions(List<String> prompts, List<String> negatives, boolean guided) {
-        List<String> out = new ArrayList<>(prompts);
-        if (guided) out.addAll(negatives);
+    /** The pose object k's matte is drawn in: at the frame's centre, unturned, at its largest planned size or MATTE_HALF_SIDE if larger. */
+    private static Layout.Placed pose(Layout plan, int k) {
+        double half = MATTE_HALF_SIDE * Math.min(plan.width(), plan.height());
+        for (List<Layout.Placed> frame : plan.frames()) half = Math.max(half, Math.max(frame.get(k).halfWidth(), frame.get(k).halfHeight()));
+        Layout.Placed start = plan.frames().getFirst().get(k);
+        return new Layout.Placed(start.shape(), plan.width() / 2.0, plan.height() / 2.0, half, half, 0, start.rgb());
+    }
+
+    /** The prompts of the requests at rows, and below them their negative prompts when guided: the rows of a guided pass. */
+    private static List<String> captions(List<GenerationRequest> batch, List<Integer> rows, boolean guided) {
+        List<String> out = new ArrayList<>(rows.stream().map(i -> batch.get(i).prompt()).toList());
+        if (guided) out.addAll(rows.stream().map(i -> batch.get(i).negativePrompt()).toList());
         return out;
     }
 
@@ -120,49 +125,28 @@ final class LayeredSampler {
         };
     }
 
-    /**
-     * Each matte's starting noise [N, 1, 1, H, W]: one field an object, drawn from its request's seed, moved on each frame
-     * by how far the object's box has moved since frame 0 (whole pixels, wrapping), so the noise travels with it.
-     */
-    private static NDArray matteNoise(NDManager m, List<Matte> chunk, List<GenerationRequest> batch, List<Layout> plans, int w, int h) {
-        int plane = w * h;
-        float[] out = new float[chunk.size() * plane];
-        for (int j = 0; j < chunk.size(); j++) {
-            Matte matte = chunk.get(j);
-            Layout plan = plans.get(matte.request());
-            float[] field = Noise.gaussian(m, new Shape(plane), new SplittableRandom(batch.get(matte.request()).seed() + 1 + matte.object())).toFloatArray();
-            Layout.Placed start = plan.frames().getFirst().get(matte.object()), now = plan.frames().get(matte.frame()).get(matte.object());
-            int dx = (int) Math.round(now.x() - start.x()), dy = (int) Math.round(now.y() - start.y());
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) out[j * plane + y * w + x] = field[Math.floorMod(y - dy, h) * w + Math.floorMod(x - dx, w)];
-            }
+    /** The planned backgrounds' features [rows, tokens, Layout.BACKDROP_FEATURES], twice over when guided (the plan on both halves, as for a matte). */
+    private NDArray backdropLayout(NDManager m, List<Layout> plans, boolean guided) {
+        int n = plans.getFirst().backdropFeatures(model.config().pixelsPerToken()).length, rows = (guided ? 2 : 1) * plans.size();
+        float[] all = new float[rows * n];
+        for (int i = 0; i < plans.size(); i++) {
+            float[] one = plans.get(i).backdropFeatures(model.config().pixelsPerToken());
+            System.arraycopy(one, 0, all, i * n, n);
+            if (guided) System.arraycopy(one, 0, all, (plans.size() + i) * n, n);
         }
-        return m.create(out, new Shape(chunk.size(), 1, 1, h, w));
+        return m.create(all, new Shape(rows, n / Layout.BACKDROP_FEATURES, Layout.BACKDROP_FEATURES));
     }
 
-    /** The layout [rows, tokens, F] of each matte: its object alone on its frame; twice over when guided. */
-    private NDArray matteLayout(NDManager m, List<Matte> chunk, List<Layout> plans, boolean guided) {
-        Layout any = plans.get(chunk.getFirst().request());
-        int tokenPixels = model.config().pixelsPerToken(), n = (any.width() / tokenPixels) * (any.height() / tokenPixels) * Layout.FEATURES;
-        float[] all = new float[(guided ? 2 : 1) * chunk.size() * n];
-        for (int j = 0; j < chunk.size(); j++) {
-            Matte matte = chunk.get(j);
-            Layout plan = plans.get(matte.request());
-            float[] one = new Layout(plan.width(), plan.height(), List.of(List.of(plan.frames().get(matte.frame()).get(matte.object())))).features(tokenPixels);
+    /** The layout [rows, tokens, F] of each matte: its object alone in its pose; twice over when guided. */
+    private NDArray matteLayout(NDManager m, List<Matte> mattes, int w, int h, boolean guided) {
+        int tokenPixels = model.config().pixelsPerToken(), n = (w / tokenPixels) * (h / tokenPixels) * Layout.FEATURES;
+        float[] all = new float[(guided ? 2 : 1) * mattes.size() * n];
+        for (int j = 0; j < mattes.size(); j++) {
+            float[] one = new Layout(w, h, List.of(List.of(mattes.get(j).pose()))).features(tokenPixels);
             System.arraycopy(one, 0, all, j * n, n);
-            if (guided) System.arraycopy(one, 0, all, (chunk.size() + j) * n, n);
+            if (guided) System.arraycopy(one, 0, all, (mattes.size() + j) * n, n);
         }
-        return m.create(all, new Shape((guided ? 2 : 1) * chunk.size(), n / Layout.FEATURES, Layout.FEATURES));
-    }
-
-    private static float[] concat(List<float[]> chunks) {
-        float[] out = new float[chunks.stream().mapToInt(a -> a.length).sum()];
-        int at = 0;
-        for (float[] chunk : chunks) {
-            System.arraycopy(chunk, 0, out, at, chunk.length);
-            at += chunk.length;
-        }
-        return out;
+        return m.create(all, new Shape((guided ? 2 : 1) * mattes.size(), n / Layout.FEATURES, Layout.FEATURES));
     }
 
     /** The videos: backdrops [B, 3, 1, H, W] and mattes [N, 1, 1, H, W] (both in −1..1) composed by the plans. */
@@ -170,22 +154,19 @@ final class LayeredSampler {
         GenerationRequest first = batch.getFirst();
         int w = first.width(), h = first.height(), plane = w * h;
         List<Clip> out = new ArrayList<>();
-        int next = 0;
         for (int i = 0; i < batch.size(); i++) {
             Layout plan = plans.get(i);
             List<byte[]> frames = new ArrayList<>();
             for (int f = 0; f < first.frames(); f++) {
                 float[] frame = seen(backdrops, i * 3 * plane, w, h, plan.camera().get(f));
-                for (int k = 0; k < plan.objects(); k++) {
-                    int index = next + k * first.frames() + f;
-                    if (!mattes.get(index).equals(new Matte(i, k, f))) throw new IllegalStateException("mattes out of order");
-                    int rgb = plan.frames().get(f).get(k).rgb();
+                for (int j = 0; j < mattes.size(); j++) {
+                    Matte matte = mattes.get(j);
+                    if (matte.request() != i) continue;
+                    Layout.Placed at = plan.frames().get(f).get(matte.object());
+                    float[] alpha = placed(matteValues, j * plane, w, h, matte.pose(), at);
                     for (int c = 0; c < 3; c++) {
-                        float colour = (rgb >> (16 - 8 * c) & 0xff) / 255f;
-                        for (int p = 0; p < plane; p++) {
-                            float alpha = Math.clamp((matteValues[index * plane + p] + 1) / 2, 0f, 1f);
-                            frame[c * plane + p] += alpha * (colour - frame[c * plane + p]);
-                        }
+                        float colour = (at.rgb() >> (16 - 8 * c) & 0xff) / 255f;
+                        for (int p = 0; p < plane; p++) frame[c * plane + p] += alpha[p] * (colour - frame[c * plane + p]);
                     }
                 }
                 byte[] rgb = new byte[3 * plane];
@@ -194,10 +175,37 @@ final class LayeredSampler {
                 }
                 frames.add(rgb);
             }
-            next += plan.objects() * first.frames();
             out.add(new Clip(w, h, first.fps(), frames));
         }
         return out;
+    }
+
+    /**
+     * A matte drawn in pose (values in −1..1 from offset) as coverage in 0..1 where the plan places its object: each
+     * pixel is taken back through the placement's turn and scale to the pose, and read bilinearly (0 off the drawing).
+     */
+    static float[] placed(float[] mattes, int offset, int w, int h, Layout.Placed pose, Layout.Placed at) {
+        float[] out = new float[w * h];
+        double cos = Math.cos(at.rotation() - pose.rotation()), sin = Math.sin(at.rotation() - pose.rotation());
+        double sx = pose.halfWidth() / Math.max(1e-6, at.halfWidth()), sy = pose.halfHeight() / Math.max(1e-6, at.halfHeight());
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                double lx = x + 0.5 - at.x(), ly = y + 0.5 - at.y();
+                double px = (lx * cos + ly * sin) * sx + pose.x() - 0.5, py = (-lx * sin + ly * cos) * sy + pose.y() - 0.5;
+                int x0 = (int) Math.floor(px), y0 = (int) Math.floor(py);
+                double fx = px - x0, fy = py - y0;
+                double top = (1 - fx) * coverage(mattes, offset, w, h, x0, y0) + fx * coverage(mattes, offset, w, h, x0 + 1, y0);
+                double bottom = (1 - fx) * coverage(mattes, offset, w, h, x0, y0 + 1) + fx * coverage(mattes, offset, w, h, x0 + 1, y0 + 1);
+                out[y * w + x] = (float) ((1 - fy) * top + fy * bottom);
+            }
+        }
+        return out;
+    }
+
+    /** The drawn matte's coverage at pixel (x, y) in 0..1, 0 off the drawing. */
+    private static double coverage(float[] mattes, int offset, int w, int h, int x, int y) {
+        if (x < 0 || y < 0 || x >= w || y >= h) return 0;
+        return Math.clamp((mattes[offset + y * w + x] + 1) / 2, 0f, 1f);
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.kineto.model;
 
+import dev.kineto.world.Background;
+import dev.kineto.world.BackgroundKind;
 import dev.kineto.world.CameraState;
 import dev.kineto.world.CaptionException;
 import dev.kineto.world.ObjectState;
@@ -18,9 +20,10 @@ import java.util.List;
  * becomes a scene, and each object's state on each frame its box, shape and colour. Each token inside a box is told
  * the object's shape, its own offset from the box's centre, the box's size, its rotation and the object's colour, so
  * drawing an outline is local to the token wherever the plan puts it. The plan also holds the camera on each frame,
- * which a layered model moves its backdrop by.
+ * which a layered model moves its backdrop by, and the background (null when not planned), whose pattern and colours
+ * its backdrop DiT is told.
  */
-public record Layout(int width, int height, List<List<Placed>> frames, List<CameraState> camera) {
+public record Layout(int width, int height, List<List<Placed>> frames, List<CameraState> camera, Background background) {
 
     /** One object on one frame: its shape class, its box's centre and half sides in pixels, its rotation in radians and its colour (0xRRGGBB). */
     public record Placed(int shape, double x, double y, double halfWidth, double halfHeight, double rotation, int rgb) {}
@@ -28,6 +31,9 @@ public record Layout(int width, int height, List<List<Placed>> frames, List<Came
     private static final int SHAPES = ShapeKind.values().length;
     /** What a token is told: the shape one-hot, its offset from the box's centre (x, y), the box's size (w, h), the rotation (cos, sin), the colour (r, g, b). */
     public static final int FEATURES = SHAPES + 4 + 2 + 3;
+    private static final int PATTERNS = BackgroundKind.values().length;
+    /** What a backdrop's tokens are told, each the same: the pattern one-hot and its two colours (r, g, b each). */
+    public static final int BACKDROP_FEATURES = PATTERNS + 6;
 
     public Layout {
         frames = frames.stream().map(List::copyOf).toList();
@@ -35,9 +41,9 @@ public record Layout(int width, int height, List<List<Placed>> frames, List<Came
         if (camera.size() != frames.size()) throw new IllegalArgumentException("a layout needs one camera state per frame: got " + camera.size() + " for " + frames.size());
     }
 
-    /** A layout seen by a camera that does not move. */
+    /** A layout seen by a camera that does not move, with no background planned. */
     public Layout(int width, int height, List<List<Placed>> frames) {
-        this(width, height, frames, java.util.Collections.nCopies(frames.size(), CameraState.START));
+        this(width, height, frames, java.util.Collections.nCopies(frames.size(), CameraState.START), null);
     }
 
     /** A layout of frames frames with no object in it: what a dropped caption, or a prompt without objects, gives. */
@@ -54,7 +60,7 @@ public record Layout(int width, int height, List<List<Placed>> frames, List<Came
 
     /** Object index alone on every frame, seen by the same camera: what a layered model draws one matte from. */
     public Layout only(int index) {
-        return new Layout(width, height, frames.stream().map(placed -> List.of(placed.get(index))).toList(), camera);
+        return new Layout(width, height, frames.stream().map(placed -> List.of(placed.get(index))).toList(), camera, background);
     }
 
     /** The scene's objects as boxes: each centred on its state, its half sides the state's half extent. */
@@ -69,7 +75,7 @@ public record Layout(int width, int height, List<List<Placed>> frames, List<Came
             }
             frames.add(placed);
         }
-        return new Layout(spec.width(), spec.height(), frames, scene.camera());
+        return new Layout(spec.width(), spec.height(), frames, scene.camera(), scene.description().background());
     }
 
     /**
@@ -94,7 +100,23 @@ public record Layout(int width, int height, List<List<Placed>> frames, List<Came
             out.add(frames.get(Math.min(f, frames.size() - 1)));
             seen.add(camera.get(Math.min(f, frames.size() - 1)));
         }
-        return new Layout(width, height, out, seen);
+        return new Layout(width, height, out, seen, background);
+    }
+
+    /** The backdrop's features [rows · cols · BACKDROP_FEATURES] of tokens tokenPixels a side: every token the same, all zero without a planned background. */
+    public float[] backdropFeatures(int tokenPixels) {
+        int tokens = (width / tokenPixels) * (height / tokenPixels);
+        float[] out = new float[tokens * BACKDROP_FEATURES];
+        if (background == null) return out;
+        int[] colours = {background.primary().rgb(), background.secondary().rgb()};
+        for (int t = 0; t < tokens; t++) {
+            int at = t * BACKDROP_FEATURES;
+            out[at + background.kind().ordinal()] = 1;
+            for (int k = 0; k < 2; k++) {
+                for (int c = 0; c < 3; c++) out[at + PATTERNS + 3 * k + c] = (colours[k] >> (16 - 8 * c) & 0xff) / 255f;
+            }
+        }
+        return out;
     }
 
     /**

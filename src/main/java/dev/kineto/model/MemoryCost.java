@@ -23,8 +23,9 @@ public record MemoryCost(ModelConfig model) {
 
     /** Bytes a batch of videos of width × height × frames takes while generating, with classifier-free guidance when guided. */
     public long bytes(int width, int height, int frames, int batch, boolean guided) {
-        // A layered model's passes take a batch's backdrops, or at most a chunk of mattes, whatever the video's length.
-        double rows = (guided ? 2 : 1) * (model.representation() == ModelConfig.Representation.LAYERS ? Math.max(batch, LayeredSampler.CHUNK) : batch);
+        // A layered model draws lone frames, whatever the video's length: a batch's backdrops, or its objects' mattes.
+        boolean layered = model.representation() == ModelConfig.Representation.LAYERS;
+        double rows = (guided ? 2 : 1) * (layered ? batch * (double) dev.kineto.world.Description.MAX_OBJECTS : batch);
         double tokens = model.tokens(frames, height, width);
         var dit = model.dit();
         double scores = SCORES_PER_BLOCK * dit.heads() * tokens * tokens;

@@ -23,9 +23,10 @@ public record ModelConfig(String preset, VideoVae.Config vae, TextEncoder.Config
      * What the DiT works on. LATENT: the VAE's latent (4× time, 4×4 space), predicting the velocity. PIXELS: the frames
      * themselves in 8×8 patches, predicting the clean video (JiT's x-prediction), with a time per frame so any frame can
      * be given as a condition; docs/model.md has the experiment that chose it. LAYERS: a layered pixel model that draws
-     * a video as the prompt's plan (Layout) composes it, frame by frame: the DiT draws the backdrop once from the text, a
-     * second DiT (its config's, grounded) draws each planned object's matte on each frame, white on black, and each frame
-     * is the backdrop as the plan's camera sees it with each matte filled in its object's planned colour.
+     * a video as the prompt's plan (Layout) composes it, as a cut-out animation is made: the DiT draws the backdrop once
+     * from the text, a second DiT (its config's, grounded) draws each planned object's matte once, white on black, and
+     * each frame is the backdrop as the plan's camera sees it with each matte placed and filled as the plan says. The backdrop
+     * DiT is told the planned background's pattern and colours, token by token, as the matte DiT is told its box.
      */
     public enum Representation { LATENT, PIXELS, LAYERS }
 
@@ -98,9 +99,9 @@ public record ModelConfig(String preset, VideoVae.Config vae, TextEncoder.Config
         return new RequestRules(width, height, frames, fps, pixelsPerToken());
     }
 
-    /** The layered model's backdrop DiT: the matte DiT's size without the layout (the config's DiT draws the mattes). */
+    /** The layered model's backdrop DiT: the matte DiT's size, told the planned background (the config's DiT draws the mattes). */
     public Dit.Config backdrop() {
-        return dit.withLayout(0);
+        return dit.withLayout(Layout.BACKDROP_FEATURES);
     }
 
     /** Channels of what the DiT works on (a layered model's backdrop; its mattes have one). */

@@ -26,6 +26,14 @@ final class LayerTargets {
         return dev.kineto.model.VideoTensors.of(m, frames);
     }
 
+    /** The examples' planned backgrounds [B, tokens, Layout.BACKDROP_FEATURES]. */
+    static NDArray backdropPlans(NDManager m, List<Example> examples, int tokenPixels) {
+        float[] first = examples.getFirst().layout().backdropFeatures(tokenPixels);
+        float[] all = new float[examples.size() * first.length];
+        for (int i = 0; i < examples.size(); i++) System.arraycopy(examples.get(i).layout().backdropFeatures(tokenPixels), 0, all, i * first.length, first.length);
+        return m.create(all, new Shape(examples.size(), first.length / Layout.BACKDROP_FEATURES, Layout.BACKDROP_FEATURES));
+    }
+
     /** Mattes to learn: the target [N, 1, 1, H, W] in −1..1, its loss weights, the layout [N, tokens, F] that plans it, and each one's example. */
     record Mattes(NDArray target, NDArray weights, NDArray layout, int[] example) {}
 

@@ -64,6 +64,11 @@ public final class Trainer {
     // A layered step trains the matte DiT on this many mattes of each clip whose backdrop it trains on: a backdrop is
     // learnt from the caption's few words, a matte's outline is the hard part.
     private static final int MATTES_PER_CLIP = 2;
+    // The backdrop DiT's timestep shift. A backdrop is mostly its one or two colours, which show through the noise of
+    // 64x64 pixels until t ≈ 0.995; at the pixel models' shift a backdrop DiT learnt to read them from the noise (1 in
+    // 4,000 of its times was past 0.995), ignored its caption and drew whatever colour the seed's noise leant to. At
+    // 50 a quarter of its times are past 0.99, where only the caption and the plan can say the colours.
+    private static final double BACKDROP_SHIFT = 50;
     static final String MODEL_DIR = "model", STATE_FILE = "state.safetensors", PROGRESS_FILE = "progress.json";
 
     private final TrainOptions options;
@@ -332,8 +337,9 @@ public final class Trainer {
 
     /**
      * A layered model's DiT stage: lone frames only, as its DiTs draw them. Each step takes half a batch of clips and
-     * trains the backdrop DiT on their backgrounds and the matte DiT on MATTES_PER_CLIP mattes of each (an object on a
-     * frame, planned by its layout, which is never dropped: a matte is always drawn from a plan).
+     * trains the backdrop DiT on their backgrounds (told the planned background, dropped with the caption and alone, so
+     * it can also draw from the text) and the matte DiT on MATTES_PER_CLIP mattes of each (an object on a frame,
+     * planned by its layout, which is never dropped: a matte is always drawn from a plan).
      */
     private void trainLayers(VideoModel model, DataParallel parallel) throws IOException {
         Map<String, NDArray> params = ditParams(model);
@@ -360,8 +366,11 @@ public final class Trainer {
                 List<String> matteCaptions = new ArrayList<>();
                 for (int i : mattes.example()) matteCaptions.add(rng.nextDouble() < CAPTION_DROPOUT ? "" : captions.get(i).isEmpty() ? clips.get(i).captions().getFirst() : captions.get(i));
                 window.data(dataStart);
-                double loss = layerLoss(model.dit(), model, parallel, backdrops, null, backdrops.onesLike(), captions, rng)
-                        + layerLoss(model.matte(), model, parallel, mattes.target(), mattes.layout(), mattes.weights(), matteCaptions, rng);
+                float[] planned = new float[clips.size()];
+                for (int i = 0; i < clips.size(); i++) planned[i] = captions.get(i).isEmpty() || rng.nextDouble() < LAYOUT_DROPOUT ? 0 : 1;
+                NDArray backdropPlan = LayerTargets.backdropPlans(m, clips, config.pixelsPerToken()).mul(m.create(planned, new Shape(clips.size(), 1, 1)));
+                double loss = layerLoss(model.dit(), model, parallel, backdrops, backdropPlan, backdrops.onesLike(), captions, BACKDROP_SHIFT, rng)
+                        + layerLoss(model.matte(), model, parallel, mattes.target(), mattes.layout(), mattes.weights(), matteCaptions, config.shift(), rng);
                 window.add(loss);
                 long updateStart = System.nanoTime();
                 double lr = learningRate(DIT_LR, ditSteps, progress(ditSeconds + sinceCheckpoint(), ditBudget(), options.maxDitSteps()));
@@ -378,11 +387,11 @@ public final class Trainer {
 
     /** One DiT's flow-matching loss on clean lone frames x0 [B, C, 1, H, W] (layout null: none), its gradients added to the weights'. */
     private static double layerLoss(Dit dit, VideoModel model, DataParallel parallel, NDArray x0, NDArray layout, NDArray weights, List<String> captions,
-                                    SplittableRandom rng) {
+                                    double shift, SplittableRandom rng) {
         NDManager m = model.manager();
         int size = captions.size();
         float[] times = new float[size];
-        for (int i = 0; i < size; i++) times[i] = (float) FlowMatching.sampleTime(rng, model.config().shift());
+        for (int i = 0; i < size; i++) times[i] = (float) FlowMatching.sampleTime(rng, shift);
         NDArray t = m.create(times);
         NDArray noise = Noise.gaussian(m, x0.getShape(), rng);
         NDArray xt = FlowMatching.interpolate(x0, noise, t);

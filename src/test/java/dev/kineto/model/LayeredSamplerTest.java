@@ -23,4 +23,22 @@ class LayeredSamplerTest {
         assertEquals(0.5, (zoomed[w / 2 - 1] + zoomed[w / 2]) / 2, 1e-6, "a zoom keeps the centre where it was");
         assertTrue(zoomed[w - 1] - zoomed[0] < still[w - 1] - still[0], "and spreads less of the backdrop over the frame");
     }
+
+    /** A matte drawn large at the centre lands where the plan places its object, scaled to its box: half the side, a quarter of the pixels. */
+    @Test
+    void aMatteIsMovedAndScaledToItsPlannedBox() {
+        int w = 32, h = 32;
+        float[] drawn = new float[w * h];
+        java.util.Arrays.fill(drawn, -1);
+        for (int y = 8; y < 24; y++) for (int x = 8; x < 24; x++) drawn[y * w + x] = 1; // a square of half side 8 at the centre
+        Layout.Placed pose = new Layout.Placed(0, 16, 16, 8, 8, 0, 0), at = new Layout.Placed(0, 10, 20, 4, 4, Math.PI / 2, 0);
+        float[] alpha = LayeredSampler.placed(drawn, 0, w, h, pose, at);
+        double area = 0, cx = 0, cy = 0;
+        for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) { area += alpha[y * w + x]; cx += alpha[y * w + x] * (x + 0.5); cy += alpha[y * w + x] * (y + 0.5); }
+        assertEquals(64, area, 4, "a box of half side 4 covers 8 x 8 pixels");
+        assertEquals(10, cx / area, 0.1, "centred where the plan puts it");
+        assertEquals(20, cy / area, 0.1);
+        assertEquals(1, alpha[20 * w + 10], 1e-6);
+        assertEquals(0, alpha[20 * w + 16], 1e-6, "and nothing outside its box");
+    }
 }
