@@ -15,10 +15,11 @@ import java.util.function.BiFunction;
 
 /**
  * How a layered model draws a video from its plan (ModelConfig.Representation.LAYERS), as a cut-out animation is
- * made: its backdrop DiT draws the background once from the text and the planned pattern and colours; its matte DiT draws each planned object's coverage
- * once, large at the frame's centre, from the text and that object's box; each frame is then the backdrop moved by the
- * plan's camera with every object's matte moved, turned and scaled to where the plan puts it on that frame and filled
- * in its planned colour, in the plan's order. What the DiTs draw does not grow with the video's length.
+ * made: its backdrop DiT draws the background once from the text and the planned pattern and colours; its matte DiT
+ * draws each planned object's coverage once, large at the frame's centre, from the text and that object's box; each
+ * frame is then the backdrop moved by the plan's camera with every object's matte moved, turned and scaled to where the
+ * plan puts it on that frame and filled in its planned colour, in the plan's order. What the DiTs draw does not grow
+ * with the video's length.
  */
 final class LayeredSampler {
     /**
