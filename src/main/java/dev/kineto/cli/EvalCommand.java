@@ -132,19 +132,25 @@ public final class EvalCommand implements Callable<Integer> {
     private record Row(String name, Callable<VideoGenerator> open) {}
 
     /**
-     * The model under test first, then the same model given the world's render noised half way (what its DiT loses at
-     * low noise alone), then its bounds: the world's renders through the model's VAE (what its DiT can reach at best),
-     * the world's own renders, and an untrained model.
+     * The model under test first, then for a latent model the same model given the world's render noised half way (what
+     * its DiT loses at low noise alone) and the world's renders through its VAE (what its DiT can reach at best), then
+     * the world's own renders and an untrained model of the same preset.
      */
-    private List<Row> rows(Suite prompts) {
+    private List<Row> rows(Suite prompts) throws Exception {
         if (model.equals("ground-truth")) return List.of(new Row("ground truth", GroundTruthGenerator::new));
         Callable<Path> dir = model.equals("default") ? DiffusionGenerator::defaultModelDir : () -> Path.of(model);
         Row tested = new Row(model.equals("default") ? "default" : rowName(Path.of(model)), () -> DiffusionGenerator.load(dir.call()));
         if (noBounds) return List.of(tested);
-        return List.of(tested, new Row("renoised from t = " + RenoisedGenerator.SUITE_TIME,
-                        () -> new RenoisedGenerator(DiffusionGenerator.load(dir.call()), RenoisedGenerator.SUITE_TIME)),
-                new Row("VAE round trip", () -> new VaeRoundTripGenerator(VideoModel.load(dir.call()))),
-                new Row("ground truth", GroundTruthGenerator::new), new Row("untrained", () -> untrained(prompts)));
+        ModelConfig config = ModelConfig.read(dir.call().resolve(VideoModel.CONFIG_FILE));
+        List<Row> rows = new java.util.ArrayList<>(List.of(tested));
+        // Only a latent model re-noises a render and has a VAE whose round trip bounds its DiT.
+        if (config.representation() == ModelConfig.Representation.LATENT) {
+            rows.add(new Row("renoised from t = " + RenoisedGenerator.SUITE_TIME, () -> new RenoisedGenerator(DiffusionGenerator.load(dir.call()), RenoisedGenerator.SUITE_TIME)));
+            rows.add(new Row("VAE round trip", () -> new VaeRoundTripGenerator(VideoModel.load(dir.call()))));
+        }
+        rows.add(new Row("ground truth", GroundTruthGenerator::new));
+        rows.add(new Row("untrained", () -> untrained(prompts, config.preset())));
+        return rows;
     }
 
     /** A model directory's name in the report; training writes runs/NAME/model, so there the run's name. */
@@ -154,10 +160,10 @@ public final class EvalCommand implements Callable<Integer> {
         return name.toString().equals("model") && parent != null && parent.getFileName() != null ? parent.getFileName().toString() : name.toString();
     }
 
-    /** The lower bound: the default preset with random weights, its tokenizer knowing the world's words. */
-    private static VideoGenerator untrained(Suite prompts) {
+    /** The lower bound: the tested model's preset with random weights, its tokenizer knowing the world's words. */
+    private static VideoGenerator untrained(Suite prompts, String preset) {
         List<String> vocabulary = Tokenizer.vocabulary(World.vocabulary(), prompts.prompts().stream().map(Suite.Prompt::prompt).toList());
-        ModelConfig config = ModelConfig.preset("default", prompts.width(), prompts.height(), prompts.frames(), prompts.fps(), vocabulary);
+        ModelConfig config = ModelConfig.preset(preset, prompts.width(), prompts.height(), prompts.frames(), prompts.fps(), vocabulary);
         return new DiffusionGenerator(new VideoModel(config, 0), FlowMatching.Sampler.HEUN);
     }
 
