@@ -50,6 +50,8 @@ final class LayeredSampler {
         }
         double[] times = FlowMatching.schedule(first.steps(), FlowMatching.resolutionShift(model.config().shift(),
                 model.config().tokens(first.frames(), h, w), model.config().trainedTokens()));
+        double[] backdropTimes = FlowMatching.schedule(first.steps(), FlowMatching.resolutionShift(ModelConfig.BACKDROP_SHIFT,
+                model.config().tokens(first.frames(), h, w), model.config().trainedTokens()));
         try (NDScope scope = new NDScope(); NDManager m = model.manager().newSubManager()) {
             scope.suppressNotUsedWarning();
             float[] cfg = new float[b];
@@ -79,8 +81,8 @@ final class LayeredSampler {
             for (int i = 0; i < steps; i++) {
                 try (NDScope stepScope = new NDScope()) {
                     stepScope.suppressNotUsedWarning();
-                    FlowMatching.Step step = FlowMatching.step(sampler, backdropVelocity, backdrop, times[i], times[i + 1]);
-                    float[] backdropEstimate = FlowMatching.denoised(backdrop, step.velocity(), times[i]).toFloatArray(), matteEstimate = new float[0];
+                    FlowMatching.Step step = FlowMatching.step(sampler, backdropVelocity, backdrop, backdropTimes[i], backdropTimes[i + 1]);
+                    float[] backdropEstimate = FlowMatching.denoised(backdrop, step.velocity(), backdropTimes[i]).toFloatArray(), matteEstimate = new float[0];
                     backdrop = step.x();
                     NDScope.unregister(backdrop);
                     if (matte != null) {

@@ -74,6 +74,15 @@ public record ModelConfig(String preset, VideoVae.Config vae, TextEncoder.Config
      */
     private static final double PIXEL_SHIFT = 6;
 
+    /**
+     * A layered model's backdrop DiT's timestep shift, in training and sampling. A backdrop is mostly its one or two
+     * colours, which show through the noise of 64x64 pixels until t ≈ 0.995: at the pixel models' shift a backdrop DiT
+     * learnt to read them from the noise (1 in 4,000 of its times was past 0.995), ignored its caption and drew
+     * whatever colour the seed's noise leant to. At 50 a quarter of its times are past 0.99, where only the caption and
+     * the plan say the colours, and sampling stays there longer before the noise shows any.
+     */
+    public static final double BACKDROP_SHIFT = 50;
+
     /** Whether the DiT renders into a layout (Layout), planned from the prompt when the caller gives none. */
     public boolean grounded() {
         return dit.layoutFeatures() > 0;

@@ -61,14 +61,10 @@ public final class Trainer {
     // A grounded DiT is also trained without its layout, beside the dropped captions (which drop it too), so it can draw
     // from the text alone where no plan fits: a user's frames, or a prompt the planner cannot read.
     private static final double LAYOUT_DROPOUT = 0.1;
-    // A layered step trains the matte DiT on this many mattes of each clip whose backdrop it trains on: a backdrop is
-    // learnt from the caption's few words, a matte's outline is the hard part.
-    private static final int MATTES_PER_CLIP = 2;
-    // The backdrop DiT's timestep shift. A backdrop is mostly its one or two colours, which show through the noise of
-    // 64x64 pixels until t ≈ 0.995; at the pixel models' shift a backdrop DiT learnt to read them from the noise (1 in
-    // 4,000 of its times was past 0.995), ignored its caption and drew whatever colour the seed's noise leant to. At
-    // 50 a quarter of its times are past 0.99, where only the caption and the plan can say the colours.
-    private static final double BACKDROP_SHIFT = 50;
+    // A layered step trains the matte DiT on this many mattes of each clip whose backdrop it trains on. At 2 (half as
+    // many backdrops as mattes) shape passed 91 of 125 world-v1 checks after 4,900 steps but the backdrops' patterns
+    // lagged (background 79 of 103), so each clip gives one of each.
+    private static final int MATTES_PER_CLIP = 1;
     static final String MODEL_DIR = "model", STATE_FILE = "state.safetensors", PROGRESS_FILE = "progress.json";
 
     private final TrainOptions options;
@@ -369,7 +365,7 @@ public final class Trainer {
                 float[] planned = new float[clips.size()];
                 for (int i = 0; i < clips.size(); i++) planned[i] = captions.get(i).isEmpty() || rng.nextDouble() < LAYOUT_DROPOUT ? 0 : 1;
                 NDArray backdropPlan = LayerTargets.backdropPlans(m, clips, config.pixelsPerToken()).mul(m.create(planned, new Shape(clips.size(), 1, 1)));
-                double loss = layerLoss(model.dit(), model, parallel, backdrops, backdropPlan, backdrops.onesLike(), captions, BACKDROP_SHIFT, rng)
+                double loss = layerLoss(model.dit(), model, parallel, backdrops, backdropPlan, backdrops.onesLike(), captions, ModelConfig.BACKDROP_SHIFT, rng)
                         + layerLoss(model.matte(), model, parallel, mattes.target(), mattes.layout(), mattes.weights(), matteCaptions, config.shift(), rng);
                 window.add(loss);
                 long updateStart = System.nanoTime();
