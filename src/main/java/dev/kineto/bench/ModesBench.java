@@ -176,8 +176,8 @@ final class ModesBench implements Callable<Integer> {
      */
     private void frames(DiffusionGenerator generator, ModelConfig c, String mode) {
         if (!c.takesFrames()) {
-            System.out.printf("modes %s: skipped: this model (preset %s) is a latent model and cannot take frames; give --model with a pixel model or --preset pixel%n",
-                    mode, c.preset());
+            System.out.printf("modes %s: skipped: this model (preset %s, %s) cannot take frames; give --model with a pixel model or --preset pixel%n",
+                    mode, c.preset(), c.representation().name().toLowerCase(java.util.Locale.ROOT));
             return;
         }
         int n = clips != null ? clips : 4;
