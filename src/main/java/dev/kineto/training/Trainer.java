@@ -332,8 +332,8 @@ public final class Trainer {
     }
 
     /**
-     * A layered model's DiT stage: lone frames only, as its DiTs draw them. Each step takes half a batch of clips and
-     * trains the backdrop DiT on their backgrounds (told the planned background, dropped with the caption and alone, so
+     * A layered model's DiT stage: lone frames only, as its DiTs draw them. Each step takes batch / MATTES_PER_CLIP clips
+     * and trains the backdrop DiT on their backgrounds (told the planned background, dropped with the caption and alone, so
      * it can also draw from the text) and the matte DiT on MATTES_PER_CLIP mattes of each (an object on a frame,
      * planned by its layout, which is never dropped: a matte is always drawn from a plan).
      */
@@ -357,10 +357,12 @@ public final class Trainer {
                 NDManager m = model.manager();
                 NDArray backdrops = LayerTargets.backdrops(m, clips);
                 LayerTargets.Mattes mattes = LayerTargets.mattes(m, clips, MATTES_PER_CLIP, config.pixelsPerToken(), rng);
-                List<String> captions = new ArrayList<>();
+                List<String> captions = new ArrayList<>(), matteCaptions = new ArrayList<>();
                 for (Example e : clips) captions.add(rng.nextDouble() < CAPTION_DROPOUT ? "" : e.captions().get(rng.nextInt(e.captions().size())));
-                List<String> matteCaptions = new ArrayList<>();
-                for (int i : mattes.example()) matteCaptions.add(rng.nextDouble() < CAPTION_DROPOUT ? "" : captions.get(i).isEmpty() ? clips.get(i).captions().getFirst() : captions.get(i));
+                for (int i : mattes.example()) {
+                    List<String> phrasings = clips.get(i).captions();
+                    matteCaptions.add(rng.nextDouble() < CAPTION_DROPOUT ? "" : phrasings.get(rng.nextInt(phrasings.size())));
+                }
                 window.data(dataStart);
                 float[] planned = new float[clips.size()];
                 for (int i = 0; i < clips.size(); i++) planned[i] = captions.get(i).isEmpty() || rng.nextDouble() < LAYOUT_DROPOUT ? 0 : 1;
