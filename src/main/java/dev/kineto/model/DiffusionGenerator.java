@@ -122,13 +122,18 @@ public final class DiffusionGenerator implements VideoGenerator {
         }
         if (layouts != null) checkLayouts(batch, layouts);
         if (layered()) {
-            for (GenerationRequest r : batch) {
-                if (!batchable(batch.getFirst(), r)) throw new IllegalArgumentException("requests in one batch must share size, frames and steps");
-                model.config().rules().check(r);
-            }
+            checkBatch(batch);
             return new LayeredSampler(model, sampler).sample(batch, layouts, listener);
         }
         return sample(batch, null, 1.0, keyframes, layouts, listener);
+    }
+
+    /** Refuses a batch whose requests differ in size, frames or steps, or break the model's rules. */
+    private void checkBatch(List<GenerationRequest> batch) {
+        for (GenerationRequest r : batch) {
+            if (!batchable(batch.getFirst(), r)) throw new IllegalArgumentException("requests in one batch must share size, frames and steps");
+            model.config().rules().check(r);
+        }
     }
 
     private boolean layered() {
@@ -190,12 +195,9 @@ public final class DiffusionGenerator implements VideoGenerator {
 
     private List<Clip> sample(List<GenerationRequest> batch, List<Clip> sources, double strength, List<Keyframes> keyframes, List<Layout> layouts,
                               StepListener listener) {
+        checkBatch(batch);
         GenerationRequest first = batch.getFirst();
         ModelConfig config = model.config();
-        for (GenerationRequest r : batch) {
-            if (!batchable(first, r)) throw new IllegalArgumentException("requests in one batch must share size, frames and steps");
-            config.rules().check(r);
-        }
         int b = batch.size();
         boolean guided = batch.stream().anyMatch(r -> r.cfg() != 1);
         long[] latentShape = config.modelShape(first.frames(), first.height(), first.width());
