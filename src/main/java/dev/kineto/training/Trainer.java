@@ -253,12 +253,22 @@ public final class Trainer {
 
     // ---- Stage 2: text encoder + DiT ---------------------------------------------------------------------------
 
-    private void trainDit(VideoModel model, DataParallel parallel) throws IOException {
+    /** The DiT stage's optimiser and EMA over the text encoder's and DiTs' weights, restored when resuming, and its random stream. */
+    private record DitStage(AdamW optimizer, Ema ema, SplittableRandom rng) {}
+
+    private DitStage ditStage(VideoModel model, DataParallel parallel) throws IOException {
         Map<String, NDArray> params = ditParams(model);
         AdamW optimizer = new AdamW(params, DIT_WEIGHT_DECAY, parallel);
         Ema ema = new Ema(params, EMA_DECAY, parallel);
         restoreOptimizer(optimizer, ema.weights(), ditSteps);
-        SplittableRandom rng = new SplittableRandom(options.seed() * 17 + ditSteps);
+        return new DitStage(optimizer, ema, new SplittableRandom(options.seed() * 17 + ditSteps));
+    }
+
+    private void trainDit(VideoModel model, DataParallel parallel) throws IOException {
+        DitStage dit = ditStage(model, parallel);
+        AdamW optimizer = dit.optimizer();
+        Ema ema = dit.ema();
+        SplittableRandom rng = dit.rng();
         ModelConfig config = model.config();
         double shift = FlowMatching.resolutionShift(config.shift(), config.trainedTokens(), config.trainedTokens());
         double imageShift = FlowMatching.resolutionShift(config.shift(), config.tokens(1, config.height(), config.width()), config.trainedTokens());
@@ -338,11 +348,8 @@ public final class Trainer {
      * planned by its layout, which is never dropped: a matte is always drawn from a plan).
      */
     private void trainLayers(VideoModel model, DataParallel parallel) throws IOException {
-        Map<String, NDArray> params = ditParams(model);
-        AdamW optimizer = new AdamW(params, DIT_WEIGHT_DECAY, parallel);
-        Ema ema = new Ema(params, EMA_DECAY, parallel);
-        restoreOptimizer(optimizer, ema.weights(), ditSteps);
-        SplittableRandom rng = new SplittableRandom(options.seed() * 17 + ditSteps);
+        DitStage dit = ditStage(model, parallel);
+        SplittableRandom rng = dit.rng();
         ModelConfig config = model.config();
         LogWindow window = new LogWindow();
         while (ditHasRoom()) {
@@ -372,15 +379,15 @@ public final class Trainer {
                 window.add(loss);
                 long updateStart = System.nanoTime();
                 double lr = learningRate(DIT_LR, ditSteps, progress(ditSeconds + sinceCheckpoint(), ditBudget(), options.maxDitSteps()));
-                updateDit(optimizer, ema, lr, ditSteps);
+                updateDit(dit.optimizer(), dit.ema(), lr, ditSteps);
                 window.update(updateStart);
             }
             ditSteps++;
             if (ditSteps % LOG_EVERY == 0) window.log("layers", ditSteps, options.ditBatch(), ditLoss);
-            if (checkpointDue()) checkpoint(model, optimizer, ema);
+            if (checkpointDue()) checkpoint(model, dit.optimizer(), dit.ema());
         }
         if (!stopping) stage = Stage.DONE;
-        checkpoint(model, optimizer, ema);
+        checkpoint(model, dit.optimizer(), dit.ema());
     }
 
     /** One DiT's flow-matching loss on clean lone frames x0 [B, C, 1, H, W] (layout null: none), its gradients added to the weights'. */

@@ -108,9 +108,8 @@ class TrainerTest {
             assertTrue(generator.model().config().grounded(), "the pixel presets render into a layout");
             int[] object = TestClips.rgb(0), background = TestClips.rgb(2);
             for (boolean right : new boolean[] {true, false}) {
-                GenerationRequest request = new GenerationRequest(caption, "", SIZE, SIZE, FRAMES, 8, 12, 2.0, 7);
                 Layout layout = TestClips.layout(0, right, SIZE, FRAMES);
-                Clip drawn = generator.generate(List.of(request), List.of(Keyframes.NONE), List.of(layout), StepListener.NONE).getFirst();
+                Clip drawn = drawn(generator, caption, layout);
                 for (int f : new int[] {0, FRAMES - 1}) {
                     double planned = layout.frames().get(f).getFirst().x(), seen = objectX(drawn, f, object, background);
                     assertEquals(planned, seen, SIZE / 8.0, (right ? "right" : "left") + "ward layout, frame " + f + ": the square is drawn where the layout puts it");
@@ -137,9 +136,8 @@ class TrainerTest {
         try (var generator = DiffusionGenerator.load(dir.resolve("model"))) {
             int[] object = TestClips.rgb(0), background = TestClips.rgb(2);
             for (boolean right : new boolean[] {true, false}) {
-                GenerationRequest request = new GenerationRequest(caption, "", SIZE, SIZE, FRAMES, 8, 12, 2.0, 7);
                 Layout layout = TestClips.layout(0, right, SIZE, FRAMES);
-                Clip drawn = generator.generate(List.of(request), List.of(Keyframes.NONE), List.of(layout), StepListener.NONE).getFirst();
+                Clip drawn = drawn(generator, caption, layout);
                 for (int f : new int[] {0, FRAMES - 1}) {
                     Layout.Placed box = layout.frames().get(f).getFirst();
                     int inside = 0, insideRed = 0, outside = 0, outsideRed = 0;
@@ -156,6 +154,12 @@ class TrainerTest {
                 }
             }
         }
+    }
+
+    /** The caption's video of the test clips' size and length, drawn by generator into layout (12 steps, guidance 2, seed 7). */
+    private static Clip drawn(DiffusionGenerator generator, String caption, Layout layout) {
+        GenerationRequest request = new GenerationRequest(caption, "", SIZE, SIZE, FRAMES, 8, 12, 2.0, 7);
+        return generator.generate(List.of(request), List.of(Keyframes.NONE), List.of(layout), StepListener.NONE).getFirst();
     }
 
     private static Clip frame(Clip clip, int i) {
