@@ -58,11 +58,6 @@ public record Layout(int width, int height, List<List<Placed>> frames, List<Came
         return frames.isEmpty() ? 0 : frames.getFirst().size();
     }
 
-    /** Object index alone on every frame, seen by the same camera: what a layered model draws one matte from. */
-    public Layout only(int index) {
-        return new Layout(width, height, frames.stream().map(placed -> List.of(placed.get(index))).toList(), camera, background);
-    }
-
     /** The scene's objects as boxes: each centred on its state, its half sides the state's half extent. */
     public static Layout of(Scene scene) {
         RenderSpec spec = scene.spec();

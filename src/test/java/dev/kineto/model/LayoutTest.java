@@ -38,6 +38,14 @@ class LayoutTest {
         ObjectState first = scene.tracks().getFirst().states().getFirst(), last = scene.tracks().getFirst().states().getLast();
         assertTrue(last.x() > first.x() + TOKEN, "the plan moves right: " + first.x() + " → " + last.x());
         assertEquals(plan.frames().subList(4, 9), plan.window(4, 5).frames());
+        assertEquals(scene.camera(), plan.camera(), "and the camera on every frame");
+        float[] backdrop = plan.backdropFeatures(TOKEN);
+        assertEquals(plane * Layout.BACKDROP_FEATURES, backdrop.length);
+        int solid = dev.kineto.world.BackgroundKind.SOLID.ordinal(), patterns = dev.kineto.world.BackgroundKind.values().length;
+        for (int k = 0; k < plane; k++) {
+            assertEquals(1f, backdrop[k * Layout.BACKDROP_FEATURES + solid], "every backdrop token is told the pattern, solid");
+            for (int c = 0; c < 6; c++) assertEquals(0f, backdrop[k * Layout.BACKDROP_FEATURES + patterns + c], "and its colours, black");
+        }
         assertArrayEquals(java.util.Arrays.copyOfRange(features, 4 * plane * Layout.FEATURES, 9 * plane * Layout.FEATURES), plan.window(4, 5).features(TOKEN));
     }
 
