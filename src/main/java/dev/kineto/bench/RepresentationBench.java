@@ -165,7 +165,7 @@ final class RepresentationBench implements Callable<Integer> {
         for (double sigma : new double[] {0, 1, 1.5, 2}) {
             int[] tally = new int[2];
             for (int i = 0; i < heldOut.size(); i++) {
-                Clip first = frame(heldOut.get(i).clip(), 0);
+                Clip first = heldOut.get(i).clip().frame(0);
                 add(tally, shapeChecks(sigma == 0 ? first : blurred(first, sigma), heldOut.get(i).caption(), 900_000 + i));
             }
             System.out.printf("first frames blurred by sigma %.1f px: shape %d/%d%n", sigma, tally[0], tally[1]);
@@ -187,7 +187,7 @@ final class RepresentationBench implements Callable<Integer> {
      * the halo a patch model leaves around an object it draws.
      */
     private static Clip haloed(Example example, int token, int delta) {
-        Clip frame = frame(example.clip(), 0);
+        Clip frame = example.clip().frame(0);
         byte[] from = frame.frames().getFirst(), backdrop = example.background().frames().getFirst(), to = from.clone();
         int w = frame.width(), h = frame.height();
         for (Example.Shown object : example.objects()) {
@@ -239,9 +239,9 @@ final class RepresentationBench implements Callable<Integer> {
         for (int i = 0; i < heldOut.size(); i++) {
             String other = heldOut.get((i + 1) % heldOut.size()).caption();
             for (int f = 0; f < frames.length; f++) {
-                tallies[0][i][f] = shapeChecks(frame(heldOut.get(i).clip(), frames[f]), heldOut.get(i).caption(), 900_000 + i);
-                tallies[1][i][f] = shapeChecks(frame(trips.get(i), frames[f]), heldOut.get(i).caption(), 900_000 + i);
-                tallies[2][i][f] = shapeChecks(frame(heldOut.get(i).clip(), frames[f]), other, 900_000 + i);
+                tallies[0][i][f] = shapeChecks(heldOut.get(i).clip().frame(frames[f]), heldOut.get(i).caption(), 900_000 + i);
+                tallies[1][i][f] = shapeChecks(trips.get(i).frame(frames[f]), heldOut.get(i).caption(), 900_000 + i);
+                tallies[2][i][f] = shapeChecks(heldOut.get(i).clip().frame(frames[f]), other, 900_000 + i);
             }
         }
         for (var group : groups.entrySet()) {
@@ -291,7 +291,7 @@ final class RepresentationBench implements Callable<Integer> {
                 + (memorise ? "-memorised" : "") + (pool > 0 ? "-pool" + pool : "");
         List<String> captions = heldOut.stream().map(WorldClip::caption).toList();
         List<Example> examples = heldOut.stream().map(clip -> WorldSource.of(clip, new SplittableRandom(0))).toList();
-        writeStrip(out.resolve(name + "-world.png"), heldOut.stream().limit(16).map(clip -> frame(clip.clip(), 0)).toList()); // what the strips should show
+        writeStrip(out.resolve(name + "-world.png"), heldOut.stream().limit(16).map(clip -> clip.clip().frame(0)).toList()); // what the strips should show
         List<Example> seen = !memorise ? List.of() : IntStream.range(0, prompts).mapToObj(i -> WorldSource.of(heldOut(i, FirstFrameArm.FRAME), new SplittableRandom(0))).toList();
         ExampleSource world = FirstFrameArm.world(arm, recipe);
         ExampleSource training = memorise ? i -> seen.get((int) (i % seen.size())) : pool > 0 ? i -> world.get(i % pool) : world;
@@ -370,10 +370,6 @@ final class RepresentationBench implements Callable<Integer> {
         BufferedImage strip = new BufferedImage(64 * frames.size(), 64, BufferedImage.TYPE_INT_RGB);
         for (int i = 0; i < frames.size(); i++) strip.getGraphics().drawImage(frames.get(i).image(0), 64 * i, 0, null);
         AtomicFiles.write(file, tmp -> ImageIO.write(strip, "png", tmp.toFile()));
-    }
-
-    private static Clip frame(Clip clip, int k) {
-        return new Clip(clip.width(), clip.height(), clip.fps(), List.of(clip.frames().get(k)));
     }
 
     private static int[] shapeChecks(Clip clip, String prompt, long seed) {

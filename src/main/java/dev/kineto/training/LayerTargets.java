@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.kineto.model.Layout;
 import dev.kineto.video.Clip;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -22,7 +21,7 @@ final class LayerTargets {
 
     /** The examples' backdrops [B, 3, 1, H, W] in −1..1: frame 0 of each background. */
     static NDArray backdrops(NDManager m, List<Example> examples) {
-        List<Clip> frames = examples.stream().map(e -> frame(e.background(), 0)).toList();
+        List<Clip> frames = examples.stream().map(e -> e.background().frame(0)).toList();
         return dev.kineto.model.VideoTensors.of(m, frames);
     }
 
@@ -80,9 +79,5 @@ final class LayerTargets {
             out[p] = colour < DISTINCT ? (seen > DISTINCT / 3 ? 1 : 0) : Math.min(1f, (float) seen / colour);
         }
         return out;
-    }
-
-    private static Clip frame(Clip clip, int f) {
-        return new Clip(clip.width(), clip.height(), clip.fps(), new ArrayList<>(List.of(clip.frames().get(f))));
     }
 }

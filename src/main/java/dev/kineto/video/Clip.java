@@ -24,6 +24,11 @@ public record Clip(int width, int height, double fps, List<byte[]> frames) {
 
     public double seconds() { return frames.size() / fps; }
 
+    /** Frame i alone, as a one-frame clip at this clip's size and fps. */
+    public Clip frame(int i) {
+        return new Clip(width, height, fps, List.of(frames.get(i)));
+    }
+
     /** The same clip played at another frame rate, keeping its duration: each new frame is the one showing at its time. */
     public Clip atFps(double newFps) {
         if (!(newFps > 0)) throw new IllegalArgumentException("fps must be positive, got " + newFps);

@@ -82,7 +82,7 @@ class TrainerTest {
                 Clip drawn = generator.generate(request);
                 assertTrue(Psnr.of(truth, drawn) >= 17, caption + ": PSNR against the training clip " + Psnr.of(truth, drawn));
                 Clip animated = generator.generate(List.of(request), List.of(Keyframes.first(truth.frames().getFirst())), StepListener.NONE).getFirst();
-                assertTrue(Psnr.of(frame(truth, 0), frame(animated, 0)) >= 30, caption + ": the given first frame is kept");
+                assertTrue(Psnr.of(truth.frame(0), animated.frame(0)) >= 30, caption + ": the given first frame is kept");
                 int[] object = TestClips.rgb(combo[0]), background = TestClips.rgb(combo[1]);
                 double start = objectX(animated, 0, object, background), end = objectX(animated, FRAMES - 1, object, background);
                 assertTrue(right ? end > start + SIZE / 4.0 : end < start - SIZE / 4.0,
@@ -160,10 +160,6 @@ class TrainerTest {
     private static Clip drawn(DiffusionGenerator generator, String caption, Layout layout) {
         GenerationRequest request = new GenerationRequest(caption, "", SIZE, SIZE, FRAMES, 8, 12, 2.0, 7);
         return generator.generate(List.of(request), List.of(Keyframes.NONE), List.of(layout), StepListener.NONE).getFirst();
-    }
-
-    private static Clip frame(Clip clip, int i) {
-        return new Clip(clip.width(), clip.height(), clip.fps(), List.of(clip.frames().get(i)));
     }
 
     @Test
