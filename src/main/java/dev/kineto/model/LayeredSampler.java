@@ -128,28 +128,25 @@ final class LayeredSampler {
         };
     }
 
-    /** The planned backgrounds' features [rows, tokens, Layout.BACKDROP_FEATURES], twice over when guided (the plan on both halves, as for a matte). */
+    /** The planned backgrounds' features [rows, tokens, Layout.BACKDROP_FEATURES]: the plan on both halves when guided, as for a matte. */
     private NDArray backdropLayout(NDManager m, List<Layout> plans, boolean guided) {
-        int n = plans.getFirst().backdropFeatures(model.config().pixelsPerToken()).length, rows = (guided ? 2 : 1) * plans.size();
-        float[] all = new float[rows * n];
-        for (int i = 0; i < plans.size(); i++) {
-            float[] one = plans.get(i).backdropFeatures(model.config().pixelsPerToken());
-            System.arraycopy(one, 0, all, i * n, n);
-            if (guided) System.arraycopy(one, 0, all, (plans.size() + i) * n, n);
-        }
-        return m.create(all, new Shape(rows, n / Layout.BACKDROP_FEATURES, Layout.BACKDROP_FEATURES));
+        return guidedRows(m, plans.stream().map(plan -> plan.backdropFeatures(model.config().pixelsPerToken())).toList(), Layout.BACKDROP_FEATURES, guided);
     }
 
     /** The layout [rows, tokens, F] of each matte: its object alone in its pose; twice over when guided. */
     private NDArray matteLayout(NDManager m, List<Matte> mattes, int w, int h, boolean guided) {
-        int tokenPixels = model.config().pixelsPerToken(), n = (w / tokenPixels) * (h / tokenPixels) * Layout.FEATURES;
-        float[] all = new float[(guided ? 2 : 1) * mattes.size() * n];
-        for (int j = 0; j < mattes.size(); j++) {
-            float[] one = new Layout(w, h, List.of(List.of(mattes.get(j).pose()))).features(tokenPixels);
-            System.arraycopy(one, 0, all, j * n, n);
-            if (guided) System.arraycopy(one, 0, all, (mattes.size() + j) * n, n);
+        int tokenPixels = model.config().pixelsPerToken();
+        return guidedRows(m, mattes.stream().map(matte -> new Layout(w, h, List.of(List.of(matte.pose()))).features(tokenPixels)).toList(), Layout.FEATURES, guided);
+    }
+
+    /** Rows of features [rows, tokens, features] from one array a row, repeated below for the unguided half when guided. */
+    private static NDArray guidedRows(NDManager m, List<float[]> rows, int features, boolean guided) {
+        int n = rows.getFirst().length, copies = guided ? 2 : 1;
+        float[] all = new float[copies * rows.size() * n];
+        for (int copy = 0; copy < copies; copy++) {
+            for (int i = 0; i < rows.size(); i++) System.arraycopy(rows.get(i), 0, all, (copy * rows.size() + i) * n, n);
         }
-        return m.create(all, new Shape((guided ? 2 : 1) * mattes.size(), n / Layout.FEATURES, Layout.FEATURES));
+        return m.create(all, new Shape(copies * rows.size(), n / features, features));
     }
 
     /** The videos: backdrops [B, 3, 1, H, W] and mattes [N, 1, 1, H, W] (both in −1..1) composed by the plans. */
@@ -191,24 +188,14 @@ final class LayeredSampler {
         float[] out = new float[w * h];
         double cos = Math.cos(at.rotation() - pose.rotation()), sin = Math.sin(at.rotation() - pose.rotation());
         double sx = pose.halfWidth() / Math.max(1e-6, at.halfWidth()), sy = pose.halfHeight() / Math.max(1e-6, at.halfHeight());
+        Texel coverage = (x, y) -> x < 0 || y < 0 || x >= w || y >= h ? 0 : Math.clamp((mattes[offset + y * w + x] + 1) / 2, 0f, 1f);
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
                 double lx = x + 0.5 - at.x(), ly = y + 0.5 - at.y();
-                double px = (lx * cos + ly * sin) * sx + pose.x() - 0.5, py = (-lx * sin + ly * cos) * sy + pose.y() - 0.5;
-                int x0 = (int) Math.floor(px), y0 = (int) Math.floor(py);
-                double fx = px - x0, fy = py - y0;
-                double top = (1 - fx) * coverage(mattes, offset, w, h, x0, y0) + fx * coverage(mattes, offset, w, h, x0 + 1, y0);
-                double bottom = (1 - fx) * coverage(mattes, offset, w, h, x0, y0 + 1) + fx * coverage(mattes, offset, w, h, x0 + 1, y0 + 1);
-                out[y * w + x] = (float) ((1 - fy) * top + fy * bottom);
+                out[y * w + x] = (float) bilinear(coverage, (lx * cos + ly * sin) * sx + pose.x() - 0.5, (-lx * sin + ly * cos) * sy + pose.y() - 0.5);
             }
         }
         return out;
-    }
-
-    /** The drawn matte's coverage at pixel (x, y) in 0..1, 0 off the drawing. */
-    private static double coverage(float[] mattes, int offset, int w, int h, int x, int y) {
-        if (x < 0 || y < 0 || x >= w || y >= h) return 0;
-        return Math.clamp((mattes[offset + y * w + x] + 1) / 2, 0f, 1f);
     }
 
     /**
@@ -218,21 +205,31 @@ final class LayeredSampler {
     static float[] seen(float[] backdrops, int offset, int w, int h, CameraState camera) {
         int plane = w * h;
         float[] out = new float[3 * plane];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                double px = (x + 0.5 - w / 2.0) / camera.zoom() + w / 2.0 + camera.x() - 0.5;
-                double py = (y + 0.5 - h / 2.0) / camera.zoom() + h / 2.0 + camera.y() - 0.5;
-                int x0 = (int) Math.floor(px), y0 = (int) Math.floor(py);
-                double fx = px - x0, fy = py - y0;
-                for (int c = 0; c < 3; c++) {
-                    int base = offset + c * plane;
-                    double top = (1 - fx) * backdrops[base + mirror(y0, h) * w + mirror(x0, w)] + fx * backdrops[base + mirror(y0, h) * w + mirror(x0 + 1, w)];
-                    double bottom = (1 - fx) * backdrops[base + mirror(y0 + 1, h) * w + mirror(x0, w)] + fx * backdrops[base + mirror(y0 + 1, h) * w + mirror(x0 + 1, w)];
-                    out[c * plane + y * w + x] = (float) (((1 - fy) * top + fy * bottom) + 1) / 2;
+        for (int c = 0; c < 3; c++) {
+            int base = offset + c * plane;
+            Texel channel = (x, y) -> (backdrops[base + mirror(y, h) * w + mirror(x, w)] + 1) / 2;
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    double px = (x + 0.5 - w / 2.0) / camera.zoom() + w / 2.0 + camera.x() - 0.5;
+                    double py = (y + 0.5 - h / 2.0) / camera.zoom() + h / 2.0 + camera.y() - 0.5;
+                    out[c * plane + y * w + x] = (float) bilinear(channel, px, py);
                 }
             }
         }
         return out;
+    }
+
+    /** A layer's value at whole pixel (x, y), wherever that is. */
+    private interface Texel {
+        double at(int x, int y);
+    }
+
+    /** The layer read between pixels at (px, py), pixel centres at whole numbers. */
+    private static double bilinear(Texel layer, double px, double py) {
+        int x0 = (int) Math.floor(px), y0 = (int) Math.floor(py);
+        double fx = px - x0, fy = py - y0;
+        double top = (1 - fx) * layer.at(x0, y0) + fx * layer.at(x0 + 1, y0), bottom = (1 - fx) * layer.at(x0, y0 + 1) + fx * layer.at(x0 + 1, y0 + 1);
+        return (1 - fy) * top + fy * bottom;
     }
 
     /** Index i reflected into 0 .. n − 1 (…, 1, 0, 0, 1, …, n − 1, n − 1, n − 2, …). */
