@@ -25,8 +25,8 @@ public record ModelConfig(String preset, VideoVae.Config vae, TextEncoder.Config
      * be given as a condition; docs/model.md has the experiment that chose it. LAYERS: a layered pixel model that draws
      * a video as the prompt's plan (Layout) composes it, as a cut-out animation is made: the DiT draws the backdrop once
      * from the text, a second DiT (its config's, grounded) draws each planned object's matte once, white on black, and
-     * each frame is the backdrop as the plan's camera sees it with each matte placed and filled as the plan says. The backdrop
-     * DiT is told the planned background's pattern and colours, token by token, as the matte DiT is told its box.
+     * each frame is the backdrop as the plan's camera sees it with each matte placed and filled as the plan says. The
+     * backdrop DiT is told the planned background's pattern and colours, token by token, as the matte DiT is told its box.
      */
     public enum Representation { LATENT, PIXELS, LAYERS }
 
