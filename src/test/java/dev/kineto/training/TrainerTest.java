@@ -156,6 +156,16 @@ class TrainerTest {
         }
     }
 
+    /** Clips without their background and objects apart (a folder's) cannot train a layered model: the run says so before any step. */
+    @Test
+    void aLayeredModelRefusesClipsWithoutTheirLayers() {
+        ExampleSource folderLike = index -> new Example(TestClips.clip(0, 2, true, SIZE, FRAMES), List.of("a red square on blue"));
+        var options = new TrainOptions(dir, "layered-tiny", SIZE, SIZE, FRAMES, 8, 10, 0.5, 4, 8, 16, false, 10, 1, 0, 10, 0);
+        var refused = assertThrows(IllegalArgumentException.class, () -> new Trainer(options, folderLike, folderLike, new PrintStream(new ByteArrayOutputStream(), true)).run());
+        assertTrue(refused.getMessage().contains("train a pixel or latent preset"), refused.getMessage());
+        assertFalse(Files.exists(dir.resolve(Trainer.PROGRESS_FILE)), "and no checkpoint is written");
+    }
+
     /** The caption's video of the test clips' size and length, drawn by generator into layout (12 steps, guidance 2, seed 7). */
     private static Clip drawn(DiffusionGenerator generator, String caption, Layout layout) {
         GenerationRequest request = new GenerationRequest(caption, "", SIZE, SIZE, FRAMES, 8, 12, 2.0, 7);
